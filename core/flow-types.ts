@@ -1,0 +1,93 @@
+/** Flow documents, messages and run records: the shapes of SPEC §4–§6. Pure types. */
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface Position { x: number; y: number }
+
+export type OnErrorPolicy = 'stop' | 'continue' | 'port';
+
+export interface RetryPolicy { attempts: number; backoffMs?: number }
+
+export interface FlowNode {
+  id: string;
+  type: string;
+  name?: string;
+  params: Record<string, unknown>;
+  position?: Position;
+  disabled?: boolean;
+  retry?: RetryPolicy;
+  onError?: OnErrorPolicy;
+}
+
+export interface FlowEdge {
+  id?: string;
+  source: string;
+  sourcePort?: string;
+  target: string;
+  targetPort?: string;
+}
+
+/** How much of each run is written to the trace store. */
+export type TraceMode = 'full' | 'errors' | 'off';
+
+export interface FlowSettings {
+  trace?: TraceMode;
+  /** per-flow memory limit of the script sandbox, MB */
+  scriptMemoryMb?: number;
+}
+
+export interface FlowDocument {
+  id?: string;
+  name: string;
+  description?: string;
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  settings?: FlowSettings;
+}
+
+export interface Message {
+  payload?: unknown;
+  topic?: string;
+  headers?: Record<string, unknown>;
+  error?: { message: string; nodeId: string; code?: string };
+  [key: string]: unknown;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface RunTrigger { nodeId: string; type: string; kind?: 'manual' | 'schedule' | 'event' }
+
+export interface StepRecord {
+  nodeId: string;
+  iteration?: number;
+  /** loop indices from outermost to innermost, when nested */
+  iterationPath?: number[];
+  status: StepStatus;
+  startedAt: string;
+  endedAt?: string;
+  input?: unknown;
+  output?: unknown;
+  error?: string;
+  /** resolved `${…}` params of this step */
+  params?: unknown;
+  attempts?: number;
+  /** lines written by log nodes and script ctx.log */
+  logs?: string[];
+}
+
+export interface RunRecord {
+  id: string;
+  flowId: string;
+  flowVersion: number;
+  trigger: RunTrigger;
+  status: RunStatus;
+  startedAt: string;
+  endedAt?: string;
+  error?: string;
+  steps?: StepRecord[];
+}
+
+export const DEFAULT_SOURCE_PORT = 'out';
+export const DEFAULT_TARGET_PORT = 'in';
+export const NODE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

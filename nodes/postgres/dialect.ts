@@ -1,0 +1,84 @@
+/**
+ * PostgreSQL dialect: double-quoted identifiers, `$n` placeholders, `LIMIT $n`, multi-row
+ * INSERT and `INSERT … ON CONFLICT (keys) DO UPDATE SET c = EXCLUDED.c`.
+ *
+ * Case rule: PostgreSQL folds unquoted names to lower case, so a name written all in upper
+ * case (`CUSTOMER_ID`, as Oracle returns it) is folded to lower case before quoting; any
+ * name with a lower-case letter is quoted exactly as written (`"createdAt"`).
+ */
+import type { BatchPlan, BindRole, Dialect } from '../_sql/dialect.ts';
+import { IDENT_PATTERN } from '../_sql/identifiers.ts';
+import { POSTGRES_FLAVOR } from '../_sql/lexicons.ts';
+import { baseValue, isPlainObject, toJsonText } from '../_sql/values.ts';
+
+/** the protocol's limit on binds in one statement */
+const MAX_BINDS = 65_535;
+
+function quoteIdent(name: string): string {
+  if (!IDENT_PATTERN.test(name)) throw new Error(`invalid identifier "${name}"`);
+  const folded = name === name.toUpperCase() ? name.toLowerCase() : name;
+  return `"${folded}"`;
+}
+
+function bindValue(value: unknown, role: BindRole): unknown {
+  const v = baseValue(value);
+  // a Date is sent as its UTC instant: exact for timestamptz, the UTC wall time for timestamp
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return role === 'filter' ? v.map((x) => bindValue(x, 'value')) : toJsonText(v);
+  if (isPlainObject(v)) return toJsonText(v);
+  return v;
+}
+
+function insertSql(table: string, columns: string[], rows: unknown[][]): { sql: string; binds: unknown[] } {
+  const binds: unknown[] = [];
+  const groups = rows.map((row) => `(${row.map((v) => `$${binds.push(bindValue(v, 'value'))}`).join(', ')})`);
+  return { sql: `INSERT INTO ${table} (${columns.map(quoteIdent).join(', ')}) VALUES ${groups.join(', ')}`, binds };
+}
+
+/** the last row per key: one statement may not update the same row twice */
+function lastPerKey(columns: string[], keys: string[], rows: unknown[][]): unknown[][] {
+  const at = keys.map((k) => columns.indexOf(k));
+  const byKey = new Map<string, unknown[]>();
+  for (const row of rows) {
+    const id = JSON.stringify(at.map((i) => keyText(row[i])));
+    byKey.delete(id);
+    byKey.set(id, row);
+  }
+  return [...byKey.values()];
+}
+
+function keyText(v: unknown): unknown {
+  const b = baseValue(v);
+  if (b instanceof Date) return b.toISOString();
+  if (Buffer.isBuffer(b)) return b.toString('base64');
+  return typeof b === 'bigint' ? b.toString() : b;
+}
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  lexicon: POSTGRES_FLAVOR.lexicon,
+  maxIdentLength: POSTGRES_FLAVOR.maxIdentLength,
+  quoteIdent,
+  placeholder: (n) => `$${n}`,
+  exactText: (e) => `${e}::text`,
+  limitClause: (p) => `LIMIT ${p}`,
+  bindValue,
+  maxRowsPerStatement: (columns) => Math.max(1, Math.floor(MAX_BINDS / Math.max(1, columns))),
+
+  insertBatch(table, columns, rows): BatchPlan {
+    return { kind: 'single', ...insertSql(table, columns, rows) };
+  },
+
+  upsertBatch(table, columns, keys, rows): BatchPlan {
+    const { sql, binds } = insertSql(table, columns, lastPerKey(columns, keys, rows));
+    const rest = columns.filter((c) => !keys.includes(c));
+    const action =
+      rest.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${rest.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}`;
+    return { kind: 'single', sql: `${sql} ON CONFLICT (${keys.map(quoteIdent).join(', ')}) ${action}`, binds };
+  },
+
+  eachRow(sql, rows): BatchPlan {
+    return { kind: 'each', sql, rows: rows.map((r) => r.map((v) => bindValue(v, 'value'))) };
+  },
+};

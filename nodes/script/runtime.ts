@@ -1,0 +1,73 @@
+/**
+ * The script node: compiles its code once into the flow's sandbox (one isolate per flow,
+ * shared by every script node of the flow) and runs it per message.
+ */
+import type { FlowSettings, Message } from '../../core/flow-types.ts';
+import { NodeError, type NodeContext, type NodeRuntime } from '../../server/engine/node-api.ts';
+import { createSandbox, DEFAULT_MEMORY_MB, ScriptError, type Sandbox } from '../../server/sandbox/index.ts';
+import { routeResult } from './route-result.ts';
+import { SCRIPT_DEFAULT_TIMEOUT_MS, scriptPorts } from './spec.ts';
+
+const SANDBOX_KEY = 'sandbox';
+
+export const scriptRuntime: NodeRuntime = {
+  type: 'script',
+  async create(ctx) {
+    const code = typeof ctx.params['code'] === 'string' ? ctx.params['code'] : '';
+    const sandbox = await ctx.shared<Sandbox>(
+      SANDBOX_KEY,
+      () => createSandbox({ memoryMb: memoryLimitOf(ctx), log: ctx.log }),
+      (s) => s.dispose(),
+    );
+    let script;
+    try {
+      script = sandbox.compile(code, { name: ctx.node.id });
+    } catch (err) {
+      throw asNodeError(err, false);
+    }
+    const ports = scriptPorts(ctx.params);
+    return {
+      async onMessage(msg, io) {
+        let result: unknown;
+        try {
+          result = await script.run(msg, {
+            timeoutMs: timeoutOf(io.params['timeoutMs']),
+            state: io.state,
+            flow: io.flowMemory,
+            log: io.log,
+            trace: io,
+            signal: io.signal,
+          });
+        } catch (err) {
+          throw asNodeError(err, true);
+        }
+        // the common case, one message on one port, without building a routing list
+        if (ports.length === 1 && typeof result === 'object' && result !== null && !Array.isArray(result)) {
+          io.send(result as Message, 'out');
+          return;
+        }
+        for (const { port, msg: out } of routeResult(result, ports)) io.send(out, port);
+      },
+      stop() {
+        script.release();
+      },
+    };
+  },
+};
+
+function timeoutOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.min(value, 60_000) : SCRIPT_DEFAULT_TIMEOUT_MS;
+}
+
+/** The flow's `settings.scriptMemoryMb`, when the context carries the flow settings. */
+function memoryLimitOf(ctx: NodeContext): number {
+  const settings = (ctx as NodeContext & { flowSettings?: FlowSettings }).flowSettings;
+  const mb = settings?.scriptMemoryMb;
+  return typeof mb === 'number' && Number.isFinite(mb) && mb >= 8 ? mb : DEFAULT_MEMORY_MB;
+}
+
+function asNodeError(err: unknown, retryable: boolean): NodeError {
+  if (err instanceof NodeError) return err;
+  if (err instanceof ScriptError) return new NodeError(err.message, err.code, retryable && err.code !== 'SCRIPT_COMPILE');
+  return new NodeError(err instanceof Error ? err.message : String(err), 'SCRIPT_ERROR', retryable);
+}

@@ -1,0 +1,49 @@
+import type { NodeSpec } from '../../core/node-spec.ts';
+
+export const SCRIPT_MAX_OUTPUTS = 16;
+export const SCRIPT_DEFAULT_TIMEOUT_MS = 1000;
+export const SCRIPT_DEFAULT_CODE = 'return msg;';
+
+/** `outputs` ports: out, out2, out3, … (1 when missing or invalid). */
+export function scriptPorts(params: Record<string, unknown>): string[] {
+  const raw = params['outputs'];
+  const count = typeof raw === 'number' && Number.isInteger(raw) ? Math.min(Math.max(raw, 1), SCRIPT_MAX_OUTPUTS) : 1;
+  return Array.from({ length: count }, (_, i) => (i === 0 ? 'out' : `out${i + 1}`));
+}
+
+const HELP = `The code is the body of \`async function (msg, ctx)\`: JavaScript run in an isolated sandbox.
+Return a message to send it on "out"; an array of messages to send each; with several outputs,
+an array with one entry per output (a message, an array of messages, or null); null or nothing
+to send nothing. A value that is not an object is sent as {payload: value}.
+ctx.log(…) (also ctx.log.warn/error) writes to the step's trace; ctx.state.get/set keeps values
+per node (saved when the run succeeds); ctx.flow.get/set shares values across the flow's nodes
+while it runs. setTimeout works within the time limit. Messages and values cross the sandbox
+as JSON. No require, process, file system or network.`;
+
+export const scriptSpec: NodeSpec = {
+  type: 'script',
+  category: 'function',
+  label: 'Script',
+  description: 'Runs JavaScript on each message in a sandbox (time and memory limited).',
+  inputs: ['in'],
+  outputs: ['out'],
+  dynamicOutputs: scriptPorts,
+  paramsSchema: {
+    type: 'object',
+    required: ['code'],
+    properties: {
+      code: { type: 'string', title: 'Code', default: SCRIPT_DEFAULT_CODE, maxLength: 200_000 },
+      outputs: { type: 'integer', title: 'Outputs', minimum: 1, maximum: SCRIPT_MAX_OUTPUTS, default: 1 },
+      timeoutMs: {
+        type: 'integer',
+        title: 'Time limit (ms)',
+        minimum: 1,
+        maximum: 60_000,
+        default: SCRIPT_DEFAULT_TIMEOUT_MS,
+      },
+    },
+    additionalProperties: false,
+  },
+  rawParams: ['code'],
+  ui: { icon: 'code', order: ['code', 'outputs', 'timeoutMs'], widgets: { code: 'code' }, help: HELP },
+};

@@ -1,0 +1,109 @@
+// The kafka driver against the real broker (TRIBUTARY_KAFKA_BROKERS, default 127.0.0.1:19092).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { ConnectionProfileResolved, Logger } from '../../engine/node-api.ts';
+import { kafkaConfig, kafkaDriver, retryWithin } from './kafka.ts';
+import { kafkaProfile, testAdmin, uniqueName } from '../../../nodes/_kafka/test-support.ts';
+
+const profile = (params: Record<string, unknown>, secrets: Record<string, string> = {}): ConnectionProfileResolved =>
+  kafkaProfile('k', params, secrets);
+
+async function testError(p: ConnectionProfileResolved, timeoutMs = 2000): Promise<{ message: string; ms: number }> {
+  const started = Date.now();
+  try {
+    await kafkaDriver.test(p, timeoutMs);
+  } catch (err) {
+    return { message: (err as Error).message, ms: Date.now() - started };
+  }
+  throw new Error('test() should have failed');
+}
+
+test('test() passes against the running broker', async () => {
+  await kafkaDriver.test(profile({}), 5000);
+});
+
+test('test() tells a refused port from an unknown host, quickly', async () => {
+  const refused = await testError(profile({ brokers: ['127.0.0.1:1'], timeoutMs: 1000 }));
+  assert.match(refused.message, /ECONNREFUSED 127\.0\.0\.1:1/);
+  assert.ok(refused.ms < 2000, `took ${refused.ms} ms`);
+  const unknown = await testError(profile({ brokers: ['no-such-host.invalid:9092'], timeoutMs: 1000 }));
+  assert.match(unknown.message, /ENOTFOUND|EAI_AGAIN/);
+  assert.match(unknown.message, /no-such-host\.invalid/);
+});
+
+test('test() reports SASL against a broker that does not speak it', async () => {
+  const { message } = await testError(profile({ sasl: { mechanism: 'scram-sha-256', username: 'u' } }, { 'sasl.password': 'p' }), 3000);
+  // the plaintext listener refuses the SASL handshake
+  assert.match(message, /SASL state/);
+});
+
+test('test() gives up within the given time when the broker never answers', async () => {
+  // a listener that accepts connections and never answers: a hung broker
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as AddressInfo).port;
+  try {
+    const { message, ms } = await testError(profile({ brokers: [`127.0.0.1:${port}`], timeoutMs: 60_000 }), 700);
+    assert.match(message, new RegExp(`no answer from 127\\.0\\.0\\.1:${port} within 700 ms`));
+    assert.ok(ms >= 650 && ms < 2000, `took ${ms} ms`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test('open() shares one lazily connected producer; close() disconnects it', async () => {
+  const client = await kafkaDriver.open(profile({}));
+  const topic = uniqueName('drv');
+  const admin = testAdmin();
+  await admin.connect();
+  try {
+    const [a, b] = await Promise.all([client.producer(), client.producer()]);
+    assert.equal(a, b);
+    const [meta] = await a.send({ topic, messages: [{ value: 'x' }] });
+    assert.equal(meta?.topicName, topic);
+  } finally {
+    await kafkaDriver.close(client);
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+});
+
+test('kafkajs errors go to the attached logger; a failed connect is tried again on the next use', async () => {
+  const client = await kafkaDriver.open(profile({ brokers: ['127.0.0.1:1'], timeoutMs: 300 }));
+  const lines: string[] = [];
+  const sink: Logger = { debug() {}, info() {}, warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+  const detach = client.attachLog(sink);
+  await assert.rejects(client.producer(), /ECONNREFUSED/);
+  assert.ok(lines.some((l) => /ECONNREFUSED/.test(l)), lines.join('\n'));
+  detach();
+  const before = lines.length;
+  await assert.rejects(client.producer(), /ECONNREFUSED/);
+  assert.equal(lines.length, before, 'nothing is logged once detached');
+  await kafkaDriver.close(client);
+});
+
+test('kafkaConfig maps brokers, client id, ssl and sasl', () => {
+  const c = kafkaConfig(profile({ brokers: ' a:1, b:2 ', clientId: 'me', ssl: true, sasl: { mechanism: 'plain', username: 'u' }, timeoutMs: 4000 }, { 'sasl.password': 's3' }));
+  assert.deepEqual(c.brokers, ['a:1', 'b:2']);
+  assert.equal(c.clientId, 'me');
+  assert.equal(c.ssl, true);
+  assert.deepEqual(c.sasl, { mechanism: 'plain', username: 'u', password: 's3' });
+  assert.equal(c.connectionTimeout, 4000);
+  const tls = kafkaConfig(profile({ ssl: { ca: 'CA', cert: 'CERT' } }, { 'ssl.key': 'KEY' }));
+  assert.deepEqual(tls.ssl, { ca: 'CA', cert: 'CERT', key: 'KEY' });
+  assert.throws(() => kafkaConfig(profile({ brokers: [] })), /brokers is empty/);
+  assert.throws(() => kafkaConfig(profile({ sasl: { mechanism: 'gssapi' } })), /not supported/);
+});
+
+test('retries fit in the time budget', () => {
+  for (const budget of [300, 1000, 10_000, 60_000]) {
+    const r = retryWithin(budget);
+    let spent = 0;
+    for (let i = 0, w = r.initialRetryTime!; i < r.retries!; i++, w *= 2) spent += w;
+    assert.ok(spent <= budget, `${budget}: ${JSON.stringify(r)}`);
+  }
+  assert.equal(retryWithin(10_000).retries, 5);
+});

@@ -1,0 +1,223 @@
+/**
+ * Delivering one message to one node: resolve params, call the node, record the step,
+ * and apply retry and the onError policy. Synchronous nodes complete on the same stack
+ * (no promise per hop); asynchronous ones are awaited.
+ */
+import type { Message, StepRecord } from '../../core/flow-types.ts';
+import type { EvalScope } from '../../core/expressions/index.ts';
+import type { Logger, NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
+import type { NodeSlot, Target } from './node-slot.ts';
+import type { Run } from './run.ts';
+import { Scope } from './scope.ts';
+import { cloneValue } from './clone-message.ts';
+import { backoffDelay, sleep } from './retry.ts';
+import { ERROR_PORT } from '../../core/validate-flow.ts';
+import type { TemplateCache } from './params.ts';
+
+export interface DeliveryHost {
+  flowId: string;
+  log: Logger;
+  templates: TemplateCache;
+  flowMemory: Map<string, unknown>;
+  /** live step events wanted */
+  live(): boolean;
+  stepStarted(run: Run, step: StepRecord): void;
+  stepEnded(run: Run, step: StepRecord): void;
+}
+
+const MAX_OUTPUTS_TRACED = 50;
+
+export function deliver(host: DeliveryHost, run: Run, target: Target, msg: Message, scope: Scope): void {
+  if (run.halted || target.slot.node.disabled) return;
+  run.enter(scope);
+  attempt(host, run, target, msg, scope, createStep(host, run, target.slot, msg, scope), 1);
+}
+
+function createStep(host: DeliveryHost, run: Run, slot: NodeSlot, msg: Message, scope: Scope): StepRecord | undefined {
+  if (!run.keepSteps && !host.live()) return undefined;
+  const step: StepRecord = { nodeId: slot.id, status: 'running', startedAt: new Date().toISOString(), input: msg };
+  const iteration = scope.iteration;
+  if (iteration !== undefined) {
+    step.iteration = iteration;
+    if (scope.iterationPath.length > 1) step.iterationPath = scope.iterationPath;
+  }
+  run.addStep(step);
+  if (host.live()) host.stepStarted(run, step);
+  return step;
+}
+
+function attempt(host: DeliveryHost, run: Run, target: Target, msg: Message, scope: Scope, step: StepRecord | undefined, n: number): void {
+  const slot = target.slot;
+  const io = new DeliveryIO(host, run, slot, target.port, scope, step);
+  let result: void | Promise<void>;
+  try {
+    const evalScope: EvalScope = { message: msg, nodeOutput: (id) => scope.outputOf(id) };
+    io.params = slot.resolveParams(evalScope);
+    if (step && slot.dynamicParams) step.params = io.params;
+    result = slot.instance.onMessage?.(msg, io);
+  } catch (err) {
+    failed(host, run, target, msg, scope, step, n, err);
+    return;
+  }
+  if (result && typeof (result as Promise<void>).then === 'function') {
+    (result as Promise<void>).then(
+      () => succeeded(host, run, scope, step, n),
+      (err: unknown) => failed(host, run, target, msg, scope, step, n, err),
+    );
+  } else {
+    succeeded(host, run, scope, step, n);
+  }
+}
+
+function succeeded(host: DeliveryHost, run: Run, scope: Scope, step: StepRecord | undefined, n: number): void {
+  if (step) {
+    step.status = 'succeeded';
+    step.endedAt = new Date().toISOString();
+    if (n > 1) step.attempts = n;
+    if (host.live()) host.stepEnded(run, step);
+  }
+  run.leave(scope);
+}
+
+function failed(
+  host: DeliveryHost,
+  run: Run,
+  target: Target,
+  msg: Message,
+  scope: Scope,
+  step: StepRecord | undefined,
+  n: number,
+  err: unknown,
+): void {
+  const slot = target.slot;
+  const message = err instanceof Error ? err.message : String(err);
+  const retryable = !(err instanceof Error && (err as { retryable?: boolean }).retryable === false);
+  if (slot.retry && n <= slot.retry.attempts && retryable && !run.halted) {
+    host.log.warn('node failed, retrying', { flowId: host.flowId, runId: run.id, nodeId: slot.id, attempt: n, error: message });
+    void sleep(backoffDelay(slot.retry, n), run.signal).then(() => {
+      if (run.halted) return failed(host, run, target, msg, scope, step, Number.POSITIVE_INFINITY, err);
+      attempt(host, run, target, msg, scope, step, n + 1);
+    });
+    return;
+  }
+  if (step) {
+    step.status = 'failed';
+    step.error = message;
+    step.endedAt = new Date().toISOString();
+    if (n > 1 && Number.isFinite(n)) step.attempts = n;
+    if (host.live()) host.stepEnded(run, step);
+  }
+  const error = `node ${slot.id}${slot.node.name ? ` (${slot.node.name})` : ''}: ${message}`;
+  switch (slot.onError) {
+    case 'port': {
+      const code = (err as { code?: unknown }).code;
+      const withError: Message = { ...msg, error: { message, nodeId: slot.id, ...(typeof code === 'string' ? { code } : {}) } };
+      // guard against error loops: a message that already failed here is not sent again
+      const targets = msg.error?.nodeId === slot.id ? undefined : slot.out.get(ERROR_PORT);
+      if (targets) send(host, run, slot, targets, withError, scope);
+      break;
+    }
+    case 'continue':
+      scope.fail(error);
+      break;
+    default:
+      scope.fail(error);
+      run.fail(error);
+  }
+  run.leave(scope);
+}
+
+function send(host: DeliveryHost, run: Run, slot: NodeSlot, targets: Target[] | undefined, msg: Message, scope: Scope): void {
+  scope.recordOutput(slot.id, msg);
+  if (!targets) return;
+  if (targets.length === 1) deliver(host, run, targets[0]!, msg, scope);
+  else for (const t of targets) deliver(host, run, t, cloneValue(msg), scope);
+}
+
+/** What a node may do while handling one message. */
+class DeliveryIO implements NodeIO {
+  params: Record<string, unknown> = {};
+  private sent = 0;
+
+  constructor(
+    private readonly host: DeliveryHost,
+    private readonly run: Run,
+    private readonly slot: NodeSlot,
+    readonly port: string,
+    private readonly scope: Scope,
+    private readonly step: StepRecord | undefined,
+  ) {}
+
+  send(msg: Message, port = 'out'): void {
+    this.traceOutput(msg, port);
+    send(this.host, this.run, this.slot, this.slot.out.get(port), msg, this.scope);
+  }
+
+  sendScoped(msg: Message, port: string, iteration: number): Promise<ScopeOutcome> {
+    this.traceOutput(msg, port);
+    if (this.run.halted) return Promise.resolve({ failed: true, errors: ['run halted'] });
+    const child = new Scope(this.scope, iteration);
+    // the scope is entered while dispatching so a synchronous body cannot settle it early
+    child.enter();
+    send(this.host, this.run, this.slot, this.slot.out.get(port), msg, child);
+    const idle = child.whenIdle();
+    child.leave();
+    return idle;
+  }
+
+  evaluate(value: unknown, msg: Message): unknown {
+    const scope = this.scope;
+    return this.host.templates.get(value)({ message: msg, nodeOutput: (id) => scope.outputOf(id) });
+  }
+
+  get locals(): Record<string, unknown> {
+    return this.run.locals;
+  }
+
+  get state(): NodeState {
+    const { run, slot } = this;
+    return {
+      get<T>(key: string): T | undefined {
+        const staged = run.staged(slot.id);
+        return (staged?.has(key) ? staged.get(key) : slot.committed.get(key)) as T | undefined;
+      },
+      set(key: string, value: unknown): void {
+        run.stage(slot.id, key, value);
+      },
+    };
+  }
+
+  get flowMemory(): Map<string, unknown> {
+    return this.host.flowMemory;
+  }
+
+  trace(line: string): void {
+    if (this.step) (this.step.logs ??= []).push(line);
+  }
+
+  get runId(): string {
+    return this.run.id;
+  }
+
+  get log(): Logger {
+    return this.host.log;
+  }
+
+  get signal(): AbortSignal {
+    return this.run.signal;
+  }
+
+  private traceOutput(msg: Message, port: string): void {
+    const step = this.step;
+    if (!step) return;
+    this.sent++;
+    if (this.sent === 1) {
+      step.output = port === 'out' ? msg : { port, message: msg };
+      return;
+    }
+    if (this.sent === 2) step.output = [step.output];
+    const list = step.output as unknown[];
+    if (list.length < MAX_OUTPUTS_TRACED) list.push(port === 'out' ? msg : { port, message: msg });
+    else if (list.length === MAX_OUTPUTS_TRACED) list.push({ __truncated: true, note: 'more messages were sent' });
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * A started flow: node instances wired by the flow's edges, its trigger nodes listening,
+ * and the runs in flight. Knows no node type by name.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FlowDocument, FlowNode, Message, RunRecord, StepRecord } from '../../core/flow-types.ts';
+import type { NodeSpec } from '../../core/node-spec.ts';
+import { normalEdge } from '../../core/graph/index.ts';
+import { SchemaChecker } from '../../core/schema-check.ts';
+import type {
+  ConnectionProvider, FiredRun, FireOptions, HookRegistry, Logger, NodeContext, NodeRuntime, NodeState, NodeStatus,
+} from './node-api.ts';
+import type { EngineStorePort, StateWrite } from './store-port.ts';
+import type { EngineEvents } from './events.ts';
+import type { NodeSlot, Target } from './node-slot.ts';
+import { compileParams, TemplateCache } from './params.ts';
+import { Run } from './run.ts';
+import { deliver, type DeliveryHost } from './delivery.ts';
+import { traceValue, type Masker } from './trace-value.ts';
+import { cloneValue } from './clone-message.ts';
+
+export interface FlowRuntimeDeps {
+  specs: ReadonlyMap<string, NodeSpec>;
+  runtimes: ReadonlyMap<string, NodeRuntime>;
+  store: EngineStorePort;
+  connections: ConnectionProvider;
+  events: EngineEvents;
+  hooks: HookRegistry;
+  log: Logger;
+  /** builds the masker for traces from the secrets currently known */
+  masker: () => Masker;
+  checker: SchemaChecker;
+}
+
+export class FlowRuntime {
+  private readonly slots = new Map<string, NodeSlot>();
+  private readonly runs = new Set<Run>();
+  private readonly runningByTrigger = new Map<string, number>();
+  private readonly shared = new Map<string, { value: Promise<unknown>; dispose: (v: never) => unknown }>();
+  private readonly controller = new AbortController();
+  private readonly templates = new TemplateCache();
+  private readonly flowMemory = new Map<string, unknown>();
+  private readonly host: DeliveryHost;
+  private readonly log: Logger;
+  private stopping = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly flowId: string,
+    readonly version: number,
+    readonly doc: FlowDocument,
+    private readonly deps: FlowRuntimeDeps,
+  ) {
+    this.log = deps.log;
+    const events = deps.events;
+    this.host = {
+      flowId,
+      log: deps.log,
+      templates: this.templates,
+      flowMemory: this.flowMemory,
+      live: () => events.wants(flowId),
+      stepStarted: (run, step) => events.nodeStart(flowId, run.id, this.traceStep(step, deps.masker())),
+      stepEnded: (run, step) => events.nodeEnd(flowId, run.id, this.traceStep(step, deps.masker())),
+    };
+  }
+
+  get traceMode(): 'full' | 'errors' | 'off' {
+    return this.doc.settings?.trace ?? 'full';
+  }
+
+  /** Creates every node instance, then starts triggers. On failure everything created is stopped. */
+  async start(): Promise<void> {
+    try {
+      for (const node of this.doc.nodes) {
+        if (node.disabled) continue;
+        this.slots.set(node.id, await this.createSlot(node));
+      }
+      this.wire();
+      for (const slot of this.slots.values()) await slot.instance.start?.();
+    } catch (err) {
+      await this.stop(0);
+      throw err;
+    }
+  }
+
+  /** Stops triggers, lets runs finish for up to `graceMs`, cancels the rest, then stops every node. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const triggers = [...this.slots.values()].filter((s) => s.spec.trigger);
+    const others = [...this.slots.values()].filter((s) => !s.spec.trigger);
+    await this.stopAll(triggers);
+    if (this.runs.size > 0) {
+      await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    }
+    for (const run of this.runs) run.cancel();
+    this.controller.abort();
+    if (this.runs.size > 0) {
+      await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise((r) => setTimeout(r, 2000).unref())]);
+    }
+    await this.stopAll(others);
+    for (const [key, entry] of this.shared) {
+      try {
+        await entry.dispose((await entry.value) as never);
+      } catch (err) {
+        this.log.warn('disposing a shared resource failed', { flowId: this.flowId, key, error: String(err) });
+      }
+    }
+    this.shared.clear();
+    this.deps.store.flush();
+  }
+
+  /** Fire a trigger node now (editor, POST /trigger). */
+  trigger(nodeId: string, payload: unknown, hasPayload: boolean): FiredRun {
+    const slot = this.slots.get(nodeId);
+    if (!slot) throw new Error(`node "${nodeId}" is not running in this flow`);
+    if (slot.instance.trigger) return slot.instance.trigger(payload, hasPayload);
+    return this.fire(slot, { payload: hasPayload ? payload : undefined }, { kind: 'manual' });
+  }
+
+  /** The trigger node that /trigger fires by default: the first inject, else the first timer, else the first trigger. */
+  defaultTrigger(): string | undefined {
+    const triggers = this.doc.nodes.filter((n) => !n.disabled && this.deps.specs.get(n.type)?.trigger);
+    return (triggers.find((n) => n.type === 'inject') ?? triggers.find((n) => n.type === 'timer') ?? triggers[0])?.id;
+  }
+
+  get activeRuns(): number {
+    return this.runs.size;
+  }
+
+  private async createSlot(node: FlowNode): Promise<NodeSlot> {
+    const spec = this.deps.specs.get(node.type);
+    const runtime = this.deps.runtimes.get(node.type);
+    if (!spec || !runtime) throw new Error(`node ${node.id}: unknown node type "${node.type}"`);
+    const params = this.deps.checker.withDefaults(spec.paramsSchema, node.params ?? {});
+    const committed = new Map(Object.entries(this.deps.store.loadNodeState(this.flowId, node.id)));
+    const resolveParams = compileParams(params, spec);
+    const slot: NodeSlot = {
+      id: node.id,
+      node: { ...node, params },
+      spec,
+      instance: {},
+      resolveParams,
+      dynamicParams: resolveParams.dynamic,
+      out: new Map(),
+      ...(node.retry ? { retry: node.retry } : {}),
+      onError: node.onError ?? 'stop',
+      committed,
+    };
+    const log = this.log;
+    const ctx: NodeContext = {
+      flowId: this.flowId,
+      flowVersion: this.version,
+      node: slot.node,
+      params,
+      log,
+      state: this.committedState(slot),
+      evaluate: (value, msg) => this.templates.get(value)({ message: msg, nodeOutput: () => undefined }),
+      flowMemory: this.flowMemory,
+      connections: this.deps.connections,
+      shared: (key, create, dispose) => this.sharedResource(key, create, dispose),
+      signal: this.controller.signal,
+      fire: (msg, options) => this.fire(slot, msg, options),
+      setStatus: (status: NodeStatus) => this.deps.events.nodeStatus(this.flowId, node.id, status),
+      hooks: this.deps.hooks,
+    };
+    try {
+      slot.instance = await runtime.create(ctx);
+    } catch (err) {
+      throw new Error(`node ${node.id} (${node.type}) could not start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return slot;
+  }
+
+  private wire(): void {
+    for (const edge of this.doc.edges) {
+      const e = normalEdge(edge);
+      const from = this.slots.get(e.source);
+      const to = this.slots.get(e.target);
+      if (!from || !to) continue; // disabled nodes cut their wires
+      const list = from.out.get(e.sourcePort);
+      const target: Target = { slot: to, port: e.targetPort };
+      if (list) list.push(target);
+      else from.out.set(e.sourcePort, [target]);
+    }
+  }
+
+  private committedState(slot: NodeSlot): NodeState {
+    return {
+      get: <T>(key: string) => slot.committed.get(key) as T | undefined,
+      set: (key, value) => {
+        this.deps.store.commitState([{ flowId: this.flowId, nodeId: slot.id, key, value }]);
+        slot.committed.set(key, value);
+      },
+    };
+  }
+
+  private async sharedResource<T>(key: string, create: () => Promise<T> | T, dispose: (v: T) => Promise<void> | void): Promise<T> {
+    let entry = this.shared.get(key);
+    if (!entry) {
+      entry = { value: Promise.resolve().then(create), dispose: dispose as (v: never) => unknown };
+      this.shared.set(key, entry);
+    }
+    return (await entry.value) as T;
+  }
+
+  private fire(slot: NodeSlot, msg: Message, options: FireOptions = {}): FiredRun {
+    const record: RunRecord = {
+      id: newRunId(),
+      flowId: this.flowId,
+      flowVersion: this.version,
+      trigger: { nodeId: slot.id, type: slot.node.type, kind: options.kind ?? 'event' },
+      status: 'running',
+      startedAt: new Date().toISOString(),
+    };
+    if (this.stopping) {
+      return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'cancelled', error: 'flow is stopping' }) };
+    }
+    if (options.skipIfRunning && (this.runningByTrigger.get(slot.id) ?? 0) > 0) return this.recordSkipped(record);
+    const mode = this.traceMode;
+    const run = new Run(record, options.locals ?? {}, mode !== 'off', (r) => this.finish(r, slot.id));
+    this.runs.add(run);
+    this.runningByTrigger.set(slot.id, (this.runningByTrigger.get(slot.id) ?? 0) + 1);
+    if (mode === 'full') this.deps.store.runStarted(record);
+    if (this.deps.events.wants(this.flowId)) this.deps.events.runStart(this.flowId, record);
+    const now = record.startedAt;
+    const step: StepRecord = { nodeId: slot.id, status: 'succeeded', startedAt: now, endedAt: now, output: msg };
+    run.addStep(step);
+    run.enter(run.root);
+    run.root.recordOutput(slot.id, msg);
+    const targets = slot.out.get('out');
+    if (targets) {
+      if (targets.length === 1) deliver(this.host, run, targets[0]!, msg, run.root);
+      else for (const t of targets) deliver(this.host, run, t, cloneValue(msg), run.root);
+    }
+    run.leave(run.root);
+    return { runId: record.id, done: run.done };
+  }
+
+  private recordSkipped(record: RunRecord): FiredRun {
+    record.status = 'skipped';
+    record.endedAt = record.startedAt;
+    record.error = 'skipped: the previous run of this serial trigger was still running';
+    if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [], []));
+    this.deps.events.runEnd(this.flowId, record);
+    return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'skipped', error: record.error }) };
+  }
+
+  private finish(run: Run, triggerId: string): void {
+    this.runs.delete(run);
+    const left = (this.runningByTrigger.get(triggerId) ?? 1) - 1;
+    if (left === 0) this.runningByTrigger.delete(triggerId);
+    else this.runningByTrigger.set(triggerId, left);
+    const record = run.record;
+    const writes: StateWrite[] = [];
+    if (record.status === 'succeeded') {
+      for (const [nodeId, map] of run.stagedState) for (const [key, value] of map) writes.push({ flowId: this.flowId, nodeId, key, value });
+    }
+    const keep = this.traceMode === 'full' || (this.traceMode === 'errors' && record.status !== 'succeeded');
+    let storeError: string | undefined;
+    try {
+      if (keep) {
+        const mask = this.deps.masker();
+        this.deps.store.runFinished(record, run.steps.map((s) => this.traceStep(s, mask)), writes);
+      } else if (writes.length > 0) this.deps.store.commitState(writes);
+      for (const w of writes) this.slots.get(w.nodeId)?.committed.set(w.key, w.value);
+    } catch (err) {
+      storeError = `the run could not be recorded: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.error('recording a run failed', { flowId: this.flowId, runId: run.id, error: storeError });
+    }
+    if (storeError) run.settle('failed', storeError);
+    else run.settle(record.status, record.error);
+    this.deps.events.runEnd(this.flowId, record);
+    if (this.runs.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private traceStep(step: StepRecord, mask: Masker): StepRecord {
+    const sensitive = this.slots.get(step.nodeId)?.spec.sensitiveParams;
+    const out: StepRecord = { ...step };
+    if ('input' in step) out.input = traceValue(step.input, mask);
+    if ('output' in step) out.output = traceValue(step.output, mask);
+    if (step.params) {
+      const params = { ...(step.params as Record<string, unknown>) };
+      for (const key of sensitive ?? []) if (key in params) params[key] = '***';
+      out.params = traceValue(params, mask);
+    }
+    return out;
+  }
+
+  private safeStore(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      this.log.error('store write failed', { flowId: this.flowId, error: String(err) });
+    }
+  }
+
+  private async stopAll(slots: NodeSlot[]): Promise<void> {
+    await Promise.all(
+      slots.map(async (s) => {
+        try {
+          await s.instance.stop?.();
+        } catch (err) {
+          this.log.warn('node stop failed', { flowId: this.flowId, nodeId: s.id, error: String(err) });
+        }
+      }),
+    );
+  }
+}
+
+function newRunId(): string {
+  return `r_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
+}

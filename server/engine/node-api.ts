@@ -1,0 +1,168 @@
+/**
+ * The contract between the engine and node runtimes. Node runtimes import this file
+ * (types only); the engine never imports a node runtime.
+ */
+import type { FlowNode, Message, RunStatus } from '../../core/flow-types.ts';
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Key/value state of one node, persisted in the store. */
+export interface NodeState {
+  get<T = unknown>(key: string): T | undefined;
+  /** staged in the current run; committed with the run's success, dropped on failure */
+  set(key: string, value: unknown): void;
+}
+
+/** A pooled client of a saved connection profile, shared by every node that uses it. */
+export interface ConnectionLease<T = unknown> {
+  /** the driver's client (mysql2 pool, pg pool, mqtt client, kafka instance…) */
+  client: T;
+  /** connection profile params, secrets decrypted */
+  profile: ConnectionProfileResolved;
+  release(): Promise<void>;
+}
+
+export interface ConnectionProfileResolved {
+  id: string;
+  name: string;
+  type: string;
+  environment: string;
+  params: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+export interface ConnectionProvider {
+  acquire<T = unknown>(connectionId: string, expectedType?: string | string[]): Promise<ConnectionLease<T>>;
+  /** every secret value known, so traces and logs can mask them */
+  secretValues(): string[];
+}
+
+/** Everything a node instance gets when its flow starts. */
+export interface NodeContext<P = Record<string, unknown>> {
+  flowId: string;
+  flowVersion: number;
+  node: FlowNode & { params: P };
+  /** params as saved (templates not resolved) */
+  params: P;
+  log: Logger;
+  /** committed state of this node (outside runs); inside onMessage use `io.state`, which is staged per run */
+  state: NodeState;
+  /** resolve a template value against a message (e.g. inject's payload) */
+  evaluate(value: unknown, msg: Message): unknown;
+  /** flow-wide in-memory key/value (script ctx.flow) */
+  flowMemory: Map<string, unknown>;
+  connections: ConnectionProvider;
+  /** a resource shared by all nodes of this flow, created once, disposed when the flow stops */
+  shared<T>(key: string, create: () => Promise<T> | T, dispose: (value: T) => Promise<void> | void): Promise<T>;
+  /** abort signal that fires when the flow stops */
+  signal: AbortSignal;
+  /** for trigger nodes: start a run with this message */
+  fire(msg: Message, options?: FireOptions): FiredRun;
+  /** report a status shown on the canvas (e.g. "connected", consumer lag) */
+  setStatus(status: NodeStatus): void;
+  /** the flow's HTTP hook registry (for http-in) */
+  hooks: HookRegistry;
+}
+
+export interface NodeStatus { state: 'ok' | 'warn' | 'error' | 'idle'; text: string; [key: string]: unknown }
+
+export interface FireOptions {
+  kind?: 'manual' | 'schedule' | 'event';
+  /** serial task mode: do not start when a run of this trigger is still running; record a skipped run */
+  skipIfRunning?: boolean;
+  /** per-run values visible to every node of the run (e.g. the HTTP response of http-in) */
+  locals?: Record<string, unknown>;
+}
+
+export interface FiredRun {
+  runId: string;
+  /** resolves when the run has ended (never rejects) */
+  done: Promise<RunOutcome>;
+}
+
+export interface RunOutcome { runId: string; status: RunStatus; error?: string }
+
+/** One delivery of a message to a node, with what the node may do in reply. */
+export interface NodeIO<P = Record<string, unknown>> {
+  /** input port the message arrived on */
+  port: string;
+  /** params with `${}` templates resolved against this message (lazy params left as saved) */
+  params: P;
+  /** emit a message on an output port (default "out"); delivery is immediate */
+  send(msg: Message, port?: string): void;
+  /**
+   * emit on a port in a new iteration scope (loop): `${thisNode|…}` downstream resolves
+   * to this message; resolves when everything downstream of it has finished.
+   */
+  sendScoped(msg: Message, port: string, iteration: number): Promise<ScopeOutcome>;
+  /** resolve a template value (string/object/array) against another message, e.g. per row */
+  evaluate(value: unknown, msg: Message): unknown;
+  /** run-wide values set by the trigger (FireOptions.locals) */
+  locals: Record<string, unknown>;
+  /** this node's state as seen by this run: `set` is staged and committed only if the run succeeds */
+  state: NodeState;
+  /** flow-wide in-memory key/value */
+  flowMemory: Map<string, unknown>;
+  /** lines for the step's trace (also logged) */
+  trace(line: string): void;
+  runId: string;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+export interface ScopeOutcome { failed: boolean; errors: string[] }
+
+export interface NodeInstance {
+  /** a message arrived; throw to fail the step (the engine applies retry/onError) */
+  onMessage?(msg: Message, io: NodeIO): void | Promise<void>;
+  /** trigger nodes start listening/scheduling here */
+  start?(): void | Promise<void>;
+  /** stop listening; release connections */
+  stop?(): void | Promise<void>;
+  /** fire from the editor or POST /trigger; `payload` replaces the node's own */
+  trigger?(payload: unknown | undefined, hasPayload: boolean): FiredRun;
+}
+
+export interface NodeRuntime<P = Record<string, unknown>> {
+  type: string;
+  create(ctx: NodeContext<P>): NodeInstance | Promise<NodeInstance>;
+}
+
+/** http-in registers handlers here; the HTTP layer serves them under /hooks/. */
+export interface HookRegistry {
+  register(route: HookRoute): () => void;
+}
+
+export interface HookRoute {
+  method: string;
+  /** path below /hooks/, may hold :params */
+  path: string;
+  /** body size limit in bytes */
+  maxBodyBytes?: number;
+  handle(req: HookRequest): Promise<HookResponse>;
+}
+
+export interface HookRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  rawBody?: Buffer;
+}
+
+export interface HookResponse { status: number; headers?: Record<string, string>; body?: unknown }
+
+/** A node error with a code the trace can show. */
+export class NodeError extends Error {
+  constructor(message: string, readonly code?: string, readonly retryable = true) {
+    super(message);
+    this.name = 'NodeError';
+  }
+}

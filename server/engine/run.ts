@@ -1,0 +1,103 @@
+/**
+ * One run of a flow: what is in flight, the step records, staged node state, and its end.
+ * Run state is plain data so it can be traced and reasoned about.
+ */
+import type { RunRecord, RunStatus, StepRecord } from '../../core/flow-types.ts';
+import type { RunOutcome } from './node-api.ts';
+import { Scope } from './scope.ts';
+
+export type RunEndHandler = (run: Run) => void;
+
+export class Run {
+  readonly root = new Scope(undefined);
+  readonly steps: StepRecord[] = [];
+  /** nodeId → key → value, committed with the run's success */
+  readonly stagedState = new Map<string, Map<string, unknown>>();
+  readonly done: Promise<RunOutcome>;
+  private inFlight = 0;
+  private failure?: string;
+  private cancelled = false;
+  private ended = false;
+  private controller?: AbortController;
+  private resolveDone!: (outcome: RunOutcome) => void;
+
+  constructor(
+    readonly record: RunRecord,
+    readonly locals: Record<string, unknown>,
+    readonly keepSteps: boolean,
+    private readonly onEnd: RunEndHandler,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  /** true once the run failed with `onError: stop` or was cancelled: nothing new starts */
+  get halted(): boolean {
+    return this.cancelled || this.failure !== undefined;
+  }
+
+  /** aborts when the run halts; created on first use */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.halted) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  enter(scope: Scope): void {
+    this.inFlight++;
+    scope.enter();
+  }
+
+  leave(scope: Scope): void {
+    scope.leave();
+    if (--this.inFlight === 0) this.end();
+  }
+
+  fail(error: string): void {
+    if (this.failure === undefined) this.failure = error;
+    this.controller?.abort();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.controller?.abort();
+  }
+
+  addStep(step: StepRecord): void {
+    if (this.keepSteps) this.steps.push(step);
+  }
+
+  stage(nodeId: string, key: string, value: unknown): void {
+    let map = this.stagedState.get(nodeId);
+    if (!map) this.stagedState.set(nodeId, (map = new Map()));
+    map.set(key, value);
+  }
+
+  staged(nodeId: string): Map<string, unknown> | undefined {
+    return this.stagedState.get(nodeId);
+  }
+
+  get status(): RunStatus {
+    if (this.cancelled) return 'cancelled';
+    return this.failure === undefined ? 'succeeded' : 'failed';
+  }
+
+  /** the end as decided by the engine (e.g. the store could not record success) */
+  settle(status: RunStatus, error?: string): void {
+    this.record.status = status;
+    if (error !== undefined) this.record.error = error;
+    this.resolveDone({ runId: this.id, status, ...(error !== undefined ? { error } : {}) });
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.record.status = this.status;
+    this.record.endedAt = new Date().toISOString();
+    if (this.failure !== undefined) this.record.error = this.failure;
+    this.onEnd(this);
+  }
+}

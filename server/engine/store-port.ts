@@ -1,0 +1,21 @@
+/** What the engine needs from persistence. The store implements it; the engine never imports the store. */
+import type { RunRecord, StepRecord } from '../../core/flow-types.ts';
+
+export interface StateWrite { flowId: string; nodeId: string; key: string; value: unknown }
+
+export interface EngineStorePort {
+  /** all persisted state of one node */
+  loadNodeState(flowId: string, nodeId: string): Record<string, unknown>;
+  /** a run began (may be buffered by the store) */
+  runStarted(run: RunRecord): void;
+  /**
+   * a run ended: in ONE transaction write the run's final row, its steps, and — only when
+   * `run.status === 'succeeded'` — the staged node-state writes (watermarks, script state).
+   * Throws if the transaction failed; then nothing of it is stored.
+   */
+  runFinished(run: RunRecord, steps: StepRecord[], stateWrites: StateWrite[]): void;
+  /** commit state writes of a successful run whose trace is not kept (trace mode errors/off) */
+  commitState(stateWrites: StateWrite[]): void;
+  /** write anything buffered (called on flow stop and shutdown) */
+  flush(): void;
+}

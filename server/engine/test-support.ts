@@ -1,0 +1,102 @@
+/** In-memory store port and an engine wired with given node types, for engine tests. */
+import type { RunRecord, StepRecord } from '../../core/flow-types.ts';
+import type { NodeRuntime, NodeSpec } from './test-types.ts';
+import { SchemaChecker } from '../../core/schema-check.ts';
+import { Engine } from './engine.ts';
+import { silentEvents, type EngineEvents } from './events.ts';
+import { HookTable } from './hook-table.ts';
+import type { EngineStorePort, StateWrite } from './store-port.ts';
+import type { ConnectionProfileResolved, ConnectionProvider } from './node-api.ts';
+import type { ConnectionDriver } from '../connections/driver-api.ts';
+import { createLogger } from '../log.ts';
+
+export class MemoryStorePort implements EngineStorePort {
+  readonly runs = new Map<string, RunRecord & { steps: StepRecord[] }>();
+  readonly state = new Map<string, unknown>();
+  failNextFinish = false;
+
+  loadNodeState(flowId: string, nodeId: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of this.state) {
+      const [f, n, key] = JSON.parse(k) as [string, string, string];
+      if (f === flowId && n === nodeId) out[key] = v;
+    }
+    return out;
+  }
+  runStarted(run: RunRecord): void {
+    this.runs.set(run.id, { ...run, steps: [] });
+  }
+  runFinished(run: RunRecord, steps: StepRecord[], writes: StateWrite[]): void {
+    if (this.failNextFinish) {
+      this.failNextFinish = false;
+      throw new Error('disk full');
+    }
+    this.runs.set(run.id, { ...run, steps });
+    this.commitState(writes);
+  }
+  commitState(writes: StateWrite[]): void {
+    for (const w of writes) this.state.set(JSON.stringify([w.flowId, w.nodeId, w.key]), w.value);
+  }
+  flush(): void {}
+}
+
+export const noConnections: ConnectionProvider = {
+  acquire: () => Promise.reject(new Error('no connections in this test')),
+  secretValues: () => [],
+};
+
+export interface TestEngineOptions { events?: EngineEvents; connections?: ConnectionProvider; store?: MemoryStorePort }
+
+/** An engine with only the given node types, an in-memory store port and a hook table. */
+export function testEngine(specs: NodeSpec[], runtimes: NodeRuntime[], options: TestEngineOptions = {}) {
+  const events = options.events ?? silentEvents;
+  const store = options.store ?? new MemoryStorePort();
+  const hooks = new HookTable();
+  const engine = new Engine(
+    {
+      specs: new Map(specs.map((s) => [s.type, s])),
+      runtimes: new Map(runtimes.map((r) => [r.type, r])),
+      store,
+      connections: options.connections ?? noConnections,
+      events,
+      hooks,
+      log: createLogger({ level: 'error' }),
+      masker: () => (v) => v,
+      checker: new SchemaChecker(),
+    },
+    2000,
+  );
+  return { engine, store, hooks };
+}
+
+/**
+ * Connections for tests that open real clients through real drivers, from profiles given
+ * in the test (no store): one client per profile, closed by `closeAll`.
+ */
+export function directConnections(
+  drivers: ConnectionDriver[],
+  profiles: ConnectionProfileResolved[],
+): ConnectionProvider & { closeAll(): Promise<void> } {
+  const open = new Map<string, { driver: ConnectionDriver; client: Promise<unknown> }>();
+  return {
+    async acquire<T>(id: string, expected?: string | string[]) {
+      const profile = profiles.find((p) => p.id === id);
+      if (!profile) throw new Error(`connection "${id}" not found`);
+      const types = expected === undefined ? [] : Array.isArray(expected) ? expected : [expected];
+      if (types.length > 0 && !types.includes(profile.type)) throw new Error(`connection "${profile.name}" is ${profile.type}, expected ${types.join(' or ')}`);
+      let entry = open.get(id);
+      if (!entry) {
+        const driver = drivers.find((d) => d.type === profile.type);
+        if (!driver) throw new Error(`no driver for ${profile.type}`);
+        entry = { driver, client: driver.open(profile) };
+        open.set(id, entry);
+      }
+      return { client: (await entry.client) as T, profile, release: async () => {} };
+    },
+    secretValues: () => profiles.flatMap((p) => Object.values(p.secrets)),
+    async closeAll() {
+      for (const { driver, client } of open.values()) await driver.close(await client);
+      open.clear();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * Export/import of flow files. Connections are referenced by id and name (never secrets);
+ * on import a reference whose id is unknown is matched by name.
+ */
+import type { FlowDocument } from '../../core/flow-types.ts';
+import type { NodeSpec } from '../../core/node-spec.ts';
+import type { FlowsRepo, FlowVersion, StoredFlow } from '../store/flows.ts';
+import type { FlowService } from './flow-service.ts';
+import { FlowNotFoundError } from './flow-service.ts';
+
+export interface ConnectionRef { id: string; name: string; type: string; environment?: string }
+
+export interface ExportFile {
+  format: 'tributary-flow';
+  formatVersion: 1;
+  exportedAt: string;
+  flow: FlowDocument;
+  connections: ConnectionRef[];
+}
+
+export interface ConnectionLookup {
+  byId(id: string): ConnectionRef | undefined;
+  byName(name: string): ConnectionRef | undefined;
+}
+
+export class FlowPorter {
+  constructor(
+    private readonly flows: FlowsRepo,
+    private readonly service: FlowService,
+    private readonly specs: ReadonlyMap<string, NodeSpec>,
+    private readonly connections: ConnectionLookup,
+  ) {}
+
+  export(id: string): ExportFile {
+    const flow = this.flows.get(id);
+    if (!flow) throw new FlowNotFoundError(id);
+    const refs = new Map<string, ConnectionRef>();
+    for (const node of flow.doc.nodes) {
+      const connId = this.connectionParam(node.type, node.params);
+      const ref = connId ? this.connections.byId(connId) : undefined;
+      if (ref) refs.set(ref.id, ref);
+    }
+    return { format: 'tributary-flow', formatVersion: 1, exportedAt: new Date().toISOString(), flow: flow.doc, connections: [...refs.values()] };
+  }
+
+  /** Accepts an export file or a bare flow document; always creates a new flow. */
+  import(file: ExportFile | FlowDocument, user: string | null): { flow: StoredFlow; warnings: string[] } {
+    const isFile = (file as ExportFile).format === 'tributary-flow';
+    const doc: FlowDocument = structuredClone(isFile ? (file as ExportFile).flow : (file as FlowDocument));
+    const refs = isFile ? (file as ExportFile).connections ?? [] : [];
+    const warnings: string[] = [];
+    delete doc.id;
+    for (const node of doc.nodes ?? []) {
+      const connId = this.connectionParam(node.type, node.params);
+      if (!connId || this.connections.byId(connId)) continue;
+      const ref = refs.find((r) => r.id === connId);
+      const byName = ref ? this.connections.byName(ref.name) : undefined;
+      if (byName) node.params = { ...node.params, connection: byName.id };
+      else warnings.push(`node ${node.id}: connection "${ref?.name ?? connId}" does not exist here; create it and set it on the node`);
+    }
+    return { flow: this.service.create(doc, user), warnings };
+  }
+
+  versions(id: string): { version: number; createdAt: string; createdBy: string | null; name: string; nodeCount: number }[] {
+    return this.flows.versions(id).map((v) => ({ version: v.version, createdAt: v.createdAt, createdBy: v.createdBy, name: v.doc.name, nodeCount: v.doc.nodes.length }));
+  }
+
+  version(id: string, version: number): FlowVersion | undefined {
+    return this.flows.getVersion(id, version);
+  }
+
+  private connectionParam(type: string, params: Record<string, unknown> | undefined): string | undefined {
+    if (!this.specs.get(type)?.connectionTypes) return undefined;
+    const value = params?.['connection'];
+    return typeof value === 'string' ? value : undefined;
+  }
+}

@@ -1,0 +1,64 @@
+/** The express app: /api (JSON, authenticated), /hooks (http-in), and the editor's static files. */
+import express, { type Router } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../engine/node-api.ts';
+import type { HookTable } from '../engine/hook-table.ts';
+import { allow, requireUser } from './auth-middleware.ts';
+import { authRouter } from './routes/auth.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import { errorHandler, HttpError } from './errors.ts';
+import { hooksHandler } from './hooks.ts';
+
+export interface AppDeps {
+  version: string;
+  log: Logger;
+  auth: AuthService;
+  hooks: HookTable;
+  /** routers mounted under /api after authentication, by path */
+  routers: Record<string, Router>;
+  /** built editor (index.html + assets); a placeholder page when missing */
+  editorDir?: string;
+  secureCookie?: boolean;
+  /** JSON body limit of /api */
+  bodyLimit?: string;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  app.use('/hooks', hooksHandler(deps.hooks, deps.log));
+
+  const api = express.Router();
+  api.use(express.json({ limit: deps.bodyLimit ?? '5mb', strict: false }));
+  api.get('/health', (_req, res) => res.json({ status: 'ok', version: deps.version }));
+  api.use('/auth', authRouter(deps.auth, deps.secureCookie ?? false));
+  api.use(requireUser((token) => deps.auth.authenticate(token)));
+  api.use(allow('read'));
+  for (const [path, router] of Object.entries(deps.routers)) api.use(path, router);
+  api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.baseUrl}${req.path}`)));
+  api.use(errorHandler(deps.log));
+  app.use('/api', api);
+
+  const editor = deps.editorDir;
+  if (editor && existsSync(join(editor, 'index.html'))) {
+    app.use(express.static(editor, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!api\/|hooks\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(editor, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => res.type('html').send(placeholderPage(deps.version)));
+  }
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+function placeholderPage(version: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Tributary</title></head>
+<body style="font-family:system-ui;margin:3rem"><h1>Tributary ${version}</h1>
+<p>The server is running. The visual editor is not built in this checkout; use the REST API under <code>/api</code> (see README).</p></body></html>`;
+}

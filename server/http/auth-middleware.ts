@@ -1,0 +1,45 @@
+/** Who is calling: a Bearer token or the session cookie; and what their role may do (SPEC §3). */
+import type { Request, RequestHandler } from 'express';
+import { parse as parseCookie } from 'cookie';
+import { HttpError } from './errors.ts';
+
+import { can, type Action } from '../auth/roles.ts';
+import type { User } from '../store/users.ts';
+
+export type AuthUser = User;
+
+export const SESSION_COOKIE = 'tributary_session';
+
+export function tokenOf(req: Pick<Request, 'headers'>): string | undefined {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
+  const cookies = req.headers.cookie;
+  if (typeof cookies === 'string') return parseCookie(cookies)[SESSION_COOKIE];
+  return undefined;
+}
+
+export function requireUser(authenticate: (token: string) => AuthUser | undefined): RequestHandler {
+  return (req, res, next) => {
+    const token = tokenOf(req);
+    const user = token ? authenticate(token) : undefined;
+    if (!user) return next(new HttpError(401, 'authentication required: log in and send "Authorization: Bearer <token>"'));
+    res.locals['user'] = user;
+    next();
+  };
+}
+
+export function userOf(res: { locals: Record<string, unknown> }): AuthUser {
+  return res.locals['user'] as AuthUser;
+}
+
+/** 403 unless the caller's role may perform `action`. */
+export function allow(action: Action): RequestHandler {
+  return (_req, res, next) => {
+    const user = userOf(res);
+    if (!can(user.role, action)) return next(new HttpError(403, `role "${user.role}" may not ${action === 'read' ? 'read this' : action === 'write' ? 'change this' : 'administer users'}`));
+    next();
+  };
+}
+
+/** `read` for GET/HEAD, `write` otherwise. */
+export const allowByMethod: RequestHandler = (req, res, next) => allow(req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write')(req, res, next);

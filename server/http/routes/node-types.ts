@@ -1,0 +1,31 @@
+/** /api/node-types: every node type's ports, params schema and UI hints, from its spec. */
+import { Router } from 'express';
+import type { NodeSpec } from '../../../core/node-spec.ts';
+import { allow } from '../auth-middleware.ts';
+
+export function nodeTypeView(spec: NodeSpec): Record<string, unknown> {
+  return {
+    type: spec.type,
+    category: spec.category,
+    label: spec.label,
+    description: spec.description ?? '',
+    inputs: spec.inputs,
+    outputs: spec.outputs,
+    dynamicOutputs: spec.dynamicOutputs !== undefined,
+    errorPort: spec.inputs.length > 0,
+    trigger: spec.trigger === true,
+    paramsSchema: spec.paramsSchema,
+    rawParams: spec.rawParams ?? [],
+    lazyParams: spec.lazyParams ?? [],
+    sensitiveParams: spec.sensitiveParams ?? [],
+    connectionTypes: spec.connectionTypes ?? [],
+    ui: spec.ui ?? {},
+  };
+}
+
+export function nodeTypesRouter(specs: readonly NodeSpec[]): Router {
+  const r = Router();
+  const body = specs.map(nodeTypeView);
+  r.get('/', allow('read'), (_req, res) => res.json(body));
+  return r;
+}

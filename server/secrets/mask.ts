@@ -1,0 +1,55 @@
+/**
+ * Masking for traces and logs: every occurrence of a known secret inside a string becomes
+ * `***`, and values under sensitive keys (password, secret, token, apiKey, authorization…)
+ * become `***` whatever they are. Returns a copy; the input is not changed.
+ */
+
+export const MASK = '***';
+/** shorter secrets would mask ordinary text */
+export const MIN_SECRET_LENGTH = 3;
+
+const SENSITIVE_KEY = /passw(or)?d|^pwd$|secret|token|api[-_]?key|authorization|^cookie$|^set-cookie$|private[-_]?key/i;
+
+export function isSensitiveKey(key: string): boolean {
+  return SENSITIVE_KEY.test(key);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function isPlainObject(v: object): v is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+export type Masker = (value: unknown) => unknown;
+
+export function makeMasker(secretValues: string[]): Masker {
+  const secrets = [...new Set(secretValues.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))]
+    // longest first, so a secret containing another is masked whole
+    .sort((a, b) => b.length - a.length);
+  const pattern = secrets.length > 0 ? new RegExp(secrets.map(escapeRegExp).join('|'), 'g') : undefined;
+  const maskString = (s: string): string => (pattern && s.length >= MIN_SECRET_LENGTH ? s.replace(pattern, MASK) : s);
+
+  const walk = (value: unknown, seen: WeakSet<object>): unknown => {
+    if (typeof value === 'string') return maskString(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (seen.has(value)) return '[Circular]';
+    if (Array.isArray(value)) {
+      seen.add(value);
+      const out = value.map((v) => walk(v, seen));
+      seen.delete(value);
+      return out;
+    }
+    if (!isPlainObject(value)) return value;
+    seen.add(value);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = isSensitiveKey(k) && v !== null && v !== undefined && v !== '' ? MASK : walk(v, seen);
+    }
+    seen.delete(value);
+    return out;
+  };
+  return (value) => walk(value, new WeakSet());
+}

@@ -1,0 +1,158 @@
+/** flows and flow_versions: every save is a new version; old versions stay readable. */
+import type { FlowDocument } from '../../core/flow-types.ts';
+import type { Db } from './db.ts';
+import { ConflictError, isUniqueViolation } from './errors.ts';
+import { fromJson, nowIso, randomId, toJson } from './util.ts';
+
+export const FLOW_STATES = ['running', 'stopped', 'error'] as const;
+export type FlowState = (typeof FLOW_STATES)[number];
+
+export interface FlowSummary {
+  id: string;
+  name: string;
+  description: string;
+  version: number;
+  state: FlowState;
+  stateError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredFlow extends FlowSummary { doc: FlowDocument }
+
+export interface FlowVersion { version: number; createdAt: string; createdBy: string | null; doc: FlowDocument }
+
+export interface FlowsRepo {
+  /** `options.id` keeps a given id (import); ConflictError if it is taken */
+  create(doc: FlowDocument, user: string | null, options?: { id?: string }): { id: string; version: number };
+  /** a new version; undefined when the flow does not exist */
+  update(id: string, doc: FlowDocument, user: string | null): { id: string; version: number } | undefined;
+  get(id: string): StoredFlow | undefined;
+  /** every flow with its latest document, most recently updated first */
+  list(filter?: { state?: FlowState }): StoredFlow[];
+  /** removes the flow, its versions, runs, steps and node state */
+  delete(id: string): boolean;
+  /** newest first */
+  versions(id: string): FlowVersion[];
+  getVersion(id: string, version: number): FlowVersion | undefined;
+  setState(id: string, state: FlowState, error?: string): boolean;
+}
+
+interface FlowRow {
+  id: string; name: string; description: string; version: number; doc: string; state: FlowState;
+  state_error: string | null; created_at: string; updated_at: string;
+}
+interface VersionRow { version: number; doc: string; created_at: string; created_by: string | null }
+
+const SUMMARY_COLS = 'id, name, description, version, state, state_error, created_at, updated_at';
+
+function toSummary(r: Omit<FlowRow, 'doc'>): FlowSummary {
+  return {
+    id: r.id, name: r.name, description: r.description, version: r.version, state: r.state,
+    stateError: r.state_error, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+function toStored(r: FlowRow): StoredFlow {
+  return { ...toSummary(r), doc: fromJson<FlowDocument>(r.doc) };
+}
+
+function toVersion(r: VersionRow): FlowVersion {
+  return { version: r.version, createdAt: r.created_at, createdBy: r.created_by, doc: fromJson<FlowDocument>(r.doc) };
+}
+
+/** the stored document carries its id first */
+function withId(doc: FlowDocument, id: string): FlowDocument {
+  const { id: _ignored, ...rest } = doc;
+  return { id, ...rest };
+}
+
+/** `beforeDelete` flushes queued run writes, so no run of a deleted flow lands after it */
+export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): FlowsRepo {
+  const insertFlow = db.prepare<[string, string, string, string, string, string]>(
+    `INSERT INTO flows (id, name, description, version, doc, state, created_at, updated_at)
+     VALUES (?, ?, ?, 1, ?, 'stopped', ?, ?)`,
+  );
+  const insertVersion = db.prepare<[string, number, string, string, string | null]>(
+    'INSERT INTO flow_versions (flow_id, version, doc, created_at, created_by) VALUES (?, ?, ?, ?, ?)',
+  );
+  const currentVersion = db.prepare<[string], number>('SELECT version FROM flows WHERE id = ?').pluck();
+  const updateFlow = db.prepare<[string, string, number, string, string, string]>(
+    'UPDATE flows SET name = ?, description = ?, version = ?, doc = ?, updated_at = ? WHERE id = ?',
+  );
+  const byId = db.prepare<[string], FlowRow>(`SELECT ${SUMMARY_COLS}, doc FROM flows WHERE id = ?`);
+  const all = db.prepare<[], FlowRow>(`SELECT ${SUMMARY_COLS}, doc FROM flows ORDER BY updated_at DESC, id`);
+  const inState = db.prepare<[string], FlowRow>(
+    `SELECT ${SUMMARY_COLS}, doc FROM flows WHERE state = ? ORDER BY updated_at DESC, id`,
+  );
+  const versions = db.prepare<[string], VersionRow>(
+    'SELECT version, doc, created_at, created_by FROM flow_versions WHERE flow_id = ? ORDER BY version DESC',
+  );
+  const oneVersion = db.prepare<[string, number], VersionRow>(
+    'SELECT version, doc, created_at, created_by FROM flow_versions WHERE flow_id = ? AND version = ?',
+  );
+  const setState = db.prepare<[string, string | null, string]>(
+    'UPDATE flows SET state = ?, state_error = ? WHERE id = ?',
+  );
+  const delState = db.prepare<[string]>('DELETE FROM node_state WHERE flow_id = ?');
+  const delRuns = db.prepare<[string]>('DELETE FROM runs WHERE flow_id = ?');
+  const delFlow = db.prepare<[string]>('DELETE FROM flows WHERE id = ?');
+
+  const create = db.transaction((id: string, doc: FlowDocument, user: string | null) => {
+    const stored = withId(doc, id);
+    const json = toJson(stored);
+    const at = nowIso();
+    insertFlow.run(id, doc.name, doc.description ?? '', json, at, at);
+    insertVersion.run(id, 1, json, at, user);
+  });
+
+  const update = db.transaction((id: string, doc: FlowDocument, user: string | null) => {
+    const current = currentVersion.get(id);
+    if (current === undefined) return undefined;
+    const version = current + 1;
+    const json = toJson(withId(doc, id));
+    const at = nowIso();
+    updateFlow.run(doc.name, doc.description ?? '', version, json, at, id);
+    insertVersion.run(id, version, json, at, user);
+    return { id, version };
+  });
+
+  const remove = db.transaction((id: string) => {
+    delState.run(id);
+    delRuns.run(id); // steps go with their runs (ON DELETE CASCADE)
+    return delFlow.run(id).changes > 0; // versions cascade too
+  });
+
+  return {
+    create: (doc, user, options = {}) => {
+      // a fresh random id collides with odds of 1 in 4 billion per flow; retry a few times anyway
+      for (let attempt = 0; ; attempt++) {
+        const id = options.id ?? randomId('f_');
+        try {
+          create.immediate(id, doc, user);
+          return { id, version: 1 };
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          if (options.id !== undefined) throw new ConflictError(`flow "${options.id}" already exists`, 'flow_exists');
+          if (attempt >= 4) throw err;
+        }
+      }
+    },
+    update: (id, doc, user) => update.immediate(id, doc, user),
+    get: (id) => {
+      const r = byId.get(id);
+      return r ? toStored(r) : undefined;
+    },
+    list: (filter = {}) => (filter.state ? inState.all(filter.state) : all.all()).map(toStored),
+    delete: (id) => {
+      beforeDelete();
+      return remove.immediate(id);
+    },
+    versions: (id) => versions.all(id).map(toVersion),
+    getVersion: (id, v) => {
+      const r = oneVersion.get(id, v);
+      return r ? toVersion(r) : undefined;
+    },
+    setState: (id, state, error) => setState.run(state, error ?? null, id).changes > 0,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The embedded store: one SQLite file `<dataDir>/tributary.db` (WAL) and one repository per
+ * table group. `store.runs` is the engine's EngineStorePort.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase, type Db } from './db.ts';
+import { migrate } from './migrate.ts';
+import { createUsersRepo, type UsersRepo } from './users.ts';
+import { createSessionsRepo, type SessionsRepo } from './sessions.ts';
+import { createFlowsRepo, type FlowsRepo } from './flows.ts';
+import { RunWriter, type FlushResult, type RunWriterOptions } from './run-writer.ts';
+import { createRunsRepo, type RunsRepo } from './runs.ts';
+import { createNodeStateRepo, type NodeStateRepo } from './node-state.ts';
+import { createConnectionsRepo, type ConnectionsRepo } from './connections-repo.ts';
+import { createSettingsRepo, type SettingsRepo } from './settings.ts';
+
+export interface StoreOptions {
+  /** directory of `tributary.db` (created if missing); `':memory:'` for a throwaway store */
+  dataDir: string;
+  /** batching of run writes (see RunWriter) */
+  runs?: RunWriterOptions;
+  busyTimeoutMs?: number;
+}
+
+export interface Store {
+  readonly db: Db;
+  /** database file path, or `:memory:` */
+  readonly file: string;
+  readonly users: UsersRepo;
+  readonly sessions: SessionsRepo;
+  readonly flows: FlowsRepo;
+  /** the engine's persistence port, plus run queries and pruning */
+  readonly runs: RunsRepo;
+  readonly nodeState: NodeStateRepo;
+  readonly connections: ConnectionsRepo;
+  readonly settings: SettingsRepo;
+  /** write queued run data now (engine stop, shutdown) */
+  flush(): FlushResult;
+  /** flush and close the database */
+  close(): void;
+}
+
+export const DB_FILE = 'tributary.db';
+
+export function openStore(options: StoreOptions): Store {
+  let file = ':memory:';
+  if (options.dataDir !== ':memory:') {
+    mkdirSync(options.dataDir, { recursive: true });
+    file = join(options.dataDir, DB_FILE);
+  }
+  const db = openDatabase(file, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const writer = new RunWriter(db, options.runs);
+  const flushQuietly = (): void => void writer.flush();
+  return {
+    db,
+    file,
+    users: createUsersRepo(db),
+    sessions: createSessionsRepo(db),
+    flows: createFlowsRepo(db, flushQuietly),
+    runs: createRunsRepo(db, writer),
+    nodeState: createNodeStateRepo(db, { flush: flushQuietly, loadNodeState: (f, n) => writer.loadNodeState(f, n) }),
+    connections: createConnectionsRepo(db),
+    settings: createSettingsRepo(db),
+    flush: () => writer.flush(),
+    close: () => {
+      if (!db.open) return;
+      try {
+        writer.close();
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

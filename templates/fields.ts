@@ -1,0 +1,104 @@
+/** Form fields and node params shared by the templates. Pure data builders. */
+import type { JsonSchema } from '../core/node-spec.ts';
+import { IDENT_PATTERN } from '../nodes/_sql/identifiers.ts';
+
+export const DB_TYPES = ['mysql', 'postgres', 'oracle'];
+
+const IDENT = IDENT_PATTERN.source.slice(1, -1);
+/** a column name, as the SQL nodes accept it */
+export const COLUMN_PATTERN = `^${IDENT}$`;
+/** `table` or `schema.table` */
+export const TABLE_PATTERN = `^${IDENT}(\\.${IDENT})?$`;
+/** a path into a message payload: `deviceId`, `data.deviceId`, `items[0].id` */
+export const PAYLOAD_PATH_PATTERN = '^[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*|\\[[0-9]+\\])*$';
+
+export function connectionField(title: string, types: string[], description?: string): JsonSchema {
+  return { type: 'string', minLength: 1, title, ...(description ? { description } : {}), 'x-widget': 'connection', 'x-connectionTypes': types };
+}
+
+export function tableField(title: string, connection: string): JsonSchema {
+  return { type: 'string', pattern: TABLE_PATTERN, title, 'x-widget': 'table', 'x-connection': connection };
+}
+
+export function columnField(title: string, connection: string, table: string, description?: string): JsonSchema {
+  return { type: 'string', pattern: COLUMN_PATTERN, title, ...(description ? { description } : {}), 'x-widget': 'column', 'x-connection': connection, 'x-table': table };
+}
+
+export function columnsField(title: string, connection: string, table: string, extra: JsonSchema = {}): JsonSchema {
+  return {
+    type: 'array',
+    items: { type: 'string', pattern: COLUMN_PATTERN },
+    uniqueItems: true,
+    title,
+    'x-widget': 'columns',
+    'x-connection': connection,
+    'x-table': table,
+    ...extra,
+  };
+}
+
+/** target column → source field (a column, or a payload path for message sources) */
+export function mappingField(title: string, description: string, target: { connection: string; table: string }, sourcePattern: string, extra: JsonSchema = {}): JsonSchema {
+  return {
+    type: 'object',
+    propertyNames: { pattern: COLUMN_PATTERN },
+    additionalProperties: { type: 'string', pattern: sourcePattern },
+    title,
+    description,
+    'x-widget': 'mapping',
+    'x-connection': target.connection,
+    'x-table': target.table,
+    ...extra,
+  };
+}
+
+/** "start after" value of an incremental read */
+export const incrementalInitialField: JsonSchema = {
+  type: ['string', 'number'],
+  title: 'Start after',
+  description: 'the first run reads rows whose incremental column is above this value; left empty, it reads all rows',
+};
+
+export const writeModeField = (dflt: 'insert' | 'upsert'): JsonSchema => ({
+  enum: ['insert', 'upsert'],
+  default: dflt,
+  title: 'Write mode',
+  'x-enumLabels': { insert: 'add records', upsert: 'add or update records by key' },
+});
+
+/** keys are required when the write mode is upsert */
+export const keysRequiredForUpsert: JsonSchema = {
+  if: { properties: { writeMode: { const: 'upsert' } }, required: ['writeMode'] },
+  then: { required: ['keys'] },
+};
+
+/** The timer's fixed-interval schedule, as ROMA Connect asks for it. */
+export function scheduleProperties(taskMode: 'parallel' | 'serial'): Record<string, JsonSchema> {
+  return {
+    unit: { enum: ['second', 'minute', 'hour', 'day', 'month'], default: 'minute', title: 'Unit' },
+    interval: { type: 'integer', minimum: 1, maximum: 1000, default: 1, title: 'Interval' },
+    atSeconds: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 59 }, uniqueItems: true, maxItems: 60, default: [0], title: 'At these seconds' },
+    timezone: { type: 'string', minLength: 1, default: 'GMT', title: 'Time zone', 'x-widget': 'timezone' },
+    taskMode: {
+      enum: ['parallel', 'serial'],
+      default: taskMode,
+      title: 'Task mode',
+      'x-enumLabels': { parallel: 'runs may overlap', serial: 'never start a run while the last one runs' },
+    },
+    runImmediately: { type: 'boolean', default: false, title: 'Run once now' },
+  };
+}
+
+export const SCHEDULE_FIELDS = ['unit', 'interval', 'atSeconds', 'timezone', 'taskMode', 'runImmediately'];
+
+/** timer params taken from the schedule fields */
+export const timerParams: Record<string, string> = Object.fromEntries(SCHEDULE_FIELDS.map((f) => [f, `{{${f}}}`]));
+
+/** the select's incremental read, present only when an incremental column is chosen */
+export const incrementalParam = {
+  $if: 'incrementalColumn',
+  then: { column: '{{incrementalColumn}}', initial: '{{incrementalInitial}}' },
+};
+
+/** key columns, only for upsert */
+export const keysParam = { $if: 'writeMode=upsert', then: '{{keys}}' };
