@@ -33,6 +33,7 @@ import { runsRouter } from './http/routes/runs.ts';
 import { nodeTypesRouter } from './http/routes/node-types.ts';
 import { usersRouter } from './http/routes/users.ts';
 import { connectionsRouter } from './http/routes/connections.ts';
+import { templatesRouter } from './http/routes/templates.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './engine/node-api.ts';
 
@@ -98,6 +99,7 @@ export async function startServer(config: Config, options: { log?: Logger; edito
       '/node-types': nodeTypesRouter(allSpecs),
       '/users': usersRouter(store),
       '/connections': connectionsRouter(connections, pool, drivers, usersOf),
+      '/templates': templatesRouter(flows, engine, (id) => connections.get(id)?.type),
     },
   });
   const server: Server = createServer(app);

@@ -9,6 +9,7 @@ import type { TraceMode } from '../../core/flow-types.ts';
 import { ensureNodeRed, WORK_DIR, type NodeRedInstall } from '../lib/node-red.ts';
 import { load, type LoadResult } from '../lib/load.ts';
 import { parseOptions, type BenchOptions } from '../lib/options.ts';
+import { tscBuild, tsxBuild, type TributaryBuild } from '../lib/build.ts';
 import { nodeRedChainRun, startNodeRedServer, startTributaryServer, tributaryChainRun, type ServerSide } from './sides.ts';
 import { HTTP_PATH, type ChainKind } from './flows.ts';
 
@@ -43,7 +44,7 @@ function safeRead(path: string): string {
   }
 }
 
-async function chain(o: BenchOptions, red: NodeRedInstall, kind: ChainKind, rows: Row[]): Promise<void> {
+async function chain(o: BenchOptions, red: NodeRedInstall, build: TributaryBuild, kind: ChainKind, rows: Row[]): Promise<void> {
   const job = { messages: o.messages, warmup: o.warmup, batch: o.batch };
   const part = kind === 'set' ? 'a' : 'b';
   const theirs = kind === 'set' ? 'change' : 'function';
@@ -52,7 +53,7 @@ async function chain(o: BenchOptions, red: NodeRedInstall, kind: ChainKind, rows
   log(`    ${fmt(nr.rate)} msgs/s (${fmt(nr.cpuSeconds, 1)} s CPU)`);
   for (const trace of o.trace) {
     log(`(${part}) Tributary: ${o.messages} runs through 10 ${kind} nodes, trace ${trace}…`);
-    const tr = await tributaryChainRun(kind, trace, job);
+    const tr = await tributaryChainRun(build, kind, trace, job);
     const stored = trace === 'off' ? '' : `; stored ${fmt(tr.runsStored ?? 0)} runs, ${fmt(tr.stepsStored ?? 0)} steps`;
     log(`    ${fmt(tr.rate)} msgs/s (${fmt(tr.cpuSeconds, 1)} s CPU${stored})`);
     const ratio = tr.rate / nr.rate;
@@ -65,7 +66,13 @@ async function chain(o: BenchOptions, red: NodeRedInstall, kind: ChainKind, rows
   }
 }
 
-interface ServerFigures { rss?: number; load?: LoadResult; traced?: { runs: number; steps: number } }
+interface ServerFigures {
+  rss?: number;
+  load?: LoadResult;
+  /** requests answered in warm-up and timed load together */
+  answered?: number;
+  traced?: { runs: number; steps: number };
+}
 
 async function serverRun(o: BenchOptions, start: () => Promise<ServerSide>, wantRss: boolean, wantLoad: boolean): Promise<ServerFigures> {
   const side = await start();
@@ -78,16 +85,17 @@ async function serverRun(o: BenchOptions, start: () => Promise<ServerSide>, want
     }
     if (wantLoad) {
       const before = side.traced ? await side.traced() : undefined;
-      if (o.httpWarmup > 0) await load(side.hookUrl, { n: 1 }, o.connections, o.httpWarmup);
+      const warm = o.httpWarmup > 0 ? await load(side.hookUrl, { n: 1 }, o.connections, o.httpWarmup) : undefined;
       const r = await load(side.hookUrl, { n: 1 }, o.connections, o.duration);
       out.load = r;
+      out.answered = r.requests + (warm?.requests ?? 0);
       if (side.traced && before) {
         const after = await side.traced();
         out.traced = { runs: after.runs - before.runs, steps: after.steps - before.steps };
       }
       const bad = r.errors + r.non2xx;
       log(`    ${side.name}: ${fmt(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${bad ? `, ${bad} FAILED` : ''}` +
-        (out.traced ? `; stored ${fmt(out.traced.runs)} runs, ${fmt(out.traced.steps)} steps during warm-up + load` : ''));
+        (out.traced ? `; stored ${fmt(out.traced.runs)} runs, ${fmt(out.traced.steps)} steps for ${fmt(out.answered ?? 0)} requests (warm-up + timed)` : ''));
     }
   } finally {
     await side.close();
@@ -95,7 +103,7 @@ async function serverRun(o: BenchOptions, start: () => Promise<ServerSide>, want
   return out;
 }
 
-async function servers(o: BenchOptions, red: NodeRedInstall, rows: Row[]): Promise<void> {
+async function servers(o: BenchOptions, red: NodeRedInstall, build: TributaryBuild, rows: Row[]): Promise<void> {
   const wantLoad = o.only.includes('c');
   const wantRss = o.only.includes('d');
   const timeoutMs = 120_000 + (o.idle + o.duration + o.httpWarmup) * 1000;
@@ -104,7 +112,7 @@ async function servers(o: BenchOptions, red: NodeRedInstall, rows: Row[]): Promi
   const traces: TraceMode[] = wantLoad ? o.httpTrace : ['full'];
   for (const [i, trace] of traces.entries()) {
     log(`Tributary server, http-in → script → http-response, trace ${trace}…`);
-    const tr = await serverRun(o, () => startTributaryServer(trace, timeoutMs), wantRss && i === 0, wantLoad);
+    const tr = await serverRun(o, () => startTributaryServer(build, trace, timeoutMs), wantRss && i === 0, wantLoad);
     if (nr.load && tr.load) {
       const ratio = tr.load.rps / nr.load.rps;
       rows.push({
@@ -112,7 +120,7 @@ async function servers(o: BenchOptions, red: NodeRedInstall, rows: Row[]): Promi
         unit: 'req/s', ratio, target: '≥ 1×', met: ratio >= 1 && tr.load.errors + tr.load.non2xx === 0,
         note: `p50/p99 ms: NR ${nr.load.p50}/${nr.load.p99}, T ${tr.load.p50}/${tr.load.p99}` +
           `; failed: NR ${nr.load.errors + nr.load.non2xx}, T ${tr.load.errors + tr.load.non2xx}` +
-          (tr.traced ? `; T stored ${fmt(tr.traced.runs)} runs / ${fmt(tr.traced.steps)} steps for ${fmt(tr.load.requests)} timed + warm-up requests` : ''),
+          (tr.traced ? `; T stored ${fmt(tr.traced.runs)} runs / ${fmt(tr.traced.steps)} steps for ${fmt(tr.answered ?? 0)} requests (warm-up + timed)` : ''),
       });
     }
     if (nr.rss !== undefined && tr.rss !== undefined) {
@@ -150,14 +158,16 @@ async function main(): Promise<void> {
   const red = ensureNodeRed(log);
   const info = machine(red);
   log(`machine: ${info.cpus} × ${info.cpu}, node ${info.node}, Node-RED ${info.nodeRed}`);
+  const build = o.compiled ? tscBuild(log) : tsxBuild;
   const rows: Row[] = [];
-  if (o.only.includes('a')) await chain(o, red, 'set', rows);
-  if (o.only.includes('b')) await chain(o, red, 'script', rows);
-  if (o.only.includes('c') || o.only.includes('d')) await servers(o, red, rows);
+  if (o.only.includes('a')) await chain(o, red, build, 'set', rows);
+  if (o.only.includes('b')) await chain(o, red, build, 'script', rows);
+  if (o.only.includes('c') || o.only.includes('d')) await servers(o, red, build, rows);
 
   const command = `npm run bench:engine${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  process.stdout.write(`\n${command}\n${info.date} · ${info.cpus} × ${info.cpu} · node ${info.node} · Node-RED ${info.nodeRed}\n\n${table(rows)}\n`);
-  if (o.json) writeFileSync(o.json, JSON.stringify({ command, machine: info, options: o, rows }, null, 2));
+  const how = build.name === 'tsx' ? 'Tributary from source via tsx (as npm start)' : 'Tributary compiled with tsc (no tsx)';
+  process.stdout.write(`\n${command}\n${info.date} · ${info.cpus} × ${info.cpu} · node ${info.node} · Node-RED ${info.nodeRed} · ${how}\n\n${table(rows)}\n`);
+  if (o.json) writeFileSync(o.json, JSON.stringify({ command, machine: info, build: build.name, options: o, rows }, null, 2));
 }
 
 main().then(

@@ -9,12 +9,16 @@ import { fileURLToPath } from 'node:url';
 import type { FlowDocument, TraceMode } from '../../core/flow-types.ts';
 import { Child } from '../lib/child.ts';
 import { WORK_DIR, type NodeRedInstall } from '../lib/node-red.ts';
+import { ROOT, type TributaryBuild } from '../lib/build.ts';
 import { nodeRedChain, nodeRedHttp, tributaryHttp, HTTP_PATH, type ChainKind } from './flows.ts';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** as Tributary runs: TypeScript through tsx; isolated-vm wants no node snapshot on Node 20+ */
-const TRIBUTARY_FLAGS = ['--no-node-snapshot', '--import', 'tsx'];
+
+/** BENCH_CPU_PROF=<dir>: every child writes a V8 CPU profile there (read with bench/lib/cpuprofile.ts) */
+function profiled(flags: string[], side: string): string[] {
+  const dir = process.env['BENCH_CPU_PROF'];
+  return dir ? [...flags, '--cpu-prof', `--cpu-prof-dir=${join(dir, side)}`] : flags;
+}
 const ADMIN_PASSWORD = 'bench-admin-pass-1';
 
 export interface ChainJob { messages: number; warmup: number; batch: number }
@@ -31,6 +35,7 @@ export async function nodeRedChainRun(red: NodeRedInstall, kind: ChainKind, job:
   const userDir = mkdtempSync(join(WORK_DIR, 'nr-chain-'));
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(nodeRedChain(kind)));
   const child = new Child(here('./node-red-chain.mjs'), [JSON.stringify({ ...job, nodeRedDir: red.dir, userDir })], {
+    execArgv: profiled([], `node-red-${kind}`),
     timeoutMs: chainTimeout(job),
     label: `node-red ${kind === 'set' ? 'change' : 'function'} chain`,
     env: { NODE_RED_DISABLE_TELEMETRY: '1' },
@@ -43,9 +48,9 @@ export async function nodeRedChainRun(red: NodeRedInstall, kind: ChainKind, job:
   }
 }
 
-export async function tributaryChainRun(kind: ChainKind, trace: TraceMode, job: ChainJob): Promise<ChainResult> {
-  const child = new Child(here('./tributary-chain.ts'), [JSON.stringify({ ...job, kind, trace })], {
-    execArgv: TRIBUTARY_FLAGS,
+export async function tributaryChainRun(build: TributaryBuild, kind: ChainKind, trace: TraceMode, job: ChainJob): Promise<ChainResult> {
+  const child = new Child(build.script('bench/engine/tributary-chain.ts'), [JSON.stringify({ ...job, kind, trace })], {
+    execArgv: profiled(build.flags, `tributary-${kind}-${trace}`),
     cwd: ROOT,
     timeoutMs: chainTimeout(job),
     label: `tributary ${kind} chain (trace ${trace})`,
@@ -119,9 +124,9 @@ async function answersCorrectly(hookUrl: string): Promise<boolean> {
   return true;
 }
 
-export async function startTributaryServer(trace: TraceMode, timeoutMs: number): Promise<ServerSide> {
-  const child = new Child(here('./tributary-server.ts'), [], {
-    execArgv: [...TRIBUTARY_FLAGS, '--expose-gc'],
+export async function startTributaryServer(build: TributaryBuild, trace: TraceMode, timeoutMs: number): Promise<ServerSide> {
+  const child = new Child(build.script('bench/engine/tributary-server.ts'), [], {
+    execArgv: profiled([...build.flags, '--expose-gc'], `tributary-server-${trace}`),
     cwd: ROOT,
     env: { BENCH_ADMIN_PASSWORD: ADMIN_PASSWORD },
     timeoutMs,
@@ -161,7 +166,7 @@ export async function startNodeRedServer(red: NodeRedInstall, timeoutMs: number)
   const port = await freePort();
   const userDir = mkdtempSync(join(WORK_DIR, 'nr-server-'));
   const child = new Child(red.cli, ['--settings', here('./node-red-settings.cjs'), '--userDir', userDir, '--port', String(port)], {
-    execArgv: ['--expose-gc'],
+    execArgv: profiled(['--expose-gc'], 'node-red-server'),
     env: { BENCH_NODE_RED_DIR: red.dir, NODE_RED_DISABLE_TELEMETRY: '1' },
     timeoutMs,
     label: 'node-red server',

@@ -18,6 +18,8 @@ export interface BenchOptions {
   duration: number;
   httpWarmup: number;
   idle: number;
+  /** run the Tributary side compiled with tsc instead of through tsx */
+  compiled: boolean;
   json?: string;
 }
 
@@ -32,6 +34,7 @@ export const USAGE = `npm run bench:engine -- [options]
   --connections N       autocannon connections (default 50)
   --duration S          autocannon seconds (default 10), after --http-warmup S (default 3)
   --idle S              idle seconds before the RSS reading (default 5)
+  --compiled            run Tributary compiled with tsc (bench/.work/dist) instead of via tsx
   --json FILE           also write the results as JSON`;
 
 function list<T extends string>(value: string, allowed: readonly T[], name: string): T[] {
@@ -49,11 +52,15 @@ function positive(value: string, name: string): number {
 export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = {
     only: PARTS, messages: 200_000, warmup: 20_000, batch: 1000, trace: TRACES, httpTrace: ['full'],
-    connections: 50, duration: 10, httpWarmup: 3, idle: 5,
+    connections: 50, duration: 10, httpWarmup: 3, idle: 5, compiled: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    if (arg === '--compiled') {
+      o.compiled = true;
+      continue;
+    }
     const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);

@@ -50,6 +50,14 @@ describe('script sandbox: running code', () => {
     assert.deepEqual(await cleared.run({}), { fired: false });
   });
 
+  test('timers still pending when a run ends never fire', async () => {
+    const log = memoryLogger();
+    const script = sandbox.compile('setTimeout(() => ctx.log("late"), 20);\nreturn msg;');
+    assert.deepEqual(await script.run({ a: 1 }, { log }), { a: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.deepEqual(log.lines, []);
+  });
+
   test('concurrent async runs keep their own ctx (each log goes to its own run)', async () => {
     const script = sandbox.compile(
       'await new Promise((r) => setTimeout(r, msg.delay));\nctx.log("done", msg.id);\nreturn { id: msg.id };',

@@ -54,7 +54,7 @@ const CASES: Record<string, Record<string, Record<string, unknown>>> = {
     'oracle → mysql upsert, same names': { source: 'ora', target: 'my', sourceTable: 'HR.EMP', targetTable: 'emp', keys: ['EMPNO'], incrementalColumn: 'EMPNO', incrementalInitial: 7000, limit: 500, batchSize: 100 },
   },
   'mqtt-to-db': {
-    mapped: { mqtt: 'mq', target: 'my', topic: 'parking/out/+', targetTable: 'ParkingData', mapping: { DeviceId: 'deviceId', Status: 'data.status' }, writeMode: 'upsert', keys: ['DeviceId'] },
+    mapped: { mqtt: 'mq', target: 'my', topic: 'parking/out/+', targetTable: 'ParkingData', mapping: { DeviceId: 'deviceId', Status: 'data.status' }, writeMode: 'upsert', keys: ['DeviceId'], persistentSession: true },
     'same names': { mqtt: 'mq', target: 'pg', topic: 'sensors/#', targetTable: 'readings', qos: 0 },
   },
   'kafka-to-db': {

@@ -41,6 +41,12 @@ export const mqttToDb: FlowTemplate = {
           PAYLOAD_PATH_PATTERN,
         ),
         qos: { enum: [0, 1, 2], default: 1, title: 'QoS' },
+        persistentSession: {
+          type: 'boolean',
+          default: false,
+          title: 'Persistent session',
+          description: 'also write the QoS 1/2 messages sent while the flow was stopped',
+        },
         writeMode: writeModeField('insert'),
         keys: columnsField('Key columns', 'target', 'targetTable', { minItems: 1, description: 'columns that identify a row (upsert)' }),
       },
@@ -49,7 +55,7 @@ export const mqttToDb: FlowTemplate = {
     steps: [
       { id: 'connections', title: 'Connections', fields: ['mqtt', 'target'] },
       { id: 'tables', title: 'Topic, table and fields', fields: ['topic', 'targetTable', 'mapping'] },
-      { id: 'options', title: 'Options', fields: ['qos', 'writeMode', 'keys'] },
+      { id: 'options', title: 'Options', fields: ['qos', 'persistentSession', 'writeMode', 'keys'] },
     ],
     showIf: { keys: { writeMode: ['upsert'] } },
     checks: [{ kind: 'among', param: 'keys', use: 'items', among: 'mapping', amongUse: 'keys', message: 'names a key column that the mapping does not write' }],
@@ -61,7 +67,7 @@ export const mqttToDb: FlowTemplate = {
         id: '720301',
         type: 'mqtt-in',
         name: 'Subscribe',
-        params: { connection: '{{mqtt}}', topic: '{{topic}}', qos: '{{qos}}', format: 'json' },
+        params: { connection: '{{mqtt}}', topic: '{{topic}}', qos: '{{qos}}', format: 'json', persistentSession: '{{persistentSession}}' },
         position: { x: 80, y: 120 },
       },
       {

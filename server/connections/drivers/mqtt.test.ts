@@ -1,0 +1,217 @@
+// The mqtt driver against the real Mosquitto: connection tests, shared subscriptions, backoff.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { createLink, mqttDriver, mqttOptions, topicMatches, type InboundMessage, type LinkState } from './mqtt.ts';
+import { mqttProfile, plainClient, sleep, uniqueTopic, waitFor } from '../../../nodes/_mqtt/test-support.ts';
+
+test('topicMatches follows the MQTT wildcard rules', () => {
+  assert.ok(topicMatches('a/+/c', 'a/b/c'));
+  assert.ok(!topicMatches('a/+/c', 'a/b/d/c'));
+  assert.ok(topicMatches('a/#', 'a'));
+  assert.ok(topicMatches('a/#', 'a/b/c'));
+  assert.ok(!topicMatches('a/#', 'ab'));
+  assert.ok(topicMatches('#', 'x/y'));
+  assert.ok(!topicMatches('#', '$SYS/broker'));
+  assert.ok(!topicMatches('+/broker', '$SYS/broker'));
+  assert.ok(topicMatches('$SYS/#', '$SYS/broker'));
+  assert.ok(topicMatches('$share/g/a/+', 'a/b'));
+  assert.ok(!topicMatches('a/b', 'a/b/c'));
+  assert.ok(topicMatches('a//c', 'a//c'));
+});
+
+test('options carry credentials, TLS material and the profile timeout', () => {
+  const o = mqttOptions(mqttProfile('p', { clientId: 'me', username: 'u', ca: 'CA', cert: 'CERT', timeoutMs: 1234 }, { password: 'pw', key: 'KEY' }));
+  assert.equal(o.clientId, 'me');
+  assert.equal(o.username, 'u');
+  assert.equal(o.password, 'pw');
+  assert.equal(o.ca, 'CA');
+  assert.equal(o.cert, 'CERT');
+  assert.equal(o.key, 'KEY');
+  assert.equal(o.connectTimeout, 1234);
+  assert.equal(o.clean, true);
+  assert.equal(o.protocolVersion, 5);
+  const persistent = mqttOptions(mqttProfile('p'), { clean: false, clientId: 'x-f-n' });
+  assert.equal(persistent.clean, false);
+  assert.ok((persistent.properties?.sessionExpiryInterval ?? 0) > 0, 'an MQTT 5 session outlives the connection only with an expiry');
+  assert.match(String(mqttOptions(mqttProfile('p')).clientId), /^tributary-[0-9a-f]{8}$/);
+});
+
+test('test() connects, and throws the real error for a refused port, an unknown host, a bad url', async () => {
+  await mqttDriver.test(mqttProfile('ok'), 3000);
+  await assert.rejects(mqttDriver.test(mqttProfile('refused', { url: 'mqtt://127.0.0.1:1' }), 3000), /ECONNREFUSED 127\.0\.0\.1:1/);
+  await assert.rejects(mqttDriver.test(mqttProfile('unknown', { url: 'mqtt://no-such-host.invalid:1883' }), 3000), /ENOTFOUND|EAI_AGAIN/);
+  await assert.rejects(mqttDriver.test(mqttProfile('scheme', { url: 'http://127.0.0.1:1883' }), 3000), /must start with mqtt:\/\//);
+});
+
+test('test() gives up within the timeout on a server that never answers', async () => {
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((s) => void sockets.push(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const port = (silent.address() as net.AddressInfo).port;
+  const started = Date.now();
+  try {
+    await assert.rejects(mqttDriver.test(mqttProfile('silent', { url: `mqtt://127.0.0.1:${port}` }), 500), /connack timeout|no answer/);
+    assert.ok(Date.now() - started < 2500, `gave up after ${Date.now() - started} ms`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
+
+test('a shared link routes each message once to every handler whose filter matches', async () => {
+  const base = uniqueTopic('route');
+  const link = await mqttDriver.open(mqttProfile('shared'));
+  const pub = await plainClient();
+  try {
+    const got = { plus: [] as InboundMessage[], hash: [] as InboundMessage[], plus2: [] as InboundMessage[] };
+    const plus = (m: InboundMessage) => (got.plus.push(m), true);
+    const plus2 = (m: InboundMessage) => (got.plus2.push(m), true);
+    await link.subscribe(`${base}/+/t`, 1, plus);
+    await link.subscribe(`${base}/#`, 0, (m) => (got.hash.push(m), true));
+    await link.subscribe(`${base}/+/t`, 0, plus2);
+    await pub.publishAsync(`${base}/a/t`, 'one', { qos: 1, properties: { userProperties: { source: 'test' } } });
+    await pub.publishAsync(`${base}/a/x`, 'two', { qos: 1 });
+    await waitFor('hash got 2', () => got.hash.length >= 2 || undefined);
+    await waitFor('plus got 1', () => got.plus.length >= 1 || undefined);
+    await sleep(100);
+    assert.deepEqual(got.plus.map((m) => m.payload.toString()), ['one']);
+    assert.deepEqual(got.plus2.map((m) => m.payload.toString()), ['one']);
+    assert.deepEqual(got.hash.map((m) => m.payload.toString()), ['one', 'two']);
+    assert.equal(got.plus[0]!.qos, 1);
+    assert.equal(got.hash[0]!.qos, 0, 'delivered at the QoS of the subscription');
+    assert.deepEqual(got.plus[0]!.userProperties, { source: 'test' });
+    // the filter stays while one handler still listens
+    await link.unsubscribe(`${base}/+/t`, plus);
+    await pub.publishAsync(`${base}/b/t`, 'three', { qos: 1 });
+    await waitFor('plus2 got 2', () => got.plus2.length >= 2 || undefined);
+    assert.equal(got.plus.length, 1);
+  } finally {
+    await pub.endAsync();
+    await mqttDriver.close(link);
+  }
+});
+
+test('a subscription that fails is a clear error', async () => {
+  const link = await mqttDriver.open(mqttProfile('bad-sub'));
+  try {
+    // an invalid filter never reaches the broker
+    await assert.rejects(link.subscribe('a/#/b', 0, () => true), /subscription to "a\/#\/b" failed: Invalid topic/);
+  } finally {
+    await link.close();
+  }
+});
+
+test('publish waits for the acknowledgement; after close it fails at once', async () => {
+  const topic = uniqueTopic('pub');
+  const link = await mqttDriver.open(mqttProfile('pub'));
+  const sub = await plainClient();
+  const got: string[] = [];
+  sub.on('message', (_t, p) => got.push(p.toString()));
+  await sub.subscribeAsync(topic, { qos: 2 });
+  try {
+    await link.publish(topic, 'q2', { qos: 2, retain: false });
+    await link.publish(topic, Buffer.from([1, 2, 3]), { qos: 1, retain: false });
+    await waitFor('2 messages', () => got.length >= 2 || undefined);
+    // QoS 2 takes two more round trips to the subscriber, so the QoS 1 message may come first
+    assert.deepEqual(got.sort(), ['\x01\x02\x03', 'q2']);
+  } finally {
+    await sub.endAsync();
+    await link.close();
+  }
+  await assert.rejects(link.publish(topic, 'late', { qos: 0, retain: false }), /closed/);
+});
+
+test('the link reconnects with a growing backoff, says so, and subscribes again', async () => {
+  const proxy = new Proxy(1883);
+  const port = await proxy.listen();
+  const topic = uniqueTopic('reconnect');
+  const link = createLink(mqttProfile('proxied', { url: `mqtt://127.0.0.1:${port}` }), { backoff: { firstMs: 100, maxMs: 400 } });
+  const states: LinkState[] = [];
+  link.onState((s) => states.push(s));
+  const got: string[] = [];
+  await link.subscribe(topic, 1, (m) => (got.push(m.payload.toString()), true));
+  await link.connect();
+  const pub = await plainClient();
+  try {
+    await pub.publishAsync(topic, 'before', { qos: 1 });
+    await waitFor('before', () => got.includes('before') || undefined);
+    // the broker goes away: connections cut, new ones refused
+    const attemptAt = new Map<number, number>();
+    link.onState((s) => {
+      if (s.state === 'reconnecting' && !attemptAt.has(s.attempt)) attemptAt.set(s.attempt, Date.now());
+    });
+    await proxy.down();
+    await waitFor('5 attempts', () => attemptAt.has(5) || undefined, 5000);
+    const reconnecting = states.filter((s): s is Extract<LinkState, { state: 'reconnecting' }> => s.state === 'reconnecting');
+    assert.ok(reconnecting.some((s) => /ECONNREFUSED/.test(s.error ?? '')), JSON.stringify(reconnecting));
+    // waits of 100, 200, 400, 400 ms between attempts (first 100 ms, doubling, capped at 400)
+    const gaps = [2, 3, 4, 5].map((n) => attemptAt.get(n)! - attemptAt.get(n - 1)!);
+    assert.ok(gaps[0]! >= 180 && gaps[0]! < 350, `gaps ${gaps.join(', ')}`);
+    assert.ok(gaps[1]! >= 380 && gaps[2]! >= 380 && gaps[2]! < 600, `gaps ${gaps.join(', ')}`);
+    await proxy.listen(port);
+    await waitFor('connected again', () => link.state.state === 'connected' || undefined, 3000);
+    await pub.publishAsync(topic, 'after', { qos: 1 });
+    await waitFor('after', () => got.includes('after') || undefined);
+  } finally {
+    await pub.endAsync();
+    await link.close();
+    await proxy.down();
+  }
+});
+
+test('a broker that speaks only MQTT 3.1.1 is used with 3.1.1', async () => {
+  // a stand-in for such a broker: refuses protocol level 5 as 3.1.1 brokers do, accepts 4
+  const levels: number[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', (connect) => {
+      // fixed header (2 bytes), protocol name (2 + 4 bytes), then the level
+      const level = connect[8] ?? 0;
+      levels.push(level);
+      if (level === 5) socket.end(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+      else socket.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  const link = createLink(mqttProfile('v311', { url: `mqtt://127.0.0.1:${port}` }));
+  try {
+    await link.connect();
+    assert.equal(link.protocolVersion, 4);
+    assert.deepEqual(levels, [5, 4]);
+  } finally {
+    await link.close();
+    server.close();
+  }
+});
+
+/** A TCP proxy to the broker that can be taken down (cutting its connections) and brought back. */
+class Proxy {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  constructor(private readonly target: number) {}
+
+  listen(port = 0): Promise<number> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.target, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    this.server = server;
+    return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  }
+
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise((r) => server.close(r));
+  }
+}

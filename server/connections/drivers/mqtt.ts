@@ -1,0 +1,497 @@
+/**
+ * The `mqtt` connection driver (mqtt.js 5). `open` gives an MqttLink: one connected client per
+ * profile, shared by every mqtt node of every flow using the profile. The link
+ *  - multiplexes subscriptions: one broker subscription per topic filter, however many nodes
+ *    listen to it; messages are routed by MQTT 5 subscription identifiers (by topic match on
+ *    MQTT 3.1.1, where overlapping filters may then see a message twice);
+ *  - reconnects with a growing backoff (1 s, doubling to 30 s) and subscribes again when the
+ *    broker lost the session;
+ *  - tells listeners its state (connected, reconnecting with the last error, closed).
+ * mqtt-in with a persistent session opens its own link (`createLink`) with a stable client id.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect as mqttConnect, ReasonCodes } from 'mqtt';
+import type {
+  IClientOptions, IClientPublishOptions, IClientSubscribeOptions, IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient,
+} from 'mqtt';
+import type { ConnectionDriver } from '../driver-api.ts';
+import type { ConnectionProfileResolved } from '../../engine/node-api.ts';
+import { DEFAULT_TIMEOUT_MS } from '../../../core/connection-types.ts';
+
+export type QoS = 0 | 1 | 2;
+
+/** reconnect waits: first, doubling up to max */
+export const RECONNECT_FIRST_MS = 1000;
+export const RECONNECT_MAX_MS = 30_000;
+/** how long the broker keeps a persistent session (and its queued messages) of a stopped flow */
+export const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
+/** how long closing waits for in-flight acknowledgements before dropping the socket */
+const CLOSE_GRACE_MS = 2000;
+
+export type LinkState =
+  | { state: 'connecting' }
+  /** `error`: a subscription the broker refused after a reconnect */
+  | { state: 'connected'; error?: string }
+  | { state: 'reconnecting'; attempt: number; error?: string }
+  | { state: 'closed' };
+
+export interface InboundMessage {
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+  retain: boolean;
+  /** MQTT 5 user properties, when the publisher set some */
+  userProperties?: Record<string, string | string[]>;
+}
+
+/** returns false when the message was not taken (its node is stopping) */
+export type MessageHandler = (message: InboundMessage) => boolean;
+
+export interface LinkOptions {
+  /** replaces the profile's client id (a persistent session needs a stable one of its own) */
+  clientId?: string;
+  /** false keeps the session (subscriptions, queued QoS 1/2 messages) while disconnected */
+  clean?: boolean;
+  /** leave QoS 1 messages that no handler took unacknowledged, so a persistent session gets them again */
+  holdRefused?: boolean;
+  timeoutMs?: number;
+  /** false: no reconnects (connection tests) */
+  reconnect?: boolean;
+  /** reconnect waits (default 1 s doubling to 30 s) */
+  backoff?: { firstMs: number; maxMs: number };
+}
+
+interface Subscription { filter: string; id: number; handlers: Map<MessageHandler, QoS> }
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
+function positive(v: unknown, fallback: number): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function profileTimeout(profile: ConnectionProfileResolved): number {
+  return positive(profile.params['timeoutMs'], DEFAULT_TIMEOUT_MS);
+}
+
+/** the broker URL as given, checked, and without credentials for messages */
+export function brokerUrl(profile: ConnectionProfileResolved): { url: string; display: string } {
+  const url = str(profile.params['url']);
+  if (!url) throw new Error(`mqtt connection "${profile.name}": url is required (mqtt://host:1883)`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`mqtt connection "${profile.name}": "${url}" is not a URL (mqtt://host:1883)`);
+  }
+  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(parsed.protocol)) {
+    throw new Error(`mqtt connection "${profile.name}": the url must start with mqtt://, mqtts://, ws:// or wss://`);
+  }
+  parsed.username = '';
+  parsed.password = '';
+  return { url, display: parsed.toString().replace(/\/$/, '') };
+}
+
+/** mqtt.js options of a profile: MQTT 5, manual connect, our own resubscribe and backoff */
+export function mqttOptions(profile: ConnectionProfileResolved, o: LinkOptions = {}): IClientOptions {
+  const p = profile.params;
+  const clean = o.clean ?? (typeof p['clean'] === 'boolean' ? p['clean'] : true);
+  const options: IClientOptions = {
+    clientId: o.clientId ?? str(p['clientId']) ?? `tributary-${randomBytes(4).toString('hex')}`,
+    protocolVersion: 5,
+    clean,
+    keepalive: positive(p['keepalive'], 60),
+    connectTimeout: o.timeoutMs ?? profileTimeout(profile),
+    reconnectPeriod: o.reconnect === false ? 0 : (o.backoff?.firstMs ?? RECONNECT_FIRST_MS),
+    // a broker that refuses us (credentials changed) is tried again, with the same backoff
+    reconnectOnConnackError: true,
+    // the link subscribes again itself, with its subscription identifiers
+    resubscribe: false,
+    // nothing is published later behind the node's back: mqtt-out waits for the connection
+    queueQoSZero: false,
+    manualConnect: true,
+  };
+  if (!clean) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_SECONDS };
+  const username = str(p['username']);
+  if (username) options.username = username;
+  const password = profile.secrets['password'];
+  if (password) options.password = password;
+  const ca = str(p['ca']);
+  if (ca) options.ca = ca;
+  const cert = str(p['cert']);
+  if (cert) options.cert = cert;
+  const key = profile.secrets['key'];
+  if (key) options.key = key;
+  return options;
+}
+
+/** whether an MQTT topic matches a subscription filter (`+` one level, `#` the rest; `$share/g/` ignored) */
+export function topicMatches(filter: string, topic: string): boolean {
+  const levels = filter.split('/');
+  const f = levels[0] === '$share' ? levels.slice(2) : levels;
+  const t = topic.split('/');
+  // filters starting with a wildcard do not match $SYS-like topics
+  if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#')) return false;
+  for (let i = 0; i < f.length; i++) {
+    const level = f[i];
+    if (level === '#') return true;
+    if (i >= t.length || (level !== '+' && level !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
+/** the client library's own message; a refused dual-stack connect arrives as an AggregateError without one */
+export function mqttError(err: unknown): Error {
+  if (err instanceof AggregateError && !err.message && err.errors.length > 0) {
+    return new Error(err.errors.map((e: unknown) => mqttError(e).message).join('; '));
+  }
+  if (err instanceof Error) return err.message ? err : new Error(String((err as { code?: unknown }).code ?? err.name));
+  return new Error(String(err));
+}
+
+function errorText(err: unknown): string {
+  return mqttError(err).message.replace(/^Subscribe error: /, '');
+}
+
+/** a broker speaking only MQTT 3.1.1 refuses version 5 with code 1 (3.1.1) or 132 (5) */
+function unsupportedProtocol(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 1 || code === 132;
+}
+
+function deadline<T>(work: Promise<T>, ms: number, timeout: () => Error, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(() => reject(timeout())), ms);
+    const onAbort = () => finish(() => reject(new Error('cancelled: the run was stopped')));
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then((v) => finish(() => resolve(v)), (err: unknown) => finish(() => reject(mqttError(err))));
+  });
+}
+
+/** A client of one broker with its subscriptions, state and backoff; see the file comment. */
+export class MqttLink {
+  readonly url: string;
+  readonly clientId: string;
+  readonly timeoutMs: number;
+  private client: MqttClient;
+  private readonly subs = new Map<string, Subscription>();
+  private readonly byId = new Map<number, Subscription>();
+  private nextSubId = 1;
+  private readonly listeners = new Set<(state: LinkState) => void>();
+  private current: LinkState = { state: 'connecting' };
+  /** QoS 1 packets no handler took: never acknowledged (holdRefused) */
+  private readonly refused = new WeakSet<IPublishPacket>();
+  private attempt = 0;
+  private lastError: string | undefined;
+  private ready = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly brokerAddress: string,
+    private readonly options: IClientOptions,
+    display: string,
+    private readonly holdRefused = false,
+    private readonly backoff = { firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS },
+  ) {
+    this.url = display;
+    this.clientId = options.clientId ?? '';
+    this.timeoutMs = options.connectTimeout ?? DEFAULT_TIMEOUT_MS;
+    this.client = this.makeClient(options);
+  }
+
+  get state(): LinkState {
+    return this.current;
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  /** MQTT protocol level in use: 5, or 4 (3.1.1) after the broker refused 5 */
+  get protocolVersion(): number {
+    return this.client.options.protocolVersion ?? 5;
+  }
+
+  /** the first connection: resolves once connected and subscribed, rejects with the broker's or the network's error */
+  async connect(): Promise<void> {
+    try {
+      try {
+        await this.firstConnect();
+      } catch (err) {
+        if (this.protocolVersion !== 5 || !unsupportedProtocol(err) || this.closing) throw err;
+        this.replaceClient({ ...this.options, protocolVersion: 4, properties: undefined });
+        await this.firstConnect();
+      }
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    this.ready = true;
+    try {
+      await Promise.all([...this.subs.values()].map((s) => this.sendSubscribe(s)));
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  /** calls `listener` on every state change; returns the function that stops it */
+  onState(listener: (state: LinkState) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /**
+   * Routes messages of `filter` to `handler`. The broker subscription is made (again, with the
+   * highest QoS asked, so the new listener gets retained messages) when connected; before the
+   * first connection it is only registered, and made by `connect`.
+   */
+  async subscribe(filter: string, qos: QoS, handler: MessageHandler): Promise<void> {
+    let sub = this.subs.get(filter);
+    if (!sub) {
+      sub = { filter, id: this.nextSubId++, handlers: new Map() };
+      this.subs.set(filter, sub);
+      this.byId.set(sub.id, sub);
+    }
+    sub.handlers.set(handler, qos);
+    if (!this.ready || !this.client.connected) return;
+    try {
+      await this.sendSubscribe(sub);
+    } catch (err) {
+      this.forget(sub, handler);
+      throw err;
+    }
+  }
+
+  /** stops routing to `handler`; the broker subscription goes when its last handler does */
+  async unsubscribe(filter: string, handler: MessageHandler): Promise<void> {
+    const sub = this.subs.get(filter);
+    if (!sub || !this.forget(sub, handler)) return;
+    await this.dropSubscription(filter);
+  }
+
+  /** removes a subscription from the broker session without a handler (a persistent session's old topic) */
+  async dropSubscription(filter: string): Promise<void> {
+    if (!this.client.connected || this.closing) return;
+    await deadline(this.client.unsubscribeAsync(filter), this.timeoutMs, () => new Error('no UNSUBACK')).catch(() => undefined);
+  }
+
+  /** publishes once connected (waiting up to the profile's timeout); with QoS 1/2 resolves on the broker's acknowledgement */
+  async publish(topic: string, payload: Buffer | string, opts: { qos: QoS; retain: boolean }, signal?: AbortSignal): Promise<void> {
+    await this.waitConnected(this.timeoutMs, signal);
+    const options: IClientPublishOptions = { qos: opts.qos, retain: opts.retain };
+    await deadline(
+      this.client.publishAsync(topic, payload, options),
+      this.timeoutMs,
+      () => new Error(`${this.url} did not acknowledge the message within ${this.timeoutMs} ms (QoS ${opts.qos})`),
+      signal,
+    );
+  }
+
+  /** resolves when connected; rejects after `timeoutMs` with the last connection error */
+  waitConnected(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.client.connected) return Promise.resolve();
+    if (this.closing) return Promise.reject(new Error(`the connection to ${this.url} is closed`));
+    let off = () => {};
+    const up = new Promise<void>((resolve, reject) => {
+      off = this.onState((s) => {
+        if (s.state === 'connected') resolve();
+        else if (s.state === 'closed') reject(new Error(`the connection to ${this.url} was closed`));
+      });
+    });
+    const why = () => new Error(`not connected to ${this.url} for ${timeoutMs} ms${this.lastError ? ` (last error: ${this.lastError})` : ''}`);
+    return deadline(up, timeoutMs, why, signal).finally(off);
+  }
+
+  /** disconnects (politely, then by dropping the socket) and stops reconnecting */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.setState({ state: 'closed' });
+      const client = this.client;
+      const timer = setTimeout(() => {
+        client.stream?.destroy();
+        resolve();
+      }, CLOSE_GRACE_MS);
+      client.end(!client.connected, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return this.closing;
+  }
+
+  private makeClient(options: IClientOptions): MqttClient {
+    const client = mqttConnect(this.brokerAddress, options);
+    client.on('connect', (connack: IConnackPacket) => this.onConnect(connack));
+    client.on('reconnect', () => this.onReconnect());
+    client.on('close', () => this.onDown());
+    client.on('error', (err: Error) => {
+      this.lastError = errorText(err);
+      this.onDown();
+    });
+    client.on('disconnect', (packet: IDisconnectPacket) => {
+      const code = packet.reasonCode ?? 0;
+      this.lastError = `the broker disconnected us: ${ReasonCodes[code as keyof typeof ReasonCodes] ?? `reason ${code}`}`;
+    });
+    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => this.route(topic, payload, packet));
+    client.handleMessage = (packet, done) => {
+      // unacknowledged, the broker keeps the message for the session's next connection
+      if (this.refused.has(packet)) return;
+      done();
+    };
+    return client;
+  }
+
+  private replaceClient(options: IClientOptions): void {
+    const old = this.client;
+    old.removeAllListeners();
+    old.on('error', () => undefined);
+    old.end(true);
+    this.client = this.makeClient(options);
+  }
+
+  private firstConnect(): Promise<void> {
+    const client = this.client;
+    return new Promise<void>((resolve, reject) => {
+      const finish = (err?: unknown) => {
+        clearTimeout(timer);
+        client.off('connect', onConnect);
+        client.off('error', onError);
+        if (err === undefined) resolve();
+        else reject(mqttError(err));
+      };
+      const onConnect = () => finish();
+      const onError = (err: Error) => finish(err);
+      // mqtt.js gives up at connectTimeout; this catches a connection that closes without an error
+      const timer = setTimeout(
+        () => finish(new Error(`no answer from ${this.url} within ${this.timeoutMs} ms${this.lastError ? ` (${this.lastError})` : ''}`)),
+        this.timeoutMs + 500,
+      );
+      client.once('connect', onConnect);
+      client.once('error', onError);
+      client.connect();
+    });
+  }
+
+  private onConnect(connack: IConnackPacket): void {
+    this.attempt = 0;
+    this.lastError = undefined;
+    if ((this.client.options.reconnectPeriod ?? 0) > 0) this.client.options.reconnectPeriod = this.backoff.firstMs;
+    this.setState({ state: 'connected' });
+    // a clean session (or an expired one) lost the subscriptions
+    if (this.ready && !connack.sessionPresent && this.subs.size > 0) {
+      Promise.all([...this.subs.values()].map((s) => this.sendSubscribe(s))).catch((err: unknown) => {
+        if (this.client.connected) this.setState({ state: 'connected', error: errorText(err) });
+      });
+    }
+  }
+
+  private onReconnect(): void {
+    this.attempt++;
+    // mqtt.js waits options.reconnectPeriod after each failed attempt
+    if ((this.client.options.reconnectPeriod ?? 0) > 0) {
+      this.client.options.reconnectPeriod = Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** this.attempt);
+    }
+    this.setState({ state: 'reconnecting', attempt: this.attempt, ...(this.lastError ? { error: this.lastError } : {}) });
+  }
+
+  private onDown(): void {
+    if (!this.ready || this.closing || this.client.connected) return;
+    this.setState({ state: 'reconnecting', attempt: this.attempt, ...(this.lastError ? { error: this.lastError } : {}) });
+  }
+
+  private setState(next: LinkState): void {
+    if (this.current.state === 'closed') return;
+    if (JSON.stringify(next) === JSON.stringify(this.current)) return;
+    this.current = next;
+    for (const listener of [...this.listeners]) listener(next);
+  }
+
+  private async sendSubscribe(sub: Subscription): Promise<void> {
+    const qos = Math.max(...sub.handlers.values()) as QoS;
+    // retain handling 0: the broker sends the filter's retained messages on every subscribe
+    const options: IClientSubscribeOptions = { qos, rh: 0 };
+    if (this.protocolVersion === 5) options.properties = { subscriptionIdentifier: sub.id };
+    try {
+      await deadline(this.client.subscribeAsync(sub.filter, options), this.timeoutMs, () => new Error(`no SUBACK within ${this.timeoutMs} ms`));
+    } catch (err) {
+      throw new Error(`subscription to "${sub.filter}" failed: ${errorText(err)}`);
+    }
+  }
+
+  /** true when it was the filter's last handler */
+  private forget(sub: Subscription, handler: MessageHandler): boolean {
+    sub.handlers.delete(handler);
+    if (sub.handlers.size > 0) return false;
+    this.subs.delete(sub.filter);
+    this.byId.delete(sub.id);
+    return true;
+  }
+
+  private route(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const ids = packet.properties?.subscriptionIdentifier;
+    const candidates = ids === undefined
+      ? [...this.subs.values()]
+      : (Array.isArray(ids) ? ids : [ids]).map((id) => this.byId.get(id)).filter((s): s is Subscription => s !== undefined);
+    const userProperties = packet.properties?.userProperties;
+    const message: InboundMessage = {
+      topic,
+      payload,
+      qos: packet.qos,
+      retain: packet.retain,
+      // mqtt-packet gives a null-prototype object
+      ...(userProperties && Object.keys(userProperties).length > 0 ? { userProperties: { ...userProperties } } : {}),
+    };
+    let offered = false;
+    let taken = false;
+    for (const sub of candidates) {
+      // a persistent session may still hold an identifier of an older subscription
+      if (!topicMatches(sub.filter, topic)) continue;
+      for (const handler of sub.handlers.keys()) {
+        offered = true;
+        if (handler(message)) taken = true;
+      }
+    }
+    if (this.holdRefused && offered && !taken && packet.qos === 1) this.refused.add(packet);
+  }
+}
+
+/** A link of `profile`, not yet connected: register subscriptions, then `connect()`. */
+export function createLink(profile: ConnectionProfileResolved, options: LinkOptions = {}): MqttLink {
+  const { url, display } = brokerUrl(profile);
+  return new MqttLink(url, mqttOptions(profile, options), display, options.holdRefused ?? false, options.backoff);
+}
+
+async function open(profile: ConnectionProfileResolved): Promise<MqttLink> {
+  const link = createLink(profile);
+  await link.connect();
+  return link;
+}
+
+async function test(profile: ConnectionProfileResolved, timeoutMs: number): Promise<void> {
+  const base = str(profile.params['clientId']) ?? 'tributary';
+  // an id of its own, so a test never takes over the session of a running client
+  const link = createLink(profile, { clientId: `${base}-test-${randomBytes(3).toString('hex')}`, timeoutMs, reconnect: false });
+  try {
+    await link.connect();
+  } finally {
+    await link.close();
+  }
+}
+
+export const mqttDriver: ConnectionDriver<MqttLink> = {
+  type: 'mqtt',
+  open,
+  close: (link) => link.close(),
+  test,
+};
+
+export default mqttDriver;
