@@ -69,6 +69,8 @@ async function main() {
     version: RED.version,
   });
   await RED.stop();
+  // Node-RED keeps timers; leave once the result is sent (so --cpu-prof can write its profile)
+  process.send({ type: 'bye' }, () => process.exit(0));
 }
 
 main().catch((err) => {

@@ -1,7 +1,7 @@
 /**
  * Settings of the Node-RED server of benchmarks (c) and (d), run with Node-RED's own CLI
  * (red.js --settings this-file): Node-RED's default settings.js, with the log level at warn
- * (as Tributary's) and an IPC answer to the runner's memory question. Everything else — editor,
+ * (as Tributary's) and IPC answers to the runner's CPU-time and memory questions. Everything else — editor,
  * admin API, default delivery — is as a user gets it from `node-red`.
  */
 const { join } = require('node:path');
@@ -10,6 +10,11 @@ const base = require(join(process.env.BENCH_NODE_RED_DIR, 'settings.js'));
 
 if (process.send) {
   process.on('message', (m) => {
+    if (m && m.type === 'cpu') {
+      const c = process.cpuUsage();
+      process.send({ type: 'cpu', user: c.user, system: c.system });
+      return;
+    }
     if (!m || m.type !== 'rss') return;
     const idleMs = Number(m.idleMs) || 3000;
     const gc = globalThis.gc;

@@ -43,7 +43,7 @@ export async function nodeRedChainRun(red: NodeRedInstall, kind: ChainKind, job:
   try {
     return resultOf(await child.next('result'));
   } finally {
-    await child.stop();
+    await child.finish();
     rmSync(userDir, { recursive: true, force: true });
   }
 }
@@ -58,7 +58,7 @@ export async function tributaryChainRun(build: TributaryBuild, kind: ChainKind, 
   try {
     return resultOf(await child.next('result'));
   } finally {
-    await child.stop();
+    await child.finish();
   }
 }
 
@@ -67,9 +67,16 @@ export interface ServerSide {
   /** the endpoint of the deployed flow */
   hookUrl: string;
   child: Child;
+  /** CPU time the server process used so far, µs */
+  cpu(): Promise<number>;
   /** runs and steps stored so far (Tributary only) */
   traced?: () => Promise<{ runs: number; steps: number }>;
   close(): Promise<void>;
+}
+
+async function cpuOf(child: Child): Promise<number> {
+  const c = await child.ask({ type: 'cpu' });
+  return Number(c['user']) + Number(c['system']);
 }
 
 async function freePort(): Promise<number> {
@@ -150,6 +157,7 @@ export async function startTributaryServer(build: TributaryBuild, trace: TraceMo
       name: 'tributary',
       hookUrl,
       child,
+      cpu: () => cpuOf(child),
       traced: async () => {
         const r = await child.ask({ type: 'runs' });
         return { runs: Number(r['runs']), steps: Number(r['steps']) };
@@ -182,7 +190,7 @@ export async function startNodeRedServer(red: NodeRedInstall, timeoutMs: number)
     if (deployed.status >= 300) throw new Error(`deploying the flow failed: ${deployed.status} ${JSON.stringify(deployed.body)}`);
     const hookUrl = `${base}/${HTTP_PATH}`;
     await until('the Node-RED flow to answer', () => answersCorrectly(hookUrl));
-    return { name: 'node-red', hookUrl, child, close };
+    return { name: 'node-red', hookUrl, child, cpu: () => cpuOf(child), close };
   } catch (err) {
     await close();
     throw err;

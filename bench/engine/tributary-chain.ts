@@ -23,7 +23,7 @@ import { injectSpec } from '../../nodes/inject/spec.ts';
 import { injectRuntime } from '../../nodes/inject/runtime.ts';
 import { setSpec } from '../../nodes/set/spec.ts';
 import { setRuntime } from '../../nodes/set/runtime.ts';
-import { childMain, tell } from '../lib/ipc.ts';
+import { childMain, exitWhenSent, tell } from '../lib/ipc.ts';
 import { tributaryChain, type ChainKind } from './flows.ts';
 
 interface Job { kind: ChainKind; trace: TraceMode; messages: number; warmup: number; batch: number }
@@ -107,4 +107,5 @@ childMain(async () => {
     store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  exitWhenSent();
 });

@@ -26,6 +26,7 @@ childMain(async () => {
   );
   const cleanup = (): void => rmSync(dataDir, { recursive: true, force: true });
   process.on('exit', cleanup);
+  answer('cpu', () => process.cpuUsage());
   answer('rss', (m) => idleRss(typeof m['idleMs'] === 'number' ? m['idleMs'] : 3000));
   // how many runs and steps the store holds: proof that every request was traced
   answer('runs', () => {

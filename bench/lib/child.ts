@@ -89,6 +89,14 @@ export class Child {
     return answer;
   }
 
+  /** waits up to `waitMs` for the child to exit by itself, then stops it */
+  async finish(waitMs = 10_000): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const gone = new Promise<boolean>((r) => this.proc.once('exit', () => r(true)));
+    const late = new Promise<boolean>((r) => setTimeout(() => r(false), waitMs).unref());
+    if (!(await Promise.race([gone, late]))) await this.stop();
+  }
+
   /** SIGTERM, then SIGKILL if it is still there after `graceMs` */
   async stop(graceMs = 5000): Promise<void> {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;

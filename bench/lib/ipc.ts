@@ -39,3 +39,9 @@ export async function idleRss(idleMs: number): Promise<{ rss: number; heapUsed: 
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed };
 }
+
+/** leave once the last message reached the parent (so --cpu-prof can write its profile) */
+export function exitWhenSent(code = 0): void {
+  if (process.send) process.send({ type: 'bye' }, () => process.exit(code));
+  else process.exit(code);
+}

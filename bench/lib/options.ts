@@ -18,6 +18,8 @@ export interface BenchOptions {
   duration: number;
   httpWarmup: number;
   idle: number;
+  /** rounds per side; the best of them is reported */
+  repeat: number;
   /** run the Tributary side compiled with tsc instead of through tsx */
   compiled: boolean;
   json?: string;
@@ -34,6 +36,7 @@ export const USAGE = `npm run bench:engine -- [options]
   --connections N       autocannon connections (default 50)
   --duration S          autocannon seconds (default 10), after --http-warmup S (default 3)
   --idle S              idle seconds before the RSS reading (default 5)
+  --repeat N            rounds, sides alternating; the best round of each side counts (default 1)
   --compiled            run Tributary compiled with tsc (bench/.work/dist) instead of via tsx
   --json FILE           also write the results as JSON`;
 
@@ -52,7 +55,7 @@ function positive(value: string, name: string): number {
 export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = {
     only: PARTS, messages: 200_000, warmup: 20_000, batch: 1000, trace: TRACES, httpTrace: ['full'],
-    connections: 50, duration: 10, httpWarmup: 3, idle: 5, compiled: false,
+    connections: 50, duration: 10, httpWarmup: 3, idle: 5, repeat: 1, compiled: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -75,6 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--duration': o.duration = positive(value, 'duration'); break;
       case '--http-warmup': o.httpWarmup = Number(value); break;
       case '--idle': o.idle = positive(value, 'idle'); break;
+      case '--repeat': o.repeat = Math.round(positive(value, 'repeat')); break;
       case '--json': o.json = value; break;
       default: throw new Error(`unknown option ${flag}\n${USAGE}`);
     }

@@ -1,8 +1,6 @@
 /** A consumed Kafka record as a Tributary message (SPEC §5), its value read in the node's format. */
 import type { Message } from '../../core/flow-types.ts';
-
-export const FORMATS = ['json', 'text', 'base64'] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from '../kafka-in/spec.ts';
 
 /** The raw parts of a record, as kafkajs delivers them. */
 export interface RawRecord {

@@ -93,3 +93,9 @@ export async function collect(client: MqttClient, filter: string, qos: 0 | 1 | 2
   await client.subscribeAsync(filter, { qos });
   return got;
 }
+
+/** ends the broker's session of `clientId` (the broker persists sessions to disk) */
+export async function discardSession(clientId: string): Promise<void> {
+  const client = await connectAsync(BROKER_URL, { protocolVersion: 5, reconnectPeriod: 0, clientId, clean: true });
+  await client.endAsync();
+}

@@ -5,7 +5,7 @@ import type { Admin, Producer } from 'kafkajs';
 import type { Message } from '../../core/flow-types.ts';
 import type { NodeRuntime } from '../../server/engine/node-api.ts';
 import type { FireFailed } from './failed-run.ts';
-import { testEngine, directConnections, MemoryStorePort } from '../../server/engine/test-support.ts';
+import { testEngine, directConnections } from '../../server/engine/test-support.ts';
 import { kafkaDriver } from '../../server/connections/drivers/kafka.ts';
 import { kafkaInSpec } from './spec.ts';
 import { kafkaInRuntime } from './runtime.ts';
@@ -39,7 +39,7 @@ async function produce(topic: string, values: (string | object)[]): Promise<void
 }
 
 /** an engine with kafka-in and the probe; tells whether the engine records runs that fail at the trigger */
-function setup(store?: MemoryStorePort) {
+function setup() {
   const probe = new Probe();
   const events = statusEvents();
   const connections = directConnections([kafkaDriver], [kafkaProfile('k')]);
@@ -58,7 +58,7 @@ function setup(store?: MemoryStorePort) {
       return kafkaInRuntime.create({ ...ctx, fireFailed } as typeof ctx);
     },
   };
-  const made = testEngine([kafkaInSpec, probeSpec], [kafkaIn, probe.runtime()], { connections, events, ...(store ? { store } : {}) });
+  const made = testEngine([kafkaInSpec, probeSpec], [kafkaIn, probe.runtime()], { connections, events });
   const close = async (graceMs = 1000) => {
     await made.engine.shutdown(graceMs);
     await connections.closeAll();

@@ -1,6 +1,5 @@
 /** kafka-in params with their defaults, read once when the flow starts. */
-import { FORMATS, type Format } from '../_kafka/decode.ts';
-import { PARSE_ERROR_POLICIES } from './spec.ts';
+import { FORMATS, PARSE_ERROR_POLICIES, type Format } from './spec.ts';
 
 export interface KafkaInParams {
   connection: string;

@@ -1,5 +1,8 @@
 import type { NodeSpec } from '../../core/node-spec.ts';
-import { FORMATS } from '../_kafka/decode.ts';
+
+/** how a record's value becomes the payload */
+export const FORMATS = ['json', 'text', 'base64'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export const PARSE_ERROR_POLICIES = ['stop', 'skip'] as const;
 

@@ -3,8 +3,9 @@
  * and apply retry and the onError policy. Synchronous nodes complete on the same stack
  * (no promise per hop); asynchronous ones are awaited.
  */
+import { nowIso } from './clock.ts';
 import type { Message, StepRecord } from '../../core/flow-types.ts';
-import type { EvalScope } from '../../core/expressions/index.ts';
+import { MessageScope } from './message-scope.ts';
 import type { Logger, NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
 import type { Run } from './run.ts';
@@ -35,7 +36,7 @@ export function deliver(host: DeliveryHost, run: Run, target: Target, msg: Messa
 
 function createStep(host: DeliveryHost, run: Run, slot: NodeSlot, msg: Message, scope: Scope): StepRecord | undefined {
   if (!run.keepSteps && !host.live()) return undefined;
-  const step: StepRecord = { nodeId: slot.id, status: 'running', startedAt: new Date().toISOString(), input: msg };
+  const step: StepRecord = { nodeId: slot.id, status: 'running', startedAt: nowIso(), input: msg };
   const iteration = scope.iteration;
   if (iteration !== undefined) {
     step.iteration = iteration;
@@ -51,8 +52,7 @@ function attempt(host: DeliveryHost, run: Run, target: Target, msg: Message, sco
   const io = new DeliveryIO(host, run, slot, target.port, scope, step);
   let result: void | Promise<void>;
   try {
-    const evalScope: EvalScope = { message: msg, nodeOutput: (id) => scope.outputOf(id) };
-    io.params = slot.resolveParams(evalScope);
+    io.params = slot.resolveParams(new MessageScope(msg, scope));
     if (step && slot.dynamicParams) step.params = io.params;
     result = slot.instance.onMessage?.(msg, io);
   } catch (err) {
@@ -72,7 +72,7 @@ function attempt(host: DeliveryHost, run: Run, target: Target, msg: Message, sco
 function succeeded(host: DeliveryHost, run: Run, scope: Scope, step: StepRecord | undefined, n: number): void {
   if (step) {
     step.status = 'succeeded';
-    step.endedAt = new Date().toISOString();
+    step.endedAt = nowIso();
     if (n > 1) step.attempts = n;
     if (host.live()) host.stepEnded(run, step);
   }
@@ -103,7 +103,7 @@ function failed(
   if (step) {
     step.status = 'failed';
     step.error = message;
-    step.endedAt = new Date().toISOString();
+    step.endedAt = nowIso();
     if (n > 1 && Number.isFinite(n)) step.attempts = n;
     if (host.live()) host.stepEnded(run, step);
   }
@@ -128,7 +128,7 @@ function failed(
 }
 
 function send(host: DeliveryHost, run: Run, slot: NodeSlot, targets: Target[] | undefined, msg: Message, scope: Scope): void {
-  scope.recordOutput(slot.id, msg);
+  if (slot.referenced) scope.recordOutput(slot.id, msg);
   if (!targets) return;
   if (targets.length === 1) deliver(host, run, targets[0]!, msg, scope);
   else for (const t of targets) deliver(host, run, t, cloneValue(msg), scope);
@@ -166,8 +166,7 @@ class DeliveryIO implements NodeIO {
   }
 
   evaluate(value: unknown, msg: Message): unknown {
-    const scope = this.scope;
-    return this.host.templates.get(value)({ message: msg, nodeOutput: (id) => scope.outputOf(id) });
+    return this.host.templates.get(value)(new MessageScope(msg, this.scope));
   }
 
   get locals(): Record<string, unknown> {
@@ -175,16 +174,7 @@ class DeliveryIO implements NodeIO {
   }
 
   get state(): NodeState {
-    const { run, slot } = this;
-    return {
-      get<T>(key: string): T | undefined {
-        const staged = run.staged(slot.id);
-        return (staged?.has(key) ? staged.get(key) : slot.committed.get(key)) as T | undefined;
-      },
-      set(key: string, value: unknown): void {
-        run.stage(slot.id, key, value);
-      },
-    };
+    return new RunNodeState(this.run, this.slot);
   }
 
   get flowMemory(): Map<string, unknown> {
@@ -219,5 +209,19 @@ class DeliveryIO implements NodeIO {
     const list = step.output as unknown[];
     if (list.length < MAX_OUTPUTS_TRACED) list.push(port === 'out' ? msg : { port, message: msg });
     else if (list.length === MAX_OUTPUTS_TRACED) list.push({ __truncated: true, note: 'more messages were sent' });
+  }
+}
+
+/** A node's state as one run sees it: its own staged writes over the committed values. */
+class RunNodeState implements NodeState {
+  constructor(private readonly run: Run, private readonly slot: NodeSlot) {}
+
+  get<T>(key: string): T | undefined {
+    const staged = this.run.staged(this.slot.id);
+    return (staged?.has(key) ? staged.get(key) : this.slot.committed.get(key)) as T | undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    this.run.stage(this.slot.id, key, value);
   }
 }

@@ -2,10 +2,11 @@
  * A started flow: node instances wired by the flow's edges, its trigger nodes listening,
  * and the runs in flight. Knows no node type by name.
  */
-import { randomBytes } from 'node:crypto';
+import { nowIso } from './clock.ts';
 import type { FlowDocument, FlowNode, Message, RunRecord, StepRecord } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 import { normalEdge } from '../../core/graph/index.ts';
+import { collectRefs } from '../../core/expressions/index.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
 import type {
   ConnectionProvider, FiredRun, FireOptions, HookRegistry, Logger, NodeContext, NodeRuntime, NodeState, NodeStatus,
@@ -16,8 +17,10 @@ import type { NodeSlot, Target } from './node-slot.ts';
 import { compileParams, TemplateCache } from './params.ts';
 import { Run } from './run.ts';
 import { deliver, type DeliveryHost } from './delivery.ts';
-import { traceValue, type Masker } from './trace-value.ts';
+import { stepDataJson, traceStep, type Masker } from './trace-value.ts';
+import type { TracedStep } from './store-port.ts';
 import { cloneValue } from './clone-message.ts';
+import { newRunId } from './run-id.ts';
 
 export interface FlowRuntimeDeps {
   specs: ReadonlyMap<string, NodeSpec>;
@@ -59,8 +62,8 @@ export class FlowRuntime {
       templates: this.templates,
       flowMemory: this.flowMemory,
       live: () => events.wants(flowId),
-      stepStarted: (run, step) => events.nodeStart(flowId, run.id, this.traceStep(step, deps.masker())),
-      stepEnded: (run, step) => events.nodeEnd(flowId, run.id, this.traceStep(step, deps.masker())),
+      stepStarted: (run, step) => events.nodeStart(flowId, run.id, this.liveStep(step)),
+      stepEnded: (run, step) => events.nodeEnd(flowId, run.id, this.liveStep(step)),
     };
   }
 
@@ -71,9 +74,10 @@ export class FlowRuntime {
   /** Creates every node instance, then starts triggers. On failure everything created is stopped. */
   async start(): Promise<void> {
     try {
+      const referenced = referencedNodes(this.doc, this.deps.specs);
       for (const node of this.doc.nodes) {
         if (node.disabled) continue;
-        this.slots.set(node.id, await this.createSlot(node));
+        this.slots.set(node.id, await this.createSlot(node, referenced.has(node.id)));
       }
       this.wire();
       for (const slot of this.slots.values()) await slot.instance.start?.();
@@ -128,7 +132,7 @@ export class FlowRuntime {
     return this.runs.size;
   }
 
-  private async createSlot(node: FlowNode): Promise<NodeSlot> {
+  private async createSlot(node: FlowNode, referenced: boolean): Promise<NodeSlot> {
     const spec = this.deps.specs.get(node.type);
     const runtime = this.deps.runtimes.get(node.type);
     if (!spec || !runtime) throw new Error(`node ${node.id}: unknown node type "${node.type}"`);
@@ -145,6 +149,7 @@ export class FlowRuntime {
       out: new Map(),
       ...(node.retry ? { retry: node.retry } : {}),
       onError: node.onError ?? 'stop',
+      referenced,
       committed,
     };
     const log = this.log;
@@ -211,7 +216,7 @@ export class FlowRuntime {
       flowVersion: this.version,
       trigger: { nodeId: slot.id, type: slot.node.type, kind: options.kind ?? 'event' },
       status: 'running',
-      startedAt: new Date().toISOString(),
+      startedAt: nowIso(),
     };
     if (this.stopping) {
       return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'cancelled', error: 'flow is stopping' }) };
@@ -227,7 +232,7 @@ export class FlowRuntime {
     const step: StepRecord = { nodeId: slot.id, status: 'succeeded', startedAt: now, endedAt: now, output: msg };
     run.addStep(step);
     run.enter(run.root);
-    run.root.recordOutput(slot.id, msg);
+    if (slot.referenced) run.root.recordOutput(slot.id, msg);
     const targets = slot.out.get('out');
     if (targets) {
       if (targets.length === 1) deliver(this.host, run, targets[0]!, msg, run.root);
@@ -261,7 +266,7 @@ export class FlowRuntime {
     try {
       if (keep) {
         const mask = this.deps.masker();
-        this.deps.store.runFinished(record, run.steps.map((s) => this.traceStep(s, mask)), writes);
+        this.deps.store.runFinished(record, run.steps.map((s) => this.storedStep(s, mask)), writes);
       } else if (writes.length > 0) this.deps.store.commitState(writes);
       for (const w of writes) this.slots.get(w.nodeId)?.committed.set(w.key, w.value);
     } catch (err) {
@@ -274,17 +279,20 @@ export class FlowRuntime {
     if (this.runs.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private traceStep(step: StepRecord, mask: Masker): StepRecord {
+  private storedStep(step: StepRecord, mask: Masker): TracedStep {
     const sensitive = this.slots.get(step.nodeId)?.spec.sensitiveParams;
-    const out: StepRecord = { ...step };
-    if ('input' in step) out.input = traceValue(step.input, mask);
-    if ('output' in step) out.output = traceValue(step.output, mask);
-    if (step.params) {
-      const params = { ...(step.params as Record<string, unknown>) };
-      for (const key of sensitive ?? []) if (key in params) params[key] = '***';
-      out.params = traceValue(params, mask);
-    }
-    return out;
+    return {
+      nodeId: step.nodeId,
+      ...(step.iteration !== undefined ? { iteration: step.iteration } : {}),
+      status: step.status,
+      startedAt: step.startedAt,
+      ...(step.endedAt !== undefined ? { endedAt: step.endedAt } : {}),
+      data: stepDataJson(step, mask, sensitive),
+    };
+  }
+
+  private liveStep(step: StepRecord): StepRecord {
+    return traceStep(step, this.deps.masker(), this.slots.get(step.nodeId)?.spec.sensitiveParams);
   }
 
   private safeStore(write: () => void): void {
@@ -308,6 +316,16 @@ export class FlowRuntime {
   }
 }
 
-function newRunId(): string {
-  return `r_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
+
+/** Ids of the nodes that some `${id|…}` expression of the flow names. */
+function referencedNodes(doc: FlowDocument, specs: ReadonlyMap<string, NodeSpec>): Set<string> {
+  const ids = new Set<string>();
+  for (const node of doc.nodes) {
+    const raw = new Set(specs.get(node.type)?.rawParams ?? []);
+    for (const [key, value] of Object.entries(node.params ?? {})) {
+      if (raw.has(key)) continue;
+      for (const ref of collectRefs(value)) if (ref.nodeId !== undefined) ids.add(ref.nodeId);
+    }
+  }
+  return ids;
 }

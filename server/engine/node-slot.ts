@@ -18,6 +18,8 @@ export interface NodeSlot {
   out: Map<string, Target[]>;
   retry?: RetryPolicy;
   onError: OnErrorPolicy;
+  /** some expression of the flow names this node: its outputs are kept for `${id|…}` lookups */
+  referenced: boolean;
   /** committed node state, loaded at start */
   committed: Map<string, unknown>;
 }

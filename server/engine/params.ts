@@ -16,9 +16,13 @@ export function compileParams(params: Record<string, unknown>, spec: NodeSpec): 
     Object.freeze(constant);
     return Object.assign(() => constant, { dynamic: false });
   }
+  const constantEntries = Object.entries(constant);
+  const keys = dynamic.map(([key]) => key);
+  const fns = dynamic.map(([, fn]) => fn);
   const resolve = (scope: EvalScope): Record<string, unknown> => {
-    const out: Record<string, unknown> = { ...constant };
-    for (const [key, fn] of dynamic) out[key] = fn(scope);
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < constantEntries.length; i++) out[constantEntries[i]![0]] = constantEntries[i]![1];
+    for (let i = 0; i < fns.length; i++) out[keys[i]!] = fns[i]!(scope);
     return out;
   };
   return Object.assign(resolve, { dynamic: true });

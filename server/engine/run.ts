@@ -2,6 +2,7 @@
  * One run of a flow: what is in flight, the step records, staged node state, and its end.
  * Run state is plain data so it can be traced and reasoned about.
  */
+import { nowIso } from './clock.ts';
 import type { RunRecord, RunStatus, StepRecord } from '../../core/flow-types.ts';
 import type { RunOutcome } from './node-api.ts';
 import { Scope } from './scope.ts';
@@ -96,7 +97,7 @@ export class Run {
     if (this.ended) return;
     this.ended = true;
     this.record.status = this.status;
-    this.record.endedAt = new Date().toISOString();
+    this.record.endedAt = nowIso();
     if (this.failure !== undefined) this.record.error = this.failure;
     this.onEnd(this);
   }

@@ -5,7 +5,7 @@ import { SchemaChecker } from '../../core/schema-check.ts';
 import { Engine } from './engine.ts';
 import { silentEvents, type EngineEvents } from './events.ts';
 import { HookTable } from './hook-table.ts';
-import type { EngineStorePort, StateWrite } from './store-port.ts';
+import type { EngineStorePort, StateWrite, TracedStep } from './store-port.ts';
 import type { ConnectionProfileResolved, ConnectionProvider } from './node-api.ts';
 import type { ConnectionDriver } from '../connections/driver-api.ts';
 import { createLogger } from '../log.ts';
@@ -26,12 +26,12 @@ export class MemoryStorePort implements EngineStorePort {
   runStarted(run: RunRecord): void {
     this.runs.set(run.id, { ...run, steps: [] });
   }
-  runFinished(run: RunRecord, steps: StepRecord[], writes: StateWrite[]): void {
+  runFinished(run: RunRecord, steps: (StepRecord | TracedStep)[], writes: StateWrite[]): void {
     if (this.failNextFinish) {
       this.failNextFinish = false;
       throw new Error('disk full');
     }
-    this.runs.set(run.id, { ...run, steps });
+    this.runs.set(run.id, { ...run, steps: steps.map(fromTraced) });
     this.commitState(writes);
   }
   commitState(writes: StateWrite[]): void {
@@ -99,4 +99,11 @@ export function directConnections(
       open.clear();
     },
   };
+}
+
+/** a stored step read back as the API shows it */
+function fromTraced(step: StepRecord | TracedStep): StepRecord {
+  if (!('data' in step) || typeof step.data !== 'string') return step as StepRecord;
+  const { data, ...rest } = step;
+  return { ...rest, ...(JSON.parse(data) as Partial<StepRecord>) };
 }

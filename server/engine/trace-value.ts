@@ -1,23 +1,71 @@
-/** Values as they go into a trace: bounded in size, secrets masked. */
+/**
+ * Values as they go into a trace: serialised once, bounded in size, secrets masked.
+ * The fast path is one native JSON.stringify plus a scan of its text; only values that may
+ * hold a secret or a sensitive key take the slower masking walk.
+ */
+import type { StepRecord } from '../../core/flow-types.ts';
 
 export const TRACE_VALUE_LIMIT = 32 * 1024;
 
-export type Masker = (value: unknown) => unknown;
+export type Masker = ((value: unknown) => unknown) & { mayNeedMasking?: (json: string) => boolean };
 
-/** JSON-safe copy of `value`, truncated with a marker when its JSON exceeds `limit` characters. */
-export function traceValue(value: unknown, mask: Masker | undefined, limit = TRACE_VALUE_LIMIT): unknown {
+/** JSON text of `value` for a trace, or undefined when there is no value. */
+export function traceJson(value: unknown, mask: Masker | undefined, limit = TRACE_VALUE_LIMIT): string | undefined {
   if (value === undefined) return undefined;
   let json: string;
   try {
-    json = JSON.stringify(value, jsonReplacer) ?? 'null';
-  } catch (err) {
-    return { __unserializable: String(err) };
+    json = JSON.stringify(value) ?? 'null';
+    if (json.includes('"type":"Buffer"')) json = JSON.stringify(value, jsonReplacer);
+  } catch {
+    try {
+      json = JSON.stringify(value, jsonReplacer) ?? 'null';
+    } catch (err) {
+      return JSON.stringify({ __unserializable: String(err) });
+    }
   }
-  const plain: unknown = JSON.parse(json);
-  const masked = mask ? mask(plain) : plain;
-  if (json.length <= limit) return masked;
-  const maskedJson = JSON.stringify(masked);
-  return { __truncated: true, bytes: json.length, preview: maskedJson.slice(0, limit) };
+  if (mask && (mask.mayNeedMasking?.(json) ?? true)) json = JSON.stringify(mask(JSON.parse(json)));
+  if (json.length <= limit) return json;
+  return JSON.stringify({ __truncated: true, bytes: json.length, preview: json.slice(0, limit) });
+}
+
+/** The same as a value (for live events). */
+export function traceValue(value: unknown, mask: Masker | undefined, limit = TRACE_VALUE_LIMIT): unknown {
+  const json = traceJson(value, mask, limit);
+  return json === undefined ? undefined : JSON.parse(json);
+}
+
+/** The trace fields of a step as one JSON object text: what the store keeps in `steps.data`. */
+export function stepDataJson(step: StepRecord, mask: Masker | undefined, sensitive: readonly string[] | undefined): string {
+  const parts: string[] = [];
+  const add = (key: string, json: string | undefined): void => {
+    if (json !== undefined) parts.push(`"${key}":${json}`);
+  };
+  add('input', traceJson(step.input, mask));
+  add('output', traceJson(step.output, mask));
+  if (step.error !== undefined) add('error', JSON.stringify(mask ? mask(step.error) : step.error));
+  if (step.params !== undefined) add('params', traceJson(maskParams(step.params, sensitive), mask));
+  if (step.iterationPath !== undefined) add('iterationPath', JSON.stringify(step.iterationPath));
+  if (step.attempts !== undefined) add('attempts', String(step.attempts));
+  if (step.logs !== undefined) add('logs', traceJson(step.logs, mask));
+  return `{${parts.join(',')}}`;
+}
+
+/** A step with its trace fields made safe (live events). */
+export function traceStep(step: StepRecord, mask: Masker | undefined, sensitive: readonly string[] | undefined): StepRecord {
+  const out: StepRecord = { ...step };
+  if ('input' in step) out.input = traceValue(step.input, mask);
+  if ('output' in step) out.output = traceValue(step.output, mask);
+  if (step.params !== undefined) out.params = traceValue(maskParams(step.params, sensitive), mask);
+  if (step.error !== undefined && mask) out.error = mask(step.error) as string;
+  if (step.logs !== undefined) out.logs = traceValue(step.logs, mask) as string[];
+  return out;
+}
+
+function maskParams(params: unknown, sensitive: readonly string[] | undefined): unknown {
+  if (!sensitive || sensitive.length === 0 || !params || typeof params !== 'object') return params;
+  const copy = { ...(params as Record<string, unknown>) };
+  for (const key of sensitive) if (key in copy && copy[key] !== undefined && copy[key] !== '') copy[key] = '***';
+  return copy;
 }
 
 function jsonReplacer(_key: string, v: unknown): unknown {

@@ -23,7 +23,13 @@ function isPlainObject(v: object): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-export type Masker = (value: unknown) => unknown;
+export type Masker = ((value: unknown) => unknown) & {
+  /** false when JSON text surely holds nothing to mask (no known secret, no sensitive key) */
+  mayNeedMasking?: (json: string) => boolean;
+};
+
+/** a quoted JSON key that isSensitiveKey would match (false positives only cost a slower path) */
+const SENSITIVE_JSON_KEY = /"(?:[^"]*(?:passw(?:or)?d|secret|token|api[-_]?key|authorization|private[-_]?key)[^"]*|pwd|cookie|set-cookie)"\s*:/i;
 
 export function makeMasker(secretValues: string[]): Masker {
   const secrets = [...new Set(secretValues.filter((s) => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))]
@@ -51,5 +57,7 @@ export function makeMasker(secretValues: string[]): Masker {
     seen.delete(value);
     return out;
   };
-  return (value) => walk(value, new WeakSet());
+  const masker: Masker = (value) => walk(value, new WeakSet());
+  masker.mayNeedMasking = (json) => SENSITIVE_JSON_KEY.test(json) || (pattern !== undefined && secrets.some((secret) => json.includes(secret)));
+  return masker;
 }

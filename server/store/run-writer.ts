@@ -6,7 +6,7 @@
  * `flushIntervalMs: 0` writes through: each call is its own transaction and throws on failure.
  */
 import type { RunRecord, StepRecord } from '../../core/flow-types.ts';
-import type { EngineStorePort, StateWrite } from '../engine/store-port.ts';
+import type { EngineStorePort, StateWrite, TracedStep } from '../engine/store-port.ts';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
 import { prepareNodeState, type NodeStateStatements } from './node-state.ts';
@@ -55,16 +55,20 @@ function runRow(r: RunRecord): RunRow {
   };
 }
 
-function stepRow(s: StepRecord, seq: number): StepRow {
+function stepRow(s: StepRecord | TracedStep, seq: number): StepRow {
   // undefined fields vanish in JSON, so only what the step has is stored
-  const data = toJson({
-    input: s.input, output: s.output, error: s.error, params: s.params,
-    iterationPath: s.iterationPath, attempts: s.attempts, logs: s.logs,
-  });
+  const data = 'data' in s && typeof s.data === 'string' ? s.data : stepData(s as StepRecord);
   return {
     seq, nodeId: s.nodeId, iteration: s.iteration ?? null, status: s.status,
     startedAt: s.startedAt, endedAt: s.endedAt ?? null, data,
   };
+}
+
+function stepData(s: StepRecord): string {
+  return toJson({
+    input: s.input, output: s.output, error: s.error, params: s.params,
+    iterationPath: s.iterationPath, attempts: s.attempts, logs: s.logs,
+  });
 }
 
 function stateRows(writes: StateWrite[]): StateRow[] {
@@ -128,7 +132,7 @@ export class RunWriter implements EngineStorePort {
     this.enqueue({ kind: 'start', run: runRow(run) });
   }
 
-  runFinished(run: RunRecord, steps: StepRecord[], stateWrites: StateWrite[]): void {
+  runFinished(run: RunRecord, steps: (StepRecord | TracedStep)[], stateWrites: StateWrite[]): void {
     // serialise now: a value that cannot be stored fails this call, not a later batch
     const state = run.status === 'succeeded' ? stateRows(stateWrites) : [];
     this.enqueue({ kind: 'finish', run: runRow(run), steps: steps.map(stepRow), state });

@@ -26,7 +26,7 @@ test('test() passes against the running broker', async () => {
 test('test() tells a refused port from an unknown host, quickly', async () => {
   const refused = await testError(profile({ brokers: ['127.0.0.1:1'], timeoutMs: 1000 }));
   assert.match(refused.message, /ECONNREFUSED 127\.0\.0\.1:1/);
-  assert.ok(refused.ms < 2000, `took ${refused.ms} ms`);
+  assert.ok(refused.ms < 3000, `took ${refused.ms} ms`);
   const unknown = await testError(profile({ brokers: ['no-such-host.invalid:9092'], timeoutMs: 1000 }));
   assert.match(unknown.message, /ENOTFOUND|EAI_AGAIN/);
   assert.match(unknown.message, /no-such-host\.invalid/);

@@ -62,12 +62,20 @@ export const kafkaDriver: ConnectionDriver<KafkaClient> = {
   close: (client) => client.close(),
   async test(profile, timeoutMs) {
     const budget = Math.min(timeoutMs, profileTimeout(profile));
+    let lastError: string | undefined;
     // every request of the check must fit in the budget too, or disconnecting waits for it
-    const kafka = new KafkaClass({ ...kafkaConfig(profile, budget), requestTimeout: budget, logLevel: logLevel.NOTHING });
+    const kafka = new KafkaClass({
+      ...kafkaConfig(profile, budget),
+      requestTimeout: budget,
+      logCreator: () => (entry) => void (lastError = String(entry.log.message)),
+    });
     const admin = kafka.admin();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from ${brokersOf(profile).join(', ')} within ${budget} ms`)), budget);
+      timer = setTimeout(() => {
+        const last = lastError ? ` (last error: ${lastError})` : '';
+        reject(new Error(`no answer from ${brokersOf(profile).join(', ')} within ${budget} ms${last}`));
+      }, budget);
     });
     try {
       await Promise.race([

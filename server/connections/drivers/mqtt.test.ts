@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createLink, mqttDriver, mqttOptions, topicMatches, type InboundMessage, type LinkState } from './mqtt.ts';
-import { mqttProfile, plainClient, sleep, uniqueTopic, waitFor } from '../../../nodes/_mqtt/test-support.ts';
+import { discardSession, mqttProfile, plainClient, sleep, uniqueTopic, waitFor } from '../../../nodes/_mqtt/test-support.ts';
 
 test('topicMatches follows the MQTT wildcard rules', () => {
   assert.ok(topicMatches('a/+/c', 'a/b/c'));
@@ -183,6 +183,33 @@ test('a broker that speaks only MQTT 3.1.1 is used with 3.1.1', async () => {
   } finally {
     await link.close();
     server.close();
+  }
+});
+
+test('a persistent session leaves a QoS 1 message no handler took unacknowledged, so it comes again', async () => {
+  const topic = uniqueTopic('held');
+  const clientId = `trib-held-${process.pid}`;
+  const profile = mqttProfile('held');
+  const pub = await plainClient();
+  const first = createLink(profile, { clientId, clean: false, holdRefused: true });
+  const offered: string[] = [];
+  await first.subscribe(topic, 1, (m) => (offered.push(m.payload.toString()), false));
+  await first.connect();
+  const second = createLink(profile, { clientId, clean: false, holdRefused: true });
+  try {
+    await pub.publishAsync(topic, 'refused', { qos: 1 });
+    await waitFor('offered', () => offered.length >= 1 || undefined);
+    await first.close();
+    const got: string[] = [];
+    await second.subscribe(topic, 1, (m) => (got.push(m.payload.toString()), true));
+    await second.connect();
+    await waitFor('delivered again', () => got.length >= 1 || undefined);
+    assert.deepEqual(got, ['refused']);
+  } finally {
+    await first.close();
+    await second.close();
+    await pub.endAsync();
+    await discardSession(clientId);
   }
 });
 

@@ -455,9 +455,10 @@ export class MqttLink {
     for (const sub of candidates) {
       // a persistent session may still hold an identifier of an older subscription
       if (!topicMatches(sub.filter, topic)) continue;
-      for (const handler of sub.handlers.keys()) {
+      for (const [handler, qos] of sub.handlers) {
         offered = true;
-        if (handler(message)) taken = true;
+        // what a client of its own would have got, whatever QoS other nodes on the filter asked for
+        if (handler(qos < message.qos ? { ...message, qos } : message)) taken = true;
       }
     }
     if (this.holdRefused && offered && !taken && packet.qos === 1) this.refused.add(packet);

@@ -1,0 +1,110 @@
+/** Shapes the REST API answers with (SPEC §6–§8), as the editor reads them. */
+import type { FlowDocument, RunRecord } from '../../../core/flow-types.ts';
+import type { JsonSchema, NodeCategory, NodeUiHints, ValidationIssue } from '../../../core/node-spec.ts';
+import type { Environment } from '../../../core/connection-types.ts';
+import type { TemplateForm } from '../../../templates/types.ts';
+
+export type { ValidationIssue, JsonSchema, RunRecord };
+
+export type FlowState = 'running' | 'stopped' | 'error';
+
+export interface User { id: string; username: string; role: 'admin' | 'editor' | 'viewer' }
+
+export interface LoginReply { token: string; user: User; expiresAt?: string }
+
+/** GET /api/node-types: one node type */
+export interface NodeTypeInfo {
+  type: string;
+  category: NodeCategory;
+  label: string;
+  description: string;
+  inputs: string[];
+  outputs: string[];
+  dynamicOutputs: boolean;
+  errorPort: boolean;
+  trigger: boolean;
+  paramsSchema: JsonSchema;
+  rawParams: string[];
+  lazyParams: string[];
+  sensitiveParams: string[];
+  connectionTypes: string[];
+  ui: NodeUiHints;
+}
+
+/** GET /api/flows: one row */
+export interface FlowSummary {
+  id: string;
+  name: string;
+  description?: string;
+  version: number;
+  state: FlowState;
+  stateError?: string;
+  nodeCount: number;
+  updatedAt: string;
+  createdAt: string;
+}
+
+export interface NodeStatusInfo { state: 'ok' | 'warn' | 'error' | 'idle'; text: string }
+
+/** GET /api/flows/:id */
+export interface FlowView extends FlowDocument {
+  id: string;
+  version: number;
+  state: FlowState;
+  stateError?: string;
+  runningVersion?: number;
+  activeRuns?: number;
+  createdAt: string;
+  updatedAt: string;
+  nodeStatus?: Record<string, NodeStatusInfo>;
+  warnings?: string[];
+}
+
+export interface ConnectionView {
+  id: string;
+  name: string;
+  type: string;
+  environment: Environment;
+  params: Record<string, unknown>;
+  secrets: Record<string, string>;
+  secretsUnreadable?: true;
+  createdAt: string;
+  updatedAt: string;
+  usedBy?: { flowId: string; name: string }[];
+}
+
+export interface ConnectionInput {
+  id?: string;
+  name: string;
+  type: string;
+  environment: Environment;
+  params: Record<string, unknown>;
+  secrets: Record<string, string | null>;
+}
+
+export interface TestReply { ok: boolean; error?: string }
+
+export interface ColumnInfo { name: string; type: string; nullable: boolean; primaryKey?: boolean }
+
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
+  tags: string[];
+  params: TemplateForm;
+}
+
+/** live events: node:start / node:end carry a step plus its flow and run */
+export interface StepEvent {
+  flowId: string;
+  runId: string;
+  nodeId: string;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  iteration?: number;
+  error?: string;
+}
+
+export interface StatusEvent extends NodeStatusInfo { flowId: string; nodeId: string }
+
+export interface FlowStateEvent { flowId: string; state: FlowState; error?: string }

@@ -1,0 +1,37 @@
+/** A tiny history-API router: the path is state, links call navigate(). */
+import { create } from 'zustand';
+
+interface RouteState {
+  path: string;
+  navigate(to: string, options?: { replace?: boolean }): void;
+  sync(): void;
+}
+
+export const useRoute = create<RouteState>()((set) => ({
+  path: window.location.pathname,
+  navigate(to, options) {
+    if (to === window.location.pathname) return;
+    if (options?.replace) window.history.replaceState(null, '', to);
+    else window.history.pushState(null, '', to);
+    set({ path: to });
+  },
+  sync() {
+    set({ path: window.location.pathname });
+  },
+}));
+
+/** `/flows/:id` against `/flows/f_1` → `{id: 'f_1'}`; undefined when it does not match */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/').filter(Boolean);
+  const got = path.split('/').filter(Boolean);
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, seg] of want.entries()) {
+    const actual = got[i] as string;
+    if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(actual);
+    else if (seg !== actual) return undefined;
+  }
+  return params;
+}
+
+export const navigate = (to: string, options?: { replace?: boolean }): void => useRoute.getState().navigate(to, options);
