@@ -13,9 +13,12 @@ import { oracleRuntime } from './oracle/runtime.ts';
 import { httpInRuntime } from './http-in/runtime.ts';
 import { httpResponseRuntime } from './http-response/runtime.ts';
 import { httpRequestRuntime } from './http-request/runtime.ts';
+import { kafkaInRuntime } from './kafka-in/runtime.ts';
+import { kafkaOutRuntime } from './kafka-out/runtime.ts';
 
 export const allRuntimes: NodeRuntime[] = [
   timerRuntime, injectRuntime, loopRuntime, switchRuntime, setRuntime, logRuntime, scriptRuntime,
   mysqlRuntime as NodeRuntime, postgresRuntime as NodeRuntime, oracleRuntime as NodeRuntime,
   httpInRuntime, httpResponseRuntime, httpRequestRuntime,
+  kafkaInRuntime, kafkaOutRuntime,
 ];

@@ -13,11 +13,14 @@ import { oracleSpec } from './oracle/spec.ts';
 import { httpInSpec } from './http-in/spec.ts';
 import { httpResponseSpec } from './http-response/spec.ts';
 import { httpRequestSpec } from './http-request/spec.ts';
+import { kafkaInSpec } from './kafka-in/spec.ts';
+import { kafkaOutSpec } from './kafka-out/spec.ts';
 
 export const allSpecs: NodeSpec[] = [
   timerSpec, injectSpec, loopSpec, switchSpec, setSpec, logSpec, scriptSpec,
   mysqlSpec, postgresSpec, oracleSpec,
   httpInSpec, httpResponseSpec, httpRequestSpec,
+  kafkaInSpec, kafkaOutSpec,
 ];
 
 export const specsByType: ReadonlyMap<string, NodeSpec> = new Map(allSpecs.map((s) => [s.type, s]));

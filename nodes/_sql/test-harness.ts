@@ -175,6 +175,9 @@ export class SqlNodeHarness {
       fire: () => {
         throw new Error('not a trigger');
       },
+      fireFailed: () => {
+        throw new Error('not a trigger');
+      },
       setStatus: () => undefined,
       hooks: { register: () => () => undefined },
     };

@@ -3,8 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin, Producer } from 'kafkajs';
 import type { Message } from '../../core/flow-types.ts';
-import type { NodeRuntime } from '../../server/engine/node-api.ts';
-import type { FireFailed } from './failed-run.ts';
+import type { NodeContext, NodeRuntime } from '../../server/engine/node-api.ts';
 import { testEngine, directConnections } from '../../server/engine/test-support.ts';
 import { kafkaDriver } from '../../server/connections/drivers/kafka.ts';
 import { kafkaInSpec } from './spec.ts';
@@ -44,16 +43,14 @@ function setup() {
   const events = statusEvents();
   const connections = directConnections([kafkaDriver], [kafkaProfile('k')]);
   // runs failed at the trigger (a value that does not parse) go through the engine hook
-  // `fireFailed`; this wrapper records every call and hands it to the engine's own hook if it has one
-  const seen = { engineHook: false, failedFires: [] as { msg: Message; error: string }[] };
+  // `fireFailed`; this wrapper records every call and hands it on to the engine
+  const seen = { failedFires: [] as { msg: Message; error: string }[] };
   const kafkaIn: NodeRuntime = {
     type: 'kafka-in',
     create(ctx) {
-      const own = (ctx as { fireFailed?: FireFailed }).fireFailed;
-      seen.engineHook = typeof own === 'function';
-      const fireFailed: FireFailed = (msg, error, options) => {
+      const fireFailed: NodeContext['fireFailed'] = (msg, error, options) => {
         seen.failedFires.push({ msg, error });
-        return own ? own(msg, error, options) : { runId: 'none', done: Promise.resolve({ runId: 'none', status: 'failed', error }) };
+        return ctx.fireFailed(msg, error, options);
       };
       return kafkaInRuntime.create({ ...ctx, fireFailed } as typeof ctx);
     },
@@ -174,10 +171,10 @@ test('a value that is not JSON: "skip" records it and goes on, "stop" holds the 
       assert.equal(msg.error?.code, 'PARSE_ERROR');
       assert.equal(msg['offset'], 1);
     }
-    if (seen.engineHook) {
-      const failed = [...store.runs.values()].filter((r) => r.status === 'failed');
-      assert.equal(failed.length, 2, 'the engine recorded them');
-    }
+    const failed = [...store.runs.values()].filter((r) => r.status === 'failed');
+    assert.equal(failed.length, 2, 'the engine recorded them');
+    assert.match(failed[0]!.error!, /node kin: .*offset 1 is not JSON/);
+    assert.equal(failed[0]!.steps[0]!.status, 'failed');
   } finally {
     await close();
   }

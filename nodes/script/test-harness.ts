@@ -96,6 +96,9 @@ export async function createTestNode(runtime: NodeRuntime, options: TestNodeOpti
     fire: (): FiredRun => {
       throw new Error('fire is not available in the test harness');
     },
+    fireFailed: (): FiredRun => {
+      throw new Error('fireFailed is not available in the test harness');
+    },
     setStatus: (status) => void statuses.push(status),
     hooks: unavailable<HookRegistry>('hooks'),
   };

@@ -166,6 +166,7 @@ export class FlowRuntime {
       shared: (key, create, dispose) => this.sharedResource(key, create, dispose),
       signal: this.controller.signal,
       fire: (msg, options) => this.fire(slot, msg, options),
+      fireFailed: (msg, error, options) => this.fireFailed(slot, msg, error, options),
       setStatus: (status: NodeStatus) => this.deps.events.nodeStatus(this.flowId, node.id, status),
       hooks: this.deps.hooks,
     };
@@ -240,6 +241,24 @@ export class FlowRuntime {
     }
     run.leave(run.root);
     return { runId: record.id, done: run.done };
+  }
+
+  private fireFailed(slot: NodeSlot, msg: Message, error: string, options: FireOptions = {}): FiredRun {
+    const now = nowIso();
+    const record: RunRecord = {
+      id: newRunId(),
+      flowId: this.flowId,
+      flowVersion: this.version,
+      trigger: { nodeId: slot.id, type: slot.node.type, kind: options.kind ?? 'event' },
+      status: 'failed',
+      startedAt: now,
+      endedAt: now,
+      error: `node ${slot.id}: ${error}`,
+    };
+    const step: StepRecord = { nodeId: slot.id, status: 'failed', startedAt: now, endedAt: now, output: msg, error };
+    if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [this.storedStep(step, this.deps.masker())], []));
+    this.deps.events.runEnd(this.flowId, record);
+    return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'failed', error: record.error! }) };
   }
 
   private recordSkipped(record: RunRecord): FiredRun {

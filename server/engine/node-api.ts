@@ -63,6 +63,11 @@ export interface NodeContext<P = Record<string, unknown>> {
   signal: AbortSignal;
   /** for trigger nodes: start a run with this message */
   fire(msg: Message, options?: FireOptions): FiredRun;
+  /**
+   * for trigger nodes: record a run that failed at the trigger (e.g. a payload that does not
+   * parse): the trigger's step holds `msg` and `error`, nothing is delivered, done → failed
+   */
+  fireFailed(msg: Message, error: string, options?: FireOptions): FiredRun;
   /** report a status shown on the canvas (e.g. "connected", consumer lag) */
   setStatus(status: NodeStatus): void;
   /** the flow's HTTP hook registry (for http-in) */

@@ -34,7 +34,7 @@ export function edgeId(e: { source: string; sourceHandle?: string | null; target
 export function toCanvasEdge(e: FlowEdge): CanvasEdge {
   const sourceHandle = e.sourcePort ?? DEFAULT_SOURCE_PORT;
   const targetHandle = e.targetPort ?? DEFAULT_TARGET_PORT;
-  return decorateEdge({ id: e.id ?? edgeId({ source: e.source, sourceHandle, target: e.target, targetHandle }), source: e.source, sourceHandle, target: e.target, targetHandle });
+  return decorateEdge({ id: edgeId({ source: e.source, sourceHandle, target: e.target, targetHandle }), source: e.source, sourceHandle, target: e.target, targetHandle });
 }
 
 /** error-port edges look different (dashed red) */

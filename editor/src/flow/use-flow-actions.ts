@@ -1,0 +1,90 @@
+/** Save, start, stop, trigger and export of the open flow, with their messages to the user. */
+import { flowsApi } from '../api/endpoints.ts';
+import { ApiError, errorText } from '../api/http.ts';
+import { useFlow } from '../stores/flow-store.ts';
+import { useLive } from '../stores/live-store.ts';
+import { navigate } from '../stores/router-store.ts';
+import { toast } from '../stores/toast-store.ts';
+
+export async function saveFlow(): Promise<boolean> {
+  const flow = useFlow.getState();
+  const doc = flow.document();
+  if (doc.name.trim() === '') {
+    toast.error('Give the flow a name before saving.');
+    return false;
+  }
+  try {
+    const view = flow.flowId ? await flowsApi.update(flow.flowId, doc) : await flowsApi.create(doc);
+    useFlow.getState().saved(view);
+    toast.ok(`Saved — version ${view.version}`);
+    if (!flow.flowId) navigate(`/flows/${view.id}`, { replace: true });
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.details.length > 0) {
+      useFlow.getState().setIssues(err.details, doc);
+      const n = err.details.length;
+      toast.error(`Not saved: ${n} problem${n === 1 ? '' : 's'} — ${err.details[0]?.path}: ${err.details[0]?.message}${n > 1 ? ' …' : ''}`);
+    } else toast.error(`Not saved: ${errorText(err)}`);
+    return false;
+  }
+}
+
+export async function startFlow(): Promise<void> {
+  if ((useFlow.getState().dirty || !useFlow.getState().flowId) && !(await saveFlow())) return;
+  const id = useFlow.getState().flowId;
+  if (!id) return;
+  try {
+    const view = await flowsApi.start(id);
+    useFlow.getState().setState(view.state, view.stateError);
+    toast.ok(`Started version ${view.runningVersion ?? view.version}`);
+  } catch (err) {
+    toast.error(errorText(err));
+  }
+}
+
+export async function stopFlow(): Promise<void> {
+  const id = useFlow.getState().flowId;
+  if (!id) return;
+  try {
+    const view = await flowsApi.stop(id);
+    useFlow.getState().setState(view.state, view.stateError);
+    toast.ok('Stopped');
+  } catch (err) {
+    toast.error(errorText(err));
+  }
+}
+
+export async function triggerFlow(options: { nodeId?: string; payload?: unknown } = {}): Promise<void> {
+  const id = useFlow.getState().flowId;
+  if (!id) return void toast.error('Save and start the flow first.');
+  try {
+    const { runId } = await flowsApi.trigger(id, options);
+    toast.info(`Triggered run ${runId}`);
+    // the socket reports the run; these reloads cover a socket that is reconnecting
+    setTimeout(() => useLive.getState().bump(), 600);
+    setTimeout(() => useLive.getState().bump(), 2000);
+  } catch (err) {
+    toast.error(errorText(err));
+  }
+}
+
+export async function exportFlow(): Promise<void> {
+  const { flowId, dirty } = useFlow.getState();
+  if (!flowId) return void toast.error('Save the flow before exporting it.');
+  if (dirty) toast.info('Exporting the last saved version (there are unsaved changes).');
+  try {
+    const res = await flowsApi.exportFile(flowId);
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${flowId}.tributary.json`;
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  } catch (err) {
+    toast.error(`Export failed: ${errorText(err)}`);
+  }
+}

@@ -1,0 +1,120 @@
+import { useCallback, useEffect, useRef, useState, type ChangeEvent } from 'react';
+import { flowsApi } from '../api/endpoints.ts';
+import { errorText } from '../api/http.ts';
+import type { FlowSummary } from '../api/types.ts';
+import { Link } from '../components/Link.tsx';
+import { StateBadge } from '../components/StateBadge.tsx';
+import { fullTime, timeAgo } from '../lib/format.ts';
+import { navigate } from '../stores/router-store.ts';
+import { toast } from '../stores/toast-store.ts';
+
+export function FlowListPage() {
+  const [flows, setFlows] = useState<FlowSummary[]>();
+  const [error, setError] = useState<string>();
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setFlows(await flowsApi.list());
+      setError(undefined);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const importFile = async (e: ChangeEvent<HTMLInputElement>): Promise<void> => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    try {
+      const parsed = JSON.parse(await file.text()) as unknown;
+      const flow = await flowsApi.importFile(parsed);
+      toast.ok(`Imported "${flow.name}"`);
+      for (const w of flow.warnings ?? []) toast.info(w);
+      navigate(`/flows/${flow.id}`);
+    } catch (err) {
+      toast.error(`Import failed: ${err instanceof SyntaxError ? 'the file is not JSON' : errorText(err)}`);
+    }
+  };
+
+  const remove = async (f: FlowSummary): Promise<void> => {
+    if (!window.confirm(`Delete the flow "${f.name}"? Its versions and runs go too.`)) return;
+    try {
+      await flowsApi.remove(f.id);
+      toast.ok(`Deleted "${f.name}"`);
+      void load();
+    } catch (err) {
+      toast.error(errorText(err));
+    }
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Flows</h1>
+          <p className="muted">Integration flows: open one to edit it on the canvas, start it and watch its runs.</p>
+        </div>
+        <div className="row gap-s">
+          <input ref={fileRef} type="file" accept=".json,application/json" hidden onChange={(e) => void importFile(e)} data-testid="import-input" />
+          <button type="button" className="btn" onClick={() => fileRef.current?.click()}>
+            Import…
+          </button>
+          <Link to="/templates" className="btn">
+            From template
+          </Link>
+          <Link to="/flows/new" className="btn primary">
+            + New flow
+          </Link>
+        </div>
+      </div>
+      {error && <div className="banner error">{error}</div>}
+      {flows && flows.length === 0 && (
+        <div className="empty">
+          <h3>No flows yet</h3>
+          <p className="muted">Create one on the canvas, import a JSON export, or start from a template.</p>
+        </div>
+      )}
+      {flows && flows.length > 0 && (
+        <table className="table" data-testid="flow-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>State</th>
+              <th>Version</th>
+              <th>Nodes</th>
+              <th>Updated</th>
+              <th aria-label="actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {flows.map((f) => (
+              <tr key={f.id} className="clickable" onClick={() => navigate(`/flows/${f.id}`)}>
+                <td>
+                  <Link to={`/flows/${f.id}`} className="strong">
+                    {f.name}
+                  </Link>
+                  {f.description && <div className="muted small ellipsis">{f.description}</div>}
+                </td>
+                <td>
+                  <StateBadge state={f.state} error={f.stateError} />
+                </td>
+                <td>v{f.version}</td>
+                <td>{f.nodeCount}</td>
+                <td title={fullTime(f.updatedAt)}>{timeAgo(f.updatedAt)}</td>
+                <td className="actions" onClick={(e) => e.stopPropagation()}>
+                  <button type="button" className="btn small ghost danger" onClick={() => void remove(f)}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

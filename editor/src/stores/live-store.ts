@@ -1,0 +1,83 @@
+/**
+ * What the live trace says about the open flow: which nodes run now, how each ended in the
+ * latest run, the nodes' status lines (consumer lag, next timer fire), and a tick that tells
+ * the debug panel to reload its runs.
+ */
+import { create } from 'zustand';
+import type { RunRecord } from '../../../core/flow-types.ts';
+import type { NodeStatusInfo, StatusEvent, StepEvent } from '../api/types.ts';
+
+export interface NodeMark {
+  state: 'running' | 'succeeded' | 'failed' | 'skipped';
+  /** steps of this node running now (loop bodies run a node many times) */
+  active: number;
+  error?: string;
+}
+
+interface LiveState {
+  flowId?: string;
+  connected: boolean;
+  runId?: string;
+  marks: Record<string, NodeMark>;
+  statuses: Record<string, NodeStatusInfo>;
+  /** bumped on run start/end: the runs list reloads */
+  runTick: number;
+  reset(flowId: string | undefined, statuses?: Record<string, NodeStatusInfo>): void;
+  setConnected(connected: boolean): void;
+  runStart(run: RunRecord): void;
+  runEnd(run: RunRecord): void;
+  nodeStart(ev: StepEvent): void;
+  nodeEnd(ev: StepEvent): void;
+  nodeStatus(ev: StatusEvent): void;
+  bump(): void;
+}
+
+export const useLive = create<LiveState>()((set, get) => ({
+  connected: false,
+  marks: {},
+  statuses: {},
+  runTick: 0,
+  reset(flowId, statuses = {}) {
+    set({ flowId, runId: undefined, marks: {}, statuses, connected: false });
+  },
+  setConnected(connected) {
+    set({ connected });
+  },
+  runStart(run) {
+    if (run.flowId !== get().flowId) return;
+    // a new run repaints the canvas from scratch
+    set({ runId: run.id, marks: {}, runTick: get().runTick + 1 });
+  },
+  runEnd(run) {
+    if (run.flowId !== get().flowId) return;
+    const marks = { ...get().marks };
+    if (run.id === get().runId)
+      for (const [id, m] of Object.entries(marks)) if (m.state === 'running') marks[id] = { ...m, state: 'succeeded', active: 0 };
+    set({ marks, runTick: get().runTick + 1 });
+  },
+  nodeStart(ev) {
+    if (ev.flowId !== get().flowId) return;
+    if (get().runId !== ev.runId) set({ runId: ev.runId, marks: {} });
+    const prev = get().marks[ev.nodeId];
+    const mark: NodeMark = { state: prev?.state === 'failed' ? 'failed' : 'running', active: (prev?.active ?? 0) + 1 };
+    if (prev?.error) mark.error = prev.error;
+    set({ marks: { ...get().marks, [ev.nodeId]: mark } });
+  },
+  nodeEnd(ev) {
+    if (ev.flowId !== get().flowId || ev.runId !== get().runId) return;
+    const prev = get().marks[ev.nodeId];
+    const active = Math.max(0, (prev?.active ?? 1) - 1);
+    let mark: NodeMark;
+    if (ev.status === 'failed') mark = { state: 'failed', active, error: ev.error ?? prev?.error ?? 'failed' };
+    else if (prev?.state === 'failed') mark = { ...prev, active };
+    else mark = { state: active > 0 ? 'running' : ev.status === 'skipped' ? 'skipped' : 'succeeded', active };
+    set({ marks: { ...get().marks, [ev.nodeId]: mark } });
+  },
+  nodeStatus(ev) {
+    if (ev.flowId !== get().flowId) return;
+    set({ statuses: { ...get().statuses, [ev.nodeId]: { state: ev.state, text: ev.text } } });
+  },
+  bump() {
+    set({ runTick: get().runTick + 1 });
+  },
+}));
