@@ -53,6 +53,8 @@ if (e2eWanted && !existsSync(process.env.TRIBUTARY_CHROMIUM ?? '/usr/bin/chromiu
   run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', 'chromium']);
 }
 
+// isolated-vm needs V8 without the startup snapshot on Node 20 (every test process inherits it)
+process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --no-node-snapshot`.trim();
 const files = (only.length ? only : findTests(root)).sort();
 console.log(`▶ running ${files.length} test files`);
 const child = spawn(

@@ -163,6 +163,7 @@ export class SqlNodeHarness {
     return {
       flowId: 'f_test',
       flowVersion: 1,
+      flowSettings: {},
       node: { id: 'n1', type: o.spec.type, params: o.params },
       params: o.params,
       log: quietLog,

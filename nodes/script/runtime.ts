@@ -2,7 +2,7 @@
  * The script node: compiles its code once into the flow's sandbox (one isolate per flow,
  * shared by every script node of the flow) and runs it per message.
  */
-import type { FlowSettings, Message } from '../../core/flow-types.ts';
+import type { Message } from '../../core/flow-types.ts';
 import { NodeError, type NodeContext, type NodeRuntime } from '../../server/engine/node-api.ts';
 import { createSandbox, DEFAULT_MEMORY_MB, ScriptError, type Sandbox } from '../../server/sandbox/index.ts';
 import { routeResult } from './route-result.ts';
@@ -61,7 +61,7 @@ function timeoutOf(value: unknown): number {
 
 /** The flow's `settings.scriptMemoryMb`, when the context carries the flow settings. */
 function memoryLimitOf(ctx: NodeContext): number {
-  const settings = (ctx as NodeContext & { flowSettings?: FlowSettings }).flowSettings;
+  const settings = ctx.flowSettings;
   const mb = settings?.scriptMemoryMb;
   return typeof mb === 'number' && Number.isFinite(mb) && mb >= 8 ? mb : DEFAULT_MEMORY_MB;
 }

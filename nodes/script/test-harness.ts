@@ -84,6 +84,7 @@ export async function createTestNode(runtime: NodeRuntime, options: TestNodeOpti
   const ctx: NodeContext = {
     flowId: flow.id,
     flowVersion: 1,
+    flowSettings: {},
     node,
     params: options.params,
     log,

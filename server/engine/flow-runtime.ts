@@ -156,6 +156,7 @@ export class FlowRuntime {
     const ctx: NodeContext = {
       flowId: this.flowId,
       flowVersion: this.version,
+      flowSettings: this.doc.settings ?? {},
       node: slot.node,
       params,
       log,

@@ -2,7 +2,7 @@
  * The contract between the engine and node runtimes. Node runtimes import this file
  * (types only); the engine never imports a node runtime.
  */
-import type { FlowNode, Message, RunStatus } from '../../core/flow-types.ts';
+import type { FlowNode, FlowSettings, Message, RunStatus } from '../../core/flow-types.ts';
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -46,6 +46,8 @@ export interface ConnectionProvider {
 export interface NodeContext<P = Record<string, unknown>> {
   flowId: string;
   flowVersion: number;
+  /** the flow document's settings (trace mode, script memory limit) */
+  flowSettings: FlowSettings;
   node: FlowNode & { params: P };
   /** params as saved (templates not resolved) */
   params: P;

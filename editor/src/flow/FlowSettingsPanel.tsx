@@ -1,0 +1,59 @@
+import type { TraceMode } from '../../../core/flow-types.ts';
+import { FieldRow } from '../form/FieldRow.tsx';
+import { useFlow } from '../stores/flow-store.ts';
+
+/** shown when no node is selected: the flow's name, description, settings and problems */
+export function FlowSettingsPanel() {
+  const { name, description, settings, issues, nodes, setMeta } = useFlow();
+  const problems = [
+    ...issues.flow.map((i) => `${i.path}: ${i.message}`),
+    ...Object.entries(issues.nodes).flatMap(([id, list]) => list.map((i) => `node ${id} · ${i.path}: ${i.message}`)),
+    ...Object.entries(issues.edges).flatMap(([id, list]) => list.map((m) => `wire ${id.replace(/^e:/, '')}: ${m}`)),
+  ];
+  return (
+    <div className="inspector-body" data-testid="flow-settings">
+      <h3 className="section-title first">Flow</h3>
+      {problems.length > 0 && (
+        <div className="banner error small" role="alert">
+          <strong>Not saved — the server found {problems.length} problem{problems.length === 1 ? '' : 's'}:</strong>
+          <ul>
+            {problems.map((p, i) => <li key={i}>{p}</li>)}
+          </ul>
+        </div>
+      )}
+      <div className="form">
+        <FieldRow name="flow-name" label="Name" required>
+          <input name="flow.name" className="input" value={name} onChange={(e) => setMeta({ name: e.target.value })} />
+        </FieldRow>
+        <FieldRow name="flow-description" label="Description">
+          <textarea name="flow.description" className="input" rows={3} value={description} onChange={(e) => setMeta({ description: e.target.value })} />
+        </FieldRow>
+        <FieldRow name="trace" label="Trace" help="full: every step of every run; errors: only runs that did not succeed; off: nothing">
+          <select name="flow.trace" className="input" value={settings.trace ?? 'full'} onChange={(e) => setMeta({ settings: { ...settings, trace: e.target.value as TraceMode } })}>
+            <option value="full">full</option>
+            <option value="errors">errors only</option>
+            <option value="off">off</option>
+          </select>
+        </FieldRow>
+        <FieldRow name="scriptMemoryMb" label="Script memory (MB)" help="memory limit of this flow's script sandbox">
+          <input
+            name="flow.scriptMemoryMb"
+            className="input"
+            type="number"
+            min={8}
+            max={1024}
+            placeholder="64"
+            value={settings.scriptMemoryMb ?? ''}
+            onChange={(e) => {
+              const { scriptMemoryMb: _drop, ...rest } = settings;
+              setMeta({ settings: e.target.value === '' ? rest : { ...rest, scriptMemoryMb: Number(e.target.value) } });
+            }}
+          />
+        </FieldRow>
+      </div>
+      <p className="muted small">
+        {nodes.length === 0 ? 'Add nodes from the palette.' : `${nodes.length} node${nodes.length === 1 ? '' : 's'}. Select one to edit its parameters.`}
+      </p>
+    </div>
+  );
+}
