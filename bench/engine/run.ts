@@ -83,9 +83,14 @@ async function chain(o: BenchOptions, red: NodeRedInstall, build: TributaryBuild
     rows.push({
       part, what: `${fmt(o.messages)} msgs, 10 ${kind} vs 10 ${theirs}`, trace, nodeRed: nr.rate, tributary: t.rate, unit: 'msgs/s',
       ratio, cpu: { nodeRed: cpuNr, tributary: cpuT, ratio: cpuNr / cpuT }, target: `≥ ${need}×`, met: ratio >= need,
-      ...(trace === 'off' ? {} : { note: `every run traced to SQLite: ${fmt(t.runsStored ?? 0)} runs, ${fmt(t.stepsStored ?? 0)} steps stored (incl. warm-up)` }),
+      ...(trace === 'off' ? {} : { note: storedNote(trace, t) }),
     });
   }
+}
+
+function storedNote(trace: TraceMode, t: ChainResult): string {
+  const stored = `${fmt(t.runsStored ?? 0)} runs, ${fmt(t.stepsStored ?? 0)} steps stored in SQLite (warm-up included)`;
+  return trace === 'full' ? `every run traced: ${stored}` : `only runs that did not succeed are kept: ${stored}`;
 }
 
 interface ServerFigures {
@@ -104,8 +109,9 @@ async function serverRun(o: BenchOptions, start: () => Promise<ServerSide>, want
   try {
     if (wantRss) {
       log(`    ${side.name}: idling ${o.idle} s for the RSS reading…`);
-      out.rss = Number((await side.child.ask({ type: 'rss', idleMs: o.idle * 1000 }))['rss']);
-      log(`    ${side.name}: ${fmt(out.rss / MiB, 1)} MiB`);
+      const m = await side.child.ask({ type: 'rss', idleMs: o.idle * 1000 });
+      out.rss = Number(m['rss']);
+      log(`    ${side.name}: ${fmt(out.rss / MiB, 1)} MiB RSS, JS heap used ${fmt(Number(m['heapUsed']) / MiB, 1)} MiB`);
     }
     if (wantLoad) {
       const before = side.traced ? await side.traced() : undefined;
@@ -134,7 +140,8 @@ function better(a: ServerFigures | undefined, b: ServerFigures): ServerFigures {
   if (!a) return b;
   const pick = a.load && b.load && b.load.rps > a.load.rps ? b : a;
   const cpu = Math.min(a.cpuPerRequest ?? Infinity, b.cpuPerRequest ?? Infinity);
-  return { ...pick, rss: a.rss ?? b.rss, ...(Number.isFinite(cpu) ? { cpuPerRequest: cpu } : {}) };
+  const rss = Math.min(a.rss ?? Infinity, b.rss ?? Infinity);
+  return { ...pick, ...(Number.isFinite(rss) ? { rss } : {}), ...(Number.isFinite(cpu) ? { cpuPerRequest: cpu } : {}) };
 }
 
 async function servers(o: BenchOptions, red: NodeRedInstall, build: TributaryBuild, rows: Row[]): Promise<void> {
@@ -144,13 +151,13 @@ async function servers(o: BenchOptions, red: NodeRedInstall, build: TributaryBui
   const traces: TraceMode[] = wantLoad ? o.httpTrace : ['full'];
   let nr: ServerFigures | undefined;
   const tr = new Map<TraceMode, ServerFigures>();
-  for (let round = 1; round <= (wantLoad ? o.repeat : 1); round++) {
-    const of = o.repeat > 1 && wantLoad ? ` (round ${round}/${o.repeat})` : '';
+  for (let round = 1; round <= o.repeat; round++) {
+    const of = o.repeat > 1 ? ` (round ${round}/${o.repeat})` : '';
     log(`(${wantLoad ? 'c' : ''}${wantRss ? 'd' : ''}) Node-RED server, http in → function → http response${of}…`);
-    nr = better(nr, await serverRun(o, () => startNodeRedServer(red, timeoutMs), wantRss && round === 1, wantLoad));
+    nr = better(nr, await serverRun(o, () => startNodeRedServer(red, timeoutMs), wantRss, wantLoad));
     for (const [i, trace] of traces.entries()) {
       log(`(${wantLoad ? 'c' : ''}${wantRss ? 'd' : ''}) Tributary server, http-in → script → http-response, trace ${trace}${of}…`);
-      const t = await serverRun(o, () => startTributaryServer(build, trace, timeoutMs), wantRss && round === 1 && i === 0, wantLoad);
+      const t = await serverRun(o, () => startTributaryServer(build, trace, timeoutMs), wantRss && i === 0, wantLoad);
       tr.set(trace, better(tr.get(trace), t));
     }
   }
@@ -173,7 +180,8 @@ async function servers(o: BenchOptions, red: NodeRedInstall, build: TributaryBui
       const ratio = t.rss / nr.rss;
       rows.push({
         part: 'd', what: 'idle RSS, server + 1 HTTP flow', trace, nodeRed: nr.rss / MiB, tributary: t.rss / MiB, unit: 'MiB',
-        ratio, target: '≤ 1×', met: ratio <= 1, note: `after start, deploy via REST, one request, GC, ${o.idle} s idle, GC`,
+        ratio, target: '≤ 1×', met: ratio <= 1,
+        note: `after start, deploy via REST, one request, GC, ${o.idle} s idle, GC${o.repeat > 1 ? `; lowest of ${o.repeat} rounds` : ''}`,
       });
     }
   }

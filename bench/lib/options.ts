@@ -36,7 +36,8 @@ export const USAGE = `npm run bench:engine -- [options]
   --connections N       autocannon connections (default 50)
   --duration S          autocannon seconds (default 10), after --http-warmup S (default 3)
   --idle S              idle seconds before the RSS reading (default 5)
-  --repeat N            rounds, sides alternating; the best round of each side counts (default 1)
+  --repeat N            rounds, sides alternating; each side's best round counts (highest rate,
+                        lowest CPU per message, lowest RSS) (default 1)
   --compiled            run Tributary compiled with tsc (bench/.work/dist) instead of via tsx
   --json FILE           also write the results as JSON`;
 

@@ -8,7 +8,6 @@ import {
 } from '../../server/connections/drivers/mqtt.ts';
 import { linkStatus } from '../_mqtt/status.ts';
 import { decodeMessage, type Format } from './decode.ts';
-import { fireFailedRun } from './failed-run.ts';
 
 export interface MqttInParams {
   connection: string;
@@ -135,10 +134,11 @@ export class MqttInListener {
       this.ctx.fire(msg, { kind: 'event' });
       return true;
     }
+    // a failed run shows what arrived; nothing is delivered, and the next messages go on
     this.invalid++;
     this.lastInvalid = error;
     this.ctx.log.warn('mqtt-in: payload is not valid JSON', { flowId: this.ctx.flowId, nodeId: this.ctx.node.id, topic: m.topic, error });
-    fireFailedRun(this.ctx, msg, error, 'INVALID_JSON');
+    this.ctx.fireFailed(msg, error, { kind: 'event' });
     if (this.link) this.showStatus(this.link.state);
     return true;
   }

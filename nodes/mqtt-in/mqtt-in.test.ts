@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from '../../core/flow-types.ts';
-import type { NodeRuntime } from '../../server/engine/node-api.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
 import { directConnections, testEngine } from '../../server/engine/test-support.ts';
 import { mqttDriver } from '../../server/connections/drivers/mqtt.ts';
@@ -16,15 +15,7 @@ function setup(profileParams: Record<string, unknown> = {}) {
   const probe = new Probe();
   const events = statusEvents();
   const connections = directConnections([mqttDriver], [mqttProfile('m', profileParams)]);
-  const seen = { fireFailed: false };
-  const mqttIn: NodeRuntime = {
-    type: 'mqtt-in',
-    create(ctx) {
-      seen.fireFailed = typeof (ctx as { fireFailed?: unknown }).fireFailed === 'function';
-      return mqttInRuntime.create(ctx);
-    },
-  };
-  const made = testEngine([mqttInSpec, probeSpec], [mqttIn, probe.runtime()], { connections, events });
+  const made = testEngine([mqttInSpec, probeSpec], [mqttInRuntime, probe.runtime()], { connections, events });
   /** `failedOpen`: the profile's client never opened (directConnections then rethrows its error) */
   const close = async (failedOpen = false) => {
     await made.engine.shutdown(1000);
@@ -32,7 +23,7 @@ function setup(profileParams: Record<string, unknown> = {}) {
       if (!failedOpen) throw err;
     });
   };
-  return { ...made, probe, events, seen, close };
+  return { ...made, probe, events, close };
 }
 
 const listen = (params: Record<string, unknown>) =>
@@ -124,7 +115,7 @@ test('a retained message is delivered to a flow started after it was published',
     await engine.start('later', 1, listen({ topic, qos: 1 }));
     await waitFor('retained for the second flow', () => probe.of('later').length >= 1 || undefined);
     assert.equal(probe.of('later')[0]!.retain, true);
-    await pub.publishAsync(topic, 'live', { qos: 1 });
+    await pub.publishAsync(topic, '"live"', { qos: 1 });
     await waitFor('live message', () => probe.of('later').some((m) => m.retain === false) || undefined);
   } finally {
     await pub.publishAsync(topic, '', { qos: 1, retain: true }); // clears the retained message
@@ -159,30 +150,26 @@ test('formats: json parses, text decodes UTF-8, base64 keeps the bytes', async (
 
 test('a payload that is not JSON gives a run with a clear error, and the next messages still work', async () => {
   const topic = uniqueTopic('badjson');
-  const { engine, store, probe, events, seen, close } = setup();
+  const { engine, store, probe, events, close } = setup();
   const pub = await plainClient();
   try {
     await engine.start('j', 1, listen({ topic, qos: 1 }));
     await pub.publishAsync(topic, '{"temp": 21,', { qos: 1 });
     await pub.publishAsync(topic, '{"temp": 22}', { qos: 1 });
     await waitFor('2 runs ended', () => [...store.runs.values()].filter((r) => r.status !== 'running').length >= 2 || undefined);
-    const runs = [...store.runs.values()].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    const bad = runs.find((r) => JSON.stringify(r.steps).includes('not valid JSON'))!;
-    assert.ok(bad, 'a run shows the error');
-    const trigger = bad.steps!.find((s) => s.nodeId === 'in')!;
-    if (seen.fireFailed) {
-      // the engine records a run that fails at the trigger, delivering nothing
-      assert.equal(bad.status, 'failed');
-      assert.match(trigger.error ?? bad.error ?? '', /payload is not valid JSON/);
-    } else {
-      // until then: the message carries `error`, like a message on an error port
-      const out = trigger.output as Message;
-      assert.equal(out.payload, '{"temp": 21,');
-      assert.equal(out.error?.nodeId, 'in');
-      assert.equal(out.error?.code, 'INVALID_JSON');
-      assert.match(out.error!.message, /^payload is not valid JSON: .+ \(topic ".+\/badjson", payload "\{\\"temp\\": 21,"\)$/);
-    }
-    assert.deepEqual(probe.of('j').filter((m) => !m.error).map((m) => m.payload), [{ temp: 22 }]);
+    const runs = [...store.runs.values()];
+    const bad = runs.find((r) => r.status === 'failed')!;
+    assert.ok(bad, 'the run of the bad message failed');
+    assert.match(bad.error!, /^node in: payload is not valid JSON: /);
+    // its only step is the trigger's, holding what arrived and the error
+    assert.equal(bad.steps!.length, 1);
+    const trigger = bad.steps![0]!;
+    assert.equal(trigger.status, 'failed');
+    assert.match(trigger.error!, /^payload is not valid JSON: .+ \(topic ".+\/badjson", payload "\{\\"temp\\": 21,"\)$/);
+    assert.deepEqual(trigger.output, { payload: '{"temp": 21,', topic, qos: 1, retain: false });
+    // nothing of it was delivered; the next message was
+    assert.deepEqual(payloads(probe.of('j')), [{ temp: 22 }]);
+    assert.equal(runs.find((r) => r !== bad)!.status, 'succeeded');
     const status = events.last('in')!;
     assert.equal(status.state, 'warn');
     assert.match(status.text, /1 message not JSON, last: payload is not valid JSON/);

@@ -54,3 +54,7 @@ export const templatesApi = {
   instantiate: (id: string, name: string, params: Record<string, unknown>) =>
     request<FlowView>(`/api/templates/${enc(id)}/instantiate`, { body: { name, params } }),
 };
+
+export const templateApi = {
+  get: (id: string) => request<TemplateSummary & { flow: FlowDocument }>(`/api/templates/${enc(id)}`),
+};

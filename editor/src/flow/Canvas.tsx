@@ -22,10 +22,14 @@ export function Canvas() {
   const flow = useReactFlow<CanvasNode, Edge>();
 
   // a freshly opened flow is fitted into view once its nodes are measured
+  const fitView = flow.fitView;
   useEffect(() => {
-    const t = setTimeout(() => void flow.fitView({ padding: 0.25, maxZoom: 1 }), 60);
+    const t = setTimeout(() => {
+      if (useFlow.getState().nodes.length > 0) void fitView({ padding: 0.25, maxZoom: 1 });
+    }, 80);
     return () => clearTimeout(t);
-  }, [loadSeq, flow]);
+    // only when another flow is loaded, not when the instance changes
+  }, [loadSeq]);
 
   const isValidConnection: IsValidConnection<Edge> = useCallback(
     (c) => c.source !== c.target && !useFlow.getState().edges.some((e) => e.source === c.source && e.target === c.target && e.sourceHandle === c.sourceHandle && e.targetHandle === c.targetHandle),
@@ -61,7 +65,7 @@ export function Canvas() {
       >
         <Background gap={20} size={1.2} color="#cbd5e1" />
         <Controls position="top-left" showInteractive={false} />
-        <MiniMap pannable zoomable nodeColor={(n) => colorOf(useNodeTypes.getState().byType.get((n as CanvasNode).data.type))} nodeStrokeWidth={2} />
+        <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={(n) => colorOf(useNodeTypes.getState().byType.get((n as CanvasNode).data.type))} nodeStrokeWidth={2} />
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-hint">

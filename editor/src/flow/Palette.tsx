@@ -30,12 +30,12 @@ export function Palette() {
         : { x: 80, y: 120 };
     const position = freeSpot(nodes, anchor);
     addNode(t.type, position);
-    // keep the new node in view
+    // keep the new node in view: zoom out to show the flow when it would fall outside
     if (rect) {
       const topLeft = flow.screenToFlowPosition({ x: rect.left, y: rect.top });
       const bottomRight = flow.screenToFlowPosition({ x: rect.right, y: rect.bottom });
-      if (position.x + 200 > bottomRight.x || position.y + 100 > bottomRight.y || position.x < topLeft.x || position.y < topLeft.y)
-        void flow.setCenter(position.x + 90, position.y + 40, { zoom: flow.getZoom(), duration: 200 });
+      if (position.x + 210 > bottomRight.x || position.y + 110 > bottomRight.y || position.x < topLeft.x || position.y < topLeft.y)
+        setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1, minZoom: 0.5 }), 30);
     }
   };
 

@@ -3,7 +3,7 @@ import type { NodeCategory } from '../../../core/node-spec.ts';
 import type { NodeTypeInfo } from '../api/types.ts';
 
 const GLYPHS: Record<string, string> = {
-  clock: '◷', play: '▶', repeat: '↻', split: '⑂', edit: '✎', 'file-text': '≡', code: '{}', database: '⛁',
+  clock: '◷', play: '▶', repeat: '↻', split: '⇉', edit: '✎', 'file-text': '≡', code: '{}', database: '⛁',
   globe: '⊕', send: '➤', inbox: '⇣', reply: '↩', radio: '◉', message: '✉',
 };
 

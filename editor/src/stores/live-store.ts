@@ -45,8 +45,8 @@ export const useLive = create<LiveState>()((set, get) => ({
   },
   runStart(run) {
     if (run.flowId !== get().flowId) return;
-    // a new run repaints the canvas from scratch
-    set({ runId: run.id, marks: {}, runTick: get().runTick + 1 });
+    // a new run repaints the canvas from scratch; the trigger node has fired (it sends no step events)
+    set({ runId: run.id, marks: { [run.trigger.nodeId]: { state: 'succeeded', active: 0 } }, runTick: get().runTick + 1 });
   },
   runEnd(run) {
     if (run.flowId !== get().flowId) return;
@@ -57,6 +57,7 @@ export const useLive = create<LiveState>()((set, get) => ({
   },
   nodeStart(ev) {
     if (ev.flowId !== get().flowId) return;
+    // a step of a run whose start we missed (subscribed late)
     if (get().runId !== ev.runId) set({ runId: ev.runId, marks: {} });
     const prev = get().marks[ev.nodeId];
     const mark: NodeMark = { state: prev?.state === 'failed' ? 'failed' : 'running', active: (prev?.active ?? 0) + 1 };

@@ -316,6 +316,8 @@ export class MqttLink {
     this.closing ??= new Promise<void>((resolve) => {
       this.setState({ state: 'closed' });
       const client = this.client;
+      // with manualConnect mqtt.js would reconnect a client whose socket closes after end() finished
+      client.options.reconnectPeriod = 0;
       const timer = setTimeout(() => {
         client.stream?.destroy();
         resolve();
@@ -354,6 +356,7 @@ export class MqttLink {
     const old = this.client;
     old.removeAllListeners();
     old.on('error', () => undefined);
+    old.options.reconnectPeriod = 0;
     old.end(true);
     this.client = this.makeClient(options);
   }
@@ -458,7 +461,12 @@ export class MqttLink {
       for (const [handler, qos] of sub.handlers) {
         offered = true;
         // what a client of its own would have got, whatever QoS other nodes on the filter asked for
-        if (handler(qos < message.qos ? { ...message, qos } : message)) taken = true;
+        try {
+          if (handler(qos < message.qos ? { ...message, qos } : message)) taken = true;
+        } catch {
+          // handlers report their own failures; a throw must not stall the client's packet loop
+          taken = true;
+        }
       }
     }
     if (this.holdRefused && offered && !taken && packet.qos === 1) this.refused.add(packet);

@@ -11,6 +11,7 @@ import mysql from 'mysql2/promise';
 import type { Connection, Pool, PoolOptions, RowDataPacket } from 'mysql2/promise';
 import type { ConnectionProfileResolved } from '../../engine/node-api.ts';
 import type { ColumnInfo, ConnectionDriver } from '../driver-api.ts';
+import { probeWithin, splitQualified } from './probe.ts';
 
 export type MysqlPool = Pool;
 
@@ -83,35 +84,17 @@ async function open(profile: ConnectionProfileResolved): Promise<Pool> {
 async function test(profile: ConnectionProfileResolved, timeoutMs: number): Promise<void> {
   const options = { ...mysqlOptions(profile), connectTimeout: timeoutMs };
   let conn: Connection | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let settled = false;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  const attempt = (async () => {
-    conn = await mysql.createConnection(options);
-    await conn.query({ sql: 'SELECT 1', timeout: timeoutMs });
-  })().finally(() => {
-    settled = true;
-  });
-  const closeConn = async (): Promise<void> => {
-    await conn?.end().catch(() => conn?.destroy());
-  };
-  try {
-    await Promise.race([attempt, deadline]);
-  } catch (err) {
-    throw driverError(err);
-  } finally {
-    clearTimeout(timer);
-    if (settled) await closeConn();
-    // a connection that arrives after the deadline is closed as soon as it does
-    else void attempt.then(closeConn, closeConn);
-  }
-}
-
-function splitTable(table: string): { schema: string | null; name: string } {
-  const dot = table.indexOf('.');
-  return dot < 0 ? { schema: null, name: table } : { schema: table.slice(0, dot), name: table.slice(dot + 1) };
+  await probeWithin(
+    timeoutMs,
+    async () => {
+      conn = await mysql.createConnection(options);
+      await conn.query({ sql: 'SELECT 1', timeout: timeoutMs });
+    },
+    async () => {
+      await conn?.end().catch(() => conn?.destroy());
+    },
+    driverError,
+  );
 }
 
 async function listTables(pool: Pool): Promise<string[]> {
@@ -126,7 +109,7 @@ async function listTables(pool: Pool): Promise<string[]> {
 }
 
 async function listColumns(pool: Pool, table: string): Promise<ColumnInfo[]> {
-  const { schema, name } = splitTable(table);
+  const { schema, name } = splitQualified(table);
   const [rows] = await pool.query<RowDataPacket[]>(
     `SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLUMN_KEY AS k
        FROM information_schema.COLUMNS

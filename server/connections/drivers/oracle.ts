@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import type { ConnectionProfileResolved } from '../../engine/node-api.ts';
 import type { ColumnInfo, ConnectionDriver } from '../driver-api.ts';
+import { probeWithin } from './probe.ts';
 
 /** An oracledb DbType constant (opaque). */
 export type OracleDbType = { readonly name: string; readonly num: number };
@@ -221,30 +222,17 @@ async function open(profile: ConnectionProfileResolved): Promise<OraclePool> {
 
 async function test(profile: ConnectionProfileResolved, timeoutMs: number): Promise<void> {
   let conn: OracleConnection | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  let settled = false;
-  const attempt = (async () => {
-    conn = await oracledb().getConnection(connectAttributes(profile, timeoutMs));
-    await conn.execute('SELECT 1 FROM DUAL');
-  })().finally(() => {
-    settled = true;
-  });
-  const closeConn = async (): Promise<void> => {
-    await conn?.close().catch(() => undefined);
-  };
-  try {
-    await Promise.race([attempt, deadline]);
-  } catch (err) {
-    throw driverError(err);
-  } finally {
-    clearTimeout(timer);
-    if (settled) await closeConn();
-    // a connection that arrives after the deadline is closed as soon as it does
-    else void attempt.then(closeConn, closeConn);
-  }
+  await probeWithin(
+    timeoutMs,
+    async () => {
+      conn = await oracledb().getConnection(connectAttributes(profile, timeoutMs));
+      await conn.execute('SELECT 1 FROM DUAL');
+    },
+    async () => {
+      await conn?.close().catch(() => undefined);
+    },
+    driverError,
+  );
 }
 
 async function withConnection<T>(pool: OraclePool, fn: (c: OracleConnection) => Promise<T>): Promise<T> {

@@ -12,6 +12,7 @@ import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolConfig, ClientConfig } from 'pg';
 import type { ConnectionProfileResolved } from '../../engine/node-api.ts';
 import type { ColumnInfo, ConnectionDriver } from '../driver-api.ts';
+import { probeWithin, splitQualified } from './probe.ts';
 
 export type PostgresPool = Pool;
 
@@ -95,35 +96,17 @@ async function open(profile: ConnectionProfileResolved): Promise<Pool> {
 async function test(profile: ConnectionProfileResolved, timeoutMs: number): Promise<void> {
   const client = new pg.Client({ ...postgresConfig(profile), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   client.on('error', () => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  let settled = false;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  const attempt = (async () => {
-    await client.connect();
-    await client.query('SELECT 1');
-  })().finally(() => {
-    settled = true;
-  });
-  const closeClient = async (): Promise<void> => {
-    await client.end().catch(() => undefined);
-  };
-  try {
-    await Promise.race([attempt, deadline]);
-  } catch (err) {
-    throw driverError(err);
-  } finally {
-    clearTimeout(timer);
-    if (settled) await closeClient();
-    // a connection that arrives after the deadline is closed as soon as it does
-    else void attempt.then(closeClient, closeClient);
-  }
-}
-
-function splitTable(table: string): { schema: string | null; name: string } {
-  const dot = table.indexOf('.');
-  return dot < 0 ? { schema: null, name: table } : { schema: table.slice(0, dot), name: table.slice(dot + 1) };
+  await probeWithin(
+    timeoutMs,
+    async () => {
+      await client.connect();
+      await client.query('SELECT 1');
+    },
+    async () => {
+      await client.end().catch(() => undefined);
+    },
+    driverError,
+  );
 }
 
 async function listTables(pool: Pool): Promise<string[]> {
@@ -137,7 +120,7 @@ async function listTables(pool: Pool): Promise<string[]> {
 }
 
 async function listColumns(pool: Pool, table: string): Promise<ColumnInfo[]> {
-  const { schema, name } = splitTable(table);
+  const { schema, name } = splitQualified(table);
   const { rows } = await pool.query<{ name: string; type: string; nullable: string; pk: boolean }>(
     `SELECT c.column_name AS name, c.data_type AS type, c.is_nullable AS nullable,
             EXISTS (SELECT 1 FROM information_schema.table_constraints tc

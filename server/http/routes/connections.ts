@@ -81,6 +81,6 @@ async function schemaCall<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new HttpError(/not support|no schema/i.test(message) ? 400 : 502, message);
+    throw new HttpError(/not support|no schema|have no tables|have no columns/i.test(message) ? 400 : 502, message);
   }
 }

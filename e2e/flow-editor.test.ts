@@ -1,0 +1,123 @@
+/**
+ * The canvas end to end: build inject → set → log by clicking the palette and dragging wires,
+ * fill params with an expression, save, start, trigger, watch the nodes light up and read the
+ * resolved value in the debug panel; then a bad param is refused with the server's message
+ * next to the field.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { closeSession, openSession, shot, wire, type Session } from './harness.ts';
+
+async function addNode(page: Page, type: string): Promise<string> {
+  const before = await page.locator('.react-flow__node').count();
+  await page.click(`[data-testid="palette-${type}"]`);
+  await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length === n + 1, before);
+  const id = (await page.textContent('[data-testid="inspector-node-id"]')) ?? '';
+  assert.match(id, /^\d{6}$/, 'new nodes get a 6-digit id');
+  return id;
+}
+
+describe('flow editor', () => {
+  let s: Session | undefined;
+  let flowId = '';
+  const ids = { inject: '', set: '', log: '' };
+
+  before(async () => {
+    s = await openSession();
+  });
+  after(async () => {
+    await closeSession(s);
+  });
+
+  it('builds inject → set → log on the canvas and saves version 1', async () => {
+    const { page } = s!;
+    await page.click('text=+ New flow');
+    await page.waitForSelector('[data-testid="palette-inject"]');
+    await page.fill('input[name="flow-name"]', 'E2E canvas flow');
+
+    ids.inject = await addNode(page, 'inject');
+    await page.fill('textarea[name="params.payload"]', '{"x": 42}');
+
+    ids.set = await addNode(page, 'set');
+    await page.click('[data-testid="params.fields-add"]');
+    await page.fill('input[name="params.fields.key.0"]', 'payload.y');
+    await page.fill('input[name="params.fields.value.0"]', `\${${ids.inject}|payload.x}`);
+
+    ids.log = await addNode(page, 'log');
+    await page.fill('input[name="params.message"]', 'resolved y=${payload.y}');
+    assert.equal(new Set(Object.values(ids)).size, 3, 'ids are unique in the flow');
+
+    await wire(page, { node: ids.inject }, { node: ids.set });
+    await wire(page, { node: ids.set }, { node: ids.log });
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 2);
+    await shot(page, '01-canvas-built');
+
+    await page.click('[data-testid="btn-save"]');
+    await page.waitForSelector('[data-testid="flow-version"]:has-text("v1")');
+    await page.waitForURL(/\/flows\/f_/);
+    flowId = new URL(page.url()).pathname.split('/').pop() ?? '';
+
+    const saved = await s!.server.api(`/api/flows/${flowId}`);
+    assert.equal(saved.status, 200);
+    assert.equal(saved.body.version, 1);
+    assert.equal(saved.body.nodes.length, 3);
+    assert.deepEqual(
+      saved.body.edges.map((e: { source: string; target: string }) => `${e.source}->${e.target}`).sort(),
+      [`${ids.inject}->${ids.set}`, `${ids.set}->${ids.log}`].sort(),
+    );
+    const setNode = saved.body.nodes.find((n: { id: string }) => n.id === ids.set);
+    assert.deepEqual(setNode.params, { fields: { 'payload.y': `\${${ids.inject}|payload.x}` } });
+  });
+
+  it('starts, triggers, lights the nodes up and shows the run in the debug panel', async () => {
+    const { page } = s!;
+    await page.click('[data-testid="btn-start"]');
+    await page.waitForSelector('[data-testid="state-badge"]:has-text("running")');
+    await page.waitForSelector('.live-dot.on');
+
+    await page.click('[data-testid="btn-trigger"]');
+    for (const id of Object.values(ids)) await page.waitForSelector(`[data-testid="node-${id}"][data-run-state="succeeded"]`);
+    await page.waitForSelector('[data-testid="run-row"][data-status="succeeded"]');
+    const logs = page.locator(`[data-testid="step"][data-node="${ids.log}"] [data-testid="step-logs"]`);
+    await logs.waitFor();
+    assert.match((await logs.textContent()) ?? '', /resolved y=42/);
+    await page.click(`[data-testid="step"][data-node="${ids.set}"] summary:has-text("output")`);
+    assert.match((await page.textContent(`[data-testid="step"][data-node="${ids.set}"] pre`)) ?? '', /"y": 42/);
+    await shot(page, '02-run-traced');
+  });
+
+  it('shows a refused param next to its field and on the node, and saves nothing', async () => {
+    const { page, server } = s!;
+    const timerId = await addNode(page, 'timer');
+    await page.fill('input[name="params.interval"]', '0');
+    await page.click('[data-testid="btn-save"]');
+    const fieldError = page.locator('[data-field="interval"] [data-testid="field-error-interval"]');
+    await fieldError.waitFor();
+    assert.match((await fieldError.textContent()) ?? '', />= 1/);
+    await page.waitForSelector(`[data-testid="node-${timerId}"].invalid`);
+    await page.waitForSelector('[data-testid="toast-error"]:has-text("Not saved")');
+    assert.equal(await page.textContent('[data-testid="flow-version"]'), 'v1');
+    const stored = await server.api(`/api/flows/${flowId}`);
+    assert.equal(stored.body.version, 1, 'nothing was saved');
+    assert.equal(stored.body.nodes.length, 3);
+    await shot(page, '03-invalid-param');
+
+    // fixing the field clears the complaint; Del removes the node again
+    await page.fill('input[name="params.interval"]', '5');
+    assert.equal(await page.locator('[data-testid="field-error-interval"]').count(), 0);
+    await page.click(`[data-testid="node-${timerId}"]`);
+    await page.keyboard.press('Delete');
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 3);
+  });
+
+  it('lists the flow with its state', async () => {
+    const { page, errors } = s!;
+    await page.click('a.nav-link:has-text("Flows")');
+    const row = page.locator('[data-testid="flow-table"] tr', { hasText: 'E2E canvas flow' });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /running/);
+    await shot(page, '04-flow-list');
+    assert.deepEqual(errors, [], 'no errors in the browser console');
+  });
+});

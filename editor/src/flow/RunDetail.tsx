@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import type { RunRecord } from '../../../core/flow-types.ts';
+import { runsApi } from '../api/endpoints.ts';
+import { errorText } from '../api/http.ts';
+import { duration, fullTime } from '../lib/format.ts';
+import { StepItem } from './StepItem.tsx';
+
+/** the steps of one run; reloads while the run is still going */
+export function RunDetail({ runId, tick }: { runId: string; tick: number }) {
+  const [run, setRun] = useState<RunRecord>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    runsApi.get(runId).then(
+      (r) => live && (setRun(r), setError(undefined)),
+      (err: unknown) => live && setError(errorText(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [runId, tick]);
+
+  if (error) return <div className="banner error small">{error}</div>;
+  if (!run || run.id !== runId) return <div className="muted small pad">Loading…</div>;
+  const steps = run.steps ?? [];
+  return (
+    <div className="run-detail" data-testid="run-detail">
+      <div className="run-detail-head">
+        <span className={`badge run-${run.status}`}>{run.status}</span>
+        <code>{run.id}</code>
+        <span className="muted small">
+          v{run.flowVersion} · {run.trigger.type} {run.trigger.nodeId} · {fullTime(run.startedAt)} · {duration(run.startedAt, run.endedAt)}
+        </span>
+      </div>
+      {run.error && <div className="step-error">{run.error}</div>}
+      {steps.length === 0 && <div className="muted small pad">No steps recorded (the flow's trace mode may be "errors" or "off").</div>}
+      {steps.map((s, i) => (
+        <StepItem key={`${s.nodeId}-${i}`} step={s} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ENVIRONMENTS } from '../../../core/connection-types.ts';
+import { connectionsApi } from '../api/endpoints.ts';
+import { errorText } from '../api/http.ts';
+import type { ConnectionView } from '../api/types.ts';
+import { Modal } from '../components/Modal.tsx';
+import { ConnectionForm } from '../connections/ConnectionForm.tsx';
+import { ConnectionTable } from '../connections/ConnectionTable.tsx';
+import { useConnections } from '../stores/connections-store.ts';
+import { toast } from '../stores/toast-store.ts';
+
+type Editing = { mode: 'new' } | { mode: 'edit'; conn: ConnectionView };
+
+export function ConnectionsPage() {
+  const [environment, setEnvironment] = useState('');
+  const [list, setList] = useState<ConnectionView[]>();
+  const [error, setError] = useState<string>();
+  const [editing, setEditing] = useState<Editing>();
+
+  const load = useCallback(async () => {
+    try {
+      setList(await connectionsApi.list(environment || undefined));
+      setError(undefined);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }, [environment]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const saved = (view: ConnectionView): void => {
+    toast.ok(`Saved connection "${view.name}"`);
+    setEditing(undefined);
+    void load();
+    void useConnections.getState().refresh();
+  };
+
+  const remove = async (c: ConnectionView): Promise<void> => {
+    if (!window.confirm(`Delete the connection "${c.name}"?`)) return;
+    try {
+      await connectionsApi.remove(c.id);
+      toast.ok(`Deleted "${c.name}"`);
+      void load();
+      void useConnections.getState().refresh();
+    } catch (err) {
+      toast.error(errorText(err));
+    }
+  };
+
+  const edit = async (c: ConnectionView): Promise<void> => {
+    try {
+      setEditing({ mode: 'edit', conn: await connectionsApi.get(c.id) });
+    } catch (err) {
+      toast.error(errorText(err));
+    }
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Connections</h1>
+          <p className="muted">Databases, brokers and APIs the flows use. Secrets are stored encrypted and never shown again.</p>
+        </div>
+        <div className="row gap-s">
+          <label className="row gap-s">
+            <span className="muted small">Environment</span>
+            <select className="input" name="env-filter" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
+              <option value="">all</option>
+              {ENVIRONMENTS.map((env) => (
+                <option key={env} value={env}>
+                  {env}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="btn primary" onClick={() => setEditing({ mode: 'new' })} data-testid="btn-new-connection">
+            + New connection
+          </button>
+        </div>
+      </div>
+      {error && <div className="banner error">{error}</div>}
+      {list && list.length === 0 && (
+        <div className="empty">
+          <h3>No connections{environment ? ` in ${environment}` : ''}</h3>
+          <p className="muted">Add a database, MQTT or Kafka broker, or HTTP API to use it in flows and templates.</p>
+        </div>
+      )}
+      {list && list.length > 0 && <ConnectionTable list={list} onEdit={(c) => void edit(c)} onDelete={(c) => void remove(c)} />}
+      {editing && (
+        <Modal title={editing.mode === 'new' ? 'New connection' : `Edit “${editing.conn.name}”`} onClose={() => setEditing(undefined)} wide>
+          <ConnectionForm existing={editing.mode === 'edit' ? editing.conn : undefined} onSaved={saved} onCancel={() => setEditing(undefined)} />
+        </Modal>
+      )}
+    </div>
+  );
+}
