@@ -7,7 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { closeSession, openSession, shot, wire, type Session } from './harness.ts';
+import { readFileSync } from 'node:fs';
+import { closeSession, openSession, shot, SHOTS_DIR, wire, type Session } from './harness.ts';
 
 async function addNode(page: Page, type: string): Promise<string> {
   const before = await page.locator('.react-flow__node').count();
@@ -82,9 +83,17 @@ describe('flow editor', () => {
     const logs = page.locator(`[data-testid="step"][data-node="${ids.log}"] [data-testid="step-logs"]`);
     await logs.waitFor();
     assert.match((await logs.textContent()) ?? '', /resolved y=42/);
-    await page.click(`[data-testid="step"][data-node="${ids.set}"] summary:has-text("output")`);
-    assert.match((await page.textContent(`[data-testid="step"][data-node="${ids.set}"] pre`)) ?? '', /"y": 42/);
+    const output = page.locator(`[data-testid="step"][data-node="${ids.set}"] details:has(summary:has-text("output"))`);
+    await output.locator('summary').click();
+    assert.match((await output.locator('pre').textContent()) ?? '', /"y": 42/);
     await shot(page, '02-run-traced');
+
+    // a payload given in the trigger menu replaces the inject's own
+    await page.click('[data-testid="btn-trigger-menu"]');
+    await page.fill('textarea[name="trigger-payload"]', '{"x": 7}');
+    await page.click('[data-testid="btn-fire"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"][data-status="succeeded"]').length === 2);
+    await page.waitForSelector(`[data-testid="step"][data-node="${ids.log}"] [data-testid="step-logs"]:has-text("resolved y=7")`);
   });
 
   it('shows a refused param next to its field and on the node, and saves nothing', async () => {
@@ -111,13 +120,37 @@ describe('flow editor', () => {
     await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 3);
   });
 
-  it('lists the flow with its state', async () => {
+  let exported = '';
+  it('exports the saved flow as a file', async () => {
+    const { page } = s!;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="btn-export"]')]);
+    assert.match(download.suggestedFilename(), /\.tributary\.json$/);
+    exported = `${SHOTS_DIR}/exported-flow.json`;
+    await download.saveAs(exported);
+    const file = JSON.parse(readFileSync(exported, 'utf8'));
+    assert.equal(file.flow.nodes.length, 3);
+  });
+
+  it('asks before leaving unsaved changes, lists the flow, and imports the exported file', async () => {
     const { page, errors } = s!;
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
     await page.click('a.nav-link:has-text("Flows")');
     const row = page.locator('[data-testid="flow-table"] tr', { hasText: 'E2E canvas flow' });
     await row.waitFor();
+    assert.match(asked, /unsaved changes/);
     assert.match((await row.textContent()) ?? '', /running/);
+    assert.match((await row.textContent()) ?? '', /v1/);
     await shot(page, '04-flow-list');
+
+    await page.setInputFiles('[data-testid="import-input"]', exported);
+    await page.waitForURL((url) => url.pathname.startsWith('/flows/f_') && !url.pathname.endsWith(flowId));
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 3);
+    await page.click('a.nav-link:has-text("Flows")');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="flow-table"] tbody tr').length === 2);
     assert.deepEqual(errors, [], 'no errors in the browser console');
   });
 });

@@ -105,8 +105,16 @@ export async function shot(page: Page, name: string): Promise<string> {
 export async function wire(page: Page, from: { node: string; port?: string }, to: { node: string; port?: string }): Promise<void> {
   const src = page.locator(`.react-flow__node[data-id="${from.node}"] .react-flow__handle.source[data-handleid="${from.port ?? 'out'}"]`);
   const dst = page.locator(`.react-flow__node[data-id="${to.node}"] .react-flow__handle.target[data-handleid="${to.port ?? 'in'}"]`);
-  const a = await src.boundingBox();
-  const b = await dst.boundingBox();
+  // the canvas may still be fitting a new node into view: wait until the handles stand still
+  let a = await src.boundingBox();
+  let b = await dst.boundingBox();
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(50);
+    const [a2, b2] = [await src.boundingBox(), await dst.boundingBox()];
+    const still = JSON.stringify([a, b]) === JSON.stringify([a2, b2]);
+    [a, b] = [a2, b2];
+    if (still) break;
+  }
   if (!a || !b) throw new Error(`port handle not visible: ${from.node}:${from.port ?? 'out'} → ${to.node}:${to.port ?? 'in'}`);
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();

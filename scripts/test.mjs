@@ -25,10 +25,12 @@ function findTests(dir, out = []) {
   return out;
 }
 
-console.log('▶ typecheck (tsc --noEmit)');
-if (run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']) !== 0) {
-  console.error('✖ typecheck failed');
-  process.exit(1);
+console.log('▶ typecheck (tsc --noEmit: server, nodes, core; then the editor)');
+for (const project of ['tsconfig.json', 'editor/tsconfig.json']) {
+  if (run('npx', ['tsc', '--noEmit', '-p', project]) !== 0) {
+    console.error(`✖ typecheck of ${project} failed`);
+    process.exit(1);
+  }
 }
 
 let startedKafka = false;

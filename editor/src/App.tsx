@@ -32,7 +32,7 @@ export function App() {
 
 function page(path: string) {
   let m: Record<string, string> | undefined;
-  if ((m = matchPath('/flows/:id', path))) return <FlowEditorPage key={m['id']} flowId={m['id'] === 'new' ? undefined : m['id']} />;
+  if ((m = matchPath('/flows/:id', path))) return <FlowEditorPage flowId={m['id'] === 'new' ? undefined : m['id']} />;
   if (matchPath('/connections', path)) return <ConnectionsPage />;
   if (matchPath('/templates', path)) return <TemplatesPage />;
   if ((m = matchPath('/templates/:id', path))) return <TemplateWizardPage key={m['id']} templateId={m['id'] ?? ''} />;

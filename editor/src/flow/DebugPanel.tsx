@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import type { RunRecord } from '../../../core/flow-types.ts';
 import { runsApi } from '../api/endpoints.ts';
 import { errorText } from '../api/http.ts';
@@ -12,6 +12,7 @@ export function DebugPanel() {
   const flowId = useFlow((s) => s.flowId);
   const tick = useLive((s) => s.runTick);
   const [open, setOpen] = useState(true);
+  const [height, setHeight] = useState(() => Math.round(Math.min(270, window.innerHeight * 0.32)));
   const [runs, setRuns] = useState<RunRecord[]>([]);
   const [picked, setPicked] = useState<string>();
   const [error, setError] = useState<string>();
@@ -29,8 +30,22 @@ export function DebugPanel() {
   }, [flowId, tick]);
 
   const selected = picked ?? runs[0]?.id;
+  // drag the top edge to make the panel taller or shorter
+  const startResize = (e: ReactMouseEvent): void => {
+    e.preventDefault();
+    const startY = e.clientY;
+    const startHeight = height;
+    const move = (ev: MouseEvent): void => setHeight(Math.max(120, Math.min(window.innerHeight - 260, startHeight + startY - ev.clientY)));
+    const up = (): void => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  };
   return (
-    <section className={open ? 'debug open' : 'debug'} data-testid="debug-panel">
+    <section className={open ? 'debug open' : 'debug'} style={open ? { height } : undefined} data-testid="debug-panel">
+      {open && <div className="debug-resize" onMouseDown={startResize} title="Drag to resize" />}
       <header className="debug-head">
         <button type="button" className="link-btn strong" onClick={() => setOpen(!open)} aria-expanded={open}>
           {open ? '▾' : '▸'} Debug

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { parseJson } from '../lib/json.ts';
 import { useFlow } from '../stores/flow-store.ts';
 import { useNodeTypes } from '../stores/node-types-store.ts';
@@ -13,6 +13,24 @@ export function TriggerMenu({ disabled }: { disabled: boolean }) {
   const nodes = useFlow((s) => s.nodes);
   const byType = useNodeTypes((s) => s.byType);
   const triggers = nodes.filter((n) => byType.get(n.data.type)?.trigger);
+  const box = useRef<HTMLDivElement>(null);
+
+  // a click elsewhere or Escape closes the menu
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent): void => {
+      if (box.current && !box.current.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
 
   const fire = async (): Promise<void> => {
     const body: { nodeId?: string; payload?: unknown } = {};
@@ -28,7 +46,7 @@ export function TriggerMenu({ disabled }: { disabled: boolean }) {
   };
 
   return (
-    <div className="split-btn">
+    <div className="split-btn" ref={box}>
       <button type="button" className="btn" disabled={disabled} onClick={() => void triggerFlow()} data-testid="btn-trigger" title="Fire the default trigger (first inject or timer) now">
         ⚡ Trigger
       </button>

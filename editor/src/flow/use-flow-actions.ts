@@ -1,6 +1,10 @@
 /** Save, start, stop, trigger and export of the open flow, with their messages to the user. */
 import { flowsApi } from '../api/endpoints.ts';
 import { ApiError, errorText } from '../api/http.ts';
+import type { FlowDocument } from '../../../core/flow-types.ts';
+import type { ValidationIssue } from '../api/types.ts';
+import { issueTarget } from '../lib/issues.ts';
+import { useNodeTypes } from '../stores/node-types-store.ts';
 import { useFlow } from '../stores/flow-store.ts';
 import { useLive } from '../stores/live-store.ts';
 import { navigate } from '../stores/router-store.ts';
@@ -23,7 +27,8 @@ export async function saveFlow(): Promise<boolean> {
     if (err instanceof ApiError && err.details.length > 0) {
       useFlow.getState().setIssues(err.details, doc);
       const n = err.details.length;
-      toast.error(`Not saved: ${n} problem${n === 1 ? '' : 's'} — ${err.details[0]?.path}: ${err.details[0]?.message}${n > 1 ? ' …' : ''}`);
+      const first = err.details[0] as ValidationIssue;
+      toast.error(`Not saved: ${describeIssue(first, doc)}${n > 1 ? ` (and ${n - 1} more problem${n === 2 ? '' : 's'}, marked on the canvas)` : ''}`);
     } else toast.error(`Not saved: ${errorText(err)}`);
     return false;
   }
@@ -87,4 +92,14 @@ export async function exportFlow(): Promise<void> {
   } catch (err) {
     toast.error(`Export failed: ${errorText(err)}`);
   }
+}
+
+/** `Timer 764971 · interval: must be >= 1` rather than `nodes[3].params.interval: …` */
+function describeIssue(issue: ValidationIssue, doc: FlowDocument): string {
+  const t = issueTarget(issue.path);
+  if (t.scope !== 'node') return `${issue.path}: ${issue.message}`;
+  const node = doc.nodes[t.index];
+  if (!node) return `${issue.path}: ${issue.message}`;
+  const label = node.name || useNodeTypes.getState().byType.get(node.type)?.label || node.type;
+  return `${label} ${node.id} · ${t.rest.replace(/^params\./, '')}: ${issue.message}`;
 }

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { isRecord, parseLiteral, showLiteral } from '../lib/json.ts';
 import { keyValueStringsOnly } from '../lib/schema.ts';
 import type { FieldProps } from './field-types.ts';
@@ -17,6 +17,8 @@ export interface KeyValueEditorProps {
   valuePlaceholder?: string;
   keySuggestions?: string[];
   valueSuggestions?: string[];
+  /** more buttons beside "+ Add" */
+  actions?: ReactNode;
 }
 
 /** an object as rows of key → value (set fields, binds, headers, column mappings) */
@@ -65,9 +67,12 @@ export function KeyValueEditor(p: KeyValueEditorProps) {
           </button>
         </div>
       ))}
-      <button type="button" className="btn small ghost" data-testid={`${p.name}-add`} onClick={() => setRows([...rows, { key: '', text: '' }])}>
-        + Add
-      </button>
+      <div className="row gap-s">
+        <button type="button" className="btn small ghost" data-testid={`${p.name}-add`} onClick={() => setRows([...rows, { key: '', text: '' }])}>
+          + Add
+        </button>
+        {p.actions}
+      </div>
       {duplicate && <div className="field-hint warn">"{duplicate}" appears twice; the last one wins</div>}
       {p.keySuggestions && (
         <datalist id={`${listId}-k`}>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { itemsOf } from '../lib/schema.ts';
 import type { FieldProps } from './field-types.ts';
 import { useDraft } from './use-draft.ts';
 
@@ -8,6 +9,7 @@ export function ListInput({ name, schema, kind, value, onChange, invalid }: Fiel
   const show = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : '');
   const [text, setText] = useDraft(value, show);
   const dflt = schema['default'];
+  const itemTitle = itemsOf(schema)['title'];
 
   const change = (raw: string): void => {
     const parts = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
@@ -38,7 +40,7 @@ export function ListInput({ name, schema, kind, value, onChange, invalid }: Fiel
         name={name}
         className="input"
         value={text}
-        placeholder={Array.isArray(dflt) ? dflt.join(', ') : kind === 'number-list' ? '0, 15, 30' : 'a, b, c'}
+        placeholder={Array.isArray(dflt) ? dflt.join(', ') : typeof itemTitle === 'string' ? `${itemTitle}, …` : kind === 'number-list' ? '0, 15, 30' : 'a, b, c'}
         aria-invalid={invalid || error !== undefined}
         spellCheck={false}
         onChange={(e) => change(e.target.value)}

@@ -29,7 +29,7 @@ export function fieldErrors(issues: readonly ValidationIssue[], prefix = ''): Re
     else continue;
     const m = /^\.?([^.[]+)(.*)$/.exec(rest);
     const field = m?.[1] ?? '';
-    const sub = (m?.[2] ?? '').replace(/^\./, '');
+    const sub = (m?.[2] ?? '').replace(/^\./, '').replace(/^\[(\d+)\]/, (_, n: string) => `item ${Number(n) + 1}`);
     (out[field] ??= []).push(sub ? `${sub}: ${issue.message}` : issue.message);
   }
   return out;

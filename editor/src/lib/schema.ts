@@ -92,9 +92,12 @@ export function kindOf(schema: JsonSchema, widget?: string): FieldKind {
   return 'literal';
 }
 
+/** the schema's title, else the name made readable: `stopAtFirst` → `Stop at first` */
 export function titleOf(schema: JsonSchema, name: string): string {
   const t = schema['title'];
-  return typeof t === 'string' ? t : name;
+  if (typeof t === 'string') return t;
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export function descriptionOf(schema: JsonSchema): string | undefined {

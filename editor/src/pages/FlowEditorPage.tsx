@@ -13,6 +13,7 @@ import { saveFlow } from '../flow/use-flow-actions.ts';
 import { useFlow } from '../stores/flow-store.ts';
 import { useLive } from '../stores/live-store.ts';
 import { useNodeTypes } from '../stores/node-types-store.ts';
+import { useRoute } from '../stores/router-store.ts';
 
 /** palette | canvas | inspector, toolbar above, debug panel below */
 export function FlowEditorPage({ flowId }: { flowId: string | undefined }) {
@@ -66,9 +67,11 @@ export function FlowEditorPage({ flowId }: { flowId: string | undefined }) {
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('beforeunload', onUnload);
+    useRoute.getState().setLeaveGuard(() => !useFlow.getState().dirty || window.confirm('This flow has unsaved changes. Leave without saving?'));
     return () => {
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('beforeunload', onUnload);
+      useRoute.getState().setLeaveGuard(undefined);
     };
   }, []);
 

@@ -34,6 +34,16 @@ export function TemplateWizardPage({ templateId }: { templateId: string }) {
     );
   }, [templateId]);
 
+  // a new step starts at the top; a complaint is scrolled into view (it may be below the fold)
+  useEffect(() => {
+    const invalid = document.querySelector('.wizard-card .field.invalid');
+    if (invalid) invalid.scrollIntoView({ block: 'center' });
+    else document.querySelector('.main')?.scrollTo({ top: 0 });
+  }, [step]);
+  useEffect(() => {
+    document.querySelector('.wizard-card .field.invalid')?.scrollIntoView({ block: 'center' });
+  }, [issues, local]);
+
   const serverErrors = useMemo(() => fieldErrors(issues, 'params'), [issues]);
   const errors = useMemo(() => ({ ...serverErrors, ...local }), [serverErrors, local]);
   const nameErrors = fieldErrors(issues)['name'];

@@ -3,17 +3,24 @@ import { create } from 'zustand';
 
 interface RouteState {
   path: string;
+  /** asked before leaving the page (unsaved changes); false stays */
+  leaveGuard?: (() => boolean) | undefined;
   navigate(to: string, options?: { replace?: boolean }): void;
+  setLeaveGuard(guard: (() => boolean) | undefined): void;
   sync(): void;
 }
 
-export const useRoute = create<RouteState>()((set) => ({
+export const useRoute = create<RouteState>()((set, get) => ({
   path: window.location.pathname,
   navigate(to, options) {
     if (to === window.location.pathname) return;
+    if (!options?.replace && get().leaveGuard?.() === false) return;
     if (options?.replace) window.history.replaceState(null, '', to);
     else window.history.pushState(null, '', to);
     set({ path: to });
+  },
+  setLeaveGuard(leaveGuard) {
+    set({ leaveGuard });
   },
   sync() {
     set({ path: window.location.pathname });

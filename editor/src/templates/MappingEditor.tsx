@@ -15,23 +15,23 @@ export function MappingEditor({ name, schema, value, onChange, invalid, values }
     onChange(Object.keys(next).length > 0 ? next : undefined);
   };
   return (
-    <div>
-      <KeyValueEditor
-        name={name}
-        value={value}
-        onChange={onChange}
-        invalid={invalid}
-        stringsOnly
-        keyPlaceholder="target column"
-        valuePlaceholder="source field"
-        keySuggestions={targets}
-        valueSuggestions={fields}
-      />
-      {targets.length > 0 && (
-        <button type="button" className="btn small ghost" onClick={autoMap} data-testid={`${name}-automap`}>
-          Map same-named columns
-        </button>
-      )}
-    </div>
+    <KeyValueEditor
+      name={name}
+      value={value}
+      onChange={onChange}
+      invalid={invalid}
+      stringsOnly
+      keyPlaceholder="target column"
+      valuePlaceholder="source field"
+      keySuggestions={targets}
+      valueSuggestions={fields}
+      actions={
+        targets.length > 0 && (
+          <button type="button" className="btn small ghost" onClick={autoMap} data-testid={`${name}-automap`}>
+            Map same-named columns
+          </button>
+        )
+      }
+    />
   );
 }
