@@ -54,7 +54,8 @@ export const documentSchema: JsonSchema = {
     settings: {
       type: 'object',
       properties: {
-        trace: { enum: ['full', 'errors', 'off'] },
+        trace: { enum: ['full', 'sampled', 'errors', 'off'] },
+        traceSample: { type: 'number', minimum: 0, maximum: 1 },
         scriptMemoryMb: { type: 'integer', minimum: 8, maximum: 1024 },
       },
     },

@@ -27,11 +27,17 @@ export interface FlowEdge {
   targetPort?: string;
 }
 
-/** How much of each run is written to the trace store. */
-export type TraceMode = 'full' | 'errors' | 'off';
+/**
+ * How much of each run is written to the trace store: `full` every run and step; `sampled` a
+ * share of runs in full (settings.traceSample) plus every run that did not succeed; `errors`
+ * only runs that did not succeed, with their trigger and failed steps; `off` nothing.
+ */
+export type TraceMode = 'full' | 'sampled' | 'errors' | 'off';
 
 export interface FlowSettings {
   trace?: TraceMode;
+  /** share of runs traced in full in `sampled` mode, 0–1 (default 0.1) */
+  traceSample?: number;
   /** per-flow memory limit of the script sandbox, MB */
   scriptMemoryMb?: number;
 }

@@ -1,6 +1,6 @@
 /**
  * Summary of a V8 .cpuprofile (from `node --cpu-prof`): the functions with the most self time,
- * and the most inclusive time, as % of the samples.
+ * the most inclusive time, and self time per file or npm package, as % of the samples.
  *   node --import tsx bench/lib/cpuprofile.ts <file.cpuprofile> [top=25] [filter]
  */
 import { readFileSync } from 'node:fs';
@@ -28,12 +28,23 @@ const label = (n: ProfileNode): string => {
   return `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
 };
 
+/** the file (or package) of a frame, for the per-file section */
+const fileOf = (n: ProfileNode): string => {
+  const url = n.callFrame.url.replace(/^file:\/\//, '');
+  const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return `npm:${pkg[1]}`;
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
+  return url.replace(/.*\/work\/main\/(bench\/\.work\/dist\/)?/, '') || n.callFrame.functionName;
+};
+
 const self = new Map<string, number>();
+const byFile = new Map<string, number>();
 const inclusive = new Map<string, number>();
 for (const id of profile.samples) {
   const leaf = byId.get(id);
   if (!leaf) continue;
   self.set(label(leaf), (self.get(label(leaf)) ?? 0) + 1);
+  byFile.set(fileOf(leaf), (byFile.get(fileOf(leaf)) ?? 0) + 1);
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const l = label(byId.get(cur)!);
@@ -53,3 +64,4 @@ const show = (title: string, m: Map<string, number>): void => {
 };
 show('self time', self);
 show('inclusive time', inclusive);
+show('self time by file', byFile);

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const WORK_DIR = fileURLToPath(new URL('../.work/', import.meta.url));
 export const NODE_RED_PREFIX = join(WORK_DIR, 'node-red');
+/** data dirs of the children (traces of a full run take hundreds of MB); wiped at each start */
+export const SCRATCH_DIR = join(WORK_DIR, 'tmp');
 
 export interface NodeRedInstall {
   /** node_modules/node-red */

@@ -3,7 +3,7 @@ import type { TraceMode } from '../../core/flow-types.ts';
 
 export type Part = 'a' | 'b' | 'c' | 'd';
 const PARTS: Part[] = ['a', 'b', 'c', 'd'];
-const TRACES: TraceMode[] = ['full', 'errors', 'off'];
+const TRACES: TraceMode[] = ['full', 'sampled', 'errors', 'off'];
 
 export interface BenchOptions {
   only: Part[];

@@ -17,6 +17,8 @@ export function linkStatus(link: LinkState, detail?: string): NodeStatus {
         connection: 'reconnecting',
         ...(link.error ? { error: link.error } : {}),
       };
+    case 'failed':
+      return { state: 'error', text: link.error, connection: 'failed', error: link.error };
     default:
       return { state: 'idle', text: 'stopped', connection: 'closed' };
   }

@@ -1,5 +1,6 @@
 /** Helpers for the MQTT tests: the real broker, unique topics, a probe node type, status capture and waits. */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { connectAsync, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { FlowDocument, FlowNode, Message } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
@@ -98,4 +99,35 @@ export async function collect(client: MqttClient, filter: string, qos: 0 | 1 | 2
 export async function discardSession(clientId: string): Promise<void> {
   const client = await connectAsync(BROKER_URL, { protocolVersion: 5, reconnectPeriod: 0, clientId, clean: true });
   await client.endAsync();
+}
+
+/** A TCP proxy to the test broker that can be taken down (cutting its connections) and brought back. */
+export class BrokerProxy {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly host = new URL(BROKER_URL).hostname;
+  private readonly port = Number(new URL(BROKER_URL).port || 1883);
+
+  listen(port = 0): Promise<number> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.port, this.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    this.server = server;
+    return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  }
+
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise((r) => server.close(r));
+  }
 }

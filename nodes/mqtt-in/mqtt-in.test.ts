@@ -8,7 +8,7 @@ import { mqttDriver } from '../../server/connections/drivers/mqtt.ts';
 import { mqttInSpec, validateMqttIn } from './spec.ts';
 import { mqttInRuntime } from './runtime.ts';
 import {
-  discardSession, flow, mqttProfile, plainClient, Probe, probeSpec, sleep, statusEvents, uniqueTopic, waitFor,
+  BrokerProxy, discardSession, flow, mqttProfile, plainClient, Probe, probeSpec, sleep, statusEvents, uniqueTopic, waitFor,
 } from '../_mqtt/test-support.ts';
 
 function setup(profileParams: Record<string, unknown> = {}) {
@@ -232,6 +232,33 @@ test('without a persistent session, messages sent while stopped are not delivere
   } finally {
     await pub.endAsync();
     await close();
+  }
+});
+
+test('the node shows connected, then the error while the broker is away, and listens again when it is back', async () => {
+  const proxy = new BrokerProxy();
+  const port = await proxy.listen();
+  const topic = uniqueTopic('status');
+  const { engine, probe, events, close } = setup({ url: `mqtt://127.0.0.1:${port}` });
+  const pub = await plainClient();
+  try {
+    await engine.start('s', 1, listen({ topic, qos: 1 }));
+    assert.deepEqual(events.last('in'), { state: 'ok', text: `connected · ${topic}`, connection: 'connected' });
+    await proxy.down();
+    const away = await waitFor('an error status', () => {
+      const s = events.last('in');
+      return s?.state === 'error' ? s : undefined;
+    });
+    assert.match(away.text, /^disconnected: connect ECONNREFUSED 127\.0\.0\.1:\d+ · reconnecting \(attempt \d\)$/);
+    await proxy.listen(port);
+    await waitFor('connected again', () => events.last('in')?.state === 'ok' || undefined, 8000);
+    await pub.publishAsync(topic, '"back"', { qos: 1 });
+    await waitFor('a message after the reconnect', () => probe.of('s').length >= 1 || undefined);
+    assert.deepEqual(payloads(probe.of('s')), ['back']);
+  } finally {
+    await pub.endAsync();
+    await close();
+    await proxy.down();
   }
 });
 

@@ -27,7 +27,7 @@ export const mqttInSpec: NodeSpec = {
       qos: qosParam,
       format: {
         enum: [...MQTT_IN_FORMATS], default: 'json', title: 'Payload format',
-        description: 'json parses the payload, text gives it as UTF-8, base64 as base64',
+        description: 'json parses the payload (an empty one is null), text gives it as UTF-8, base64 as base64',
       },
       persistentSession: {
         type: 'boolean', default: false, title: 'Persistent session',

@@ -106,6 +106,16 @@ function failed(
     step.endedAt = nowIso();
     if (n > 1 && Number.isFinite(n)) step.attempts = n;
     if (host.live()) host.stepEnded(run, step);
+    run.addFailedStep(step);
+  } else {
+    // runs whose steps are not kept (errors/sampled modes) still show the step that failed
+    const at = nowIso();
+    const iteration = scope.iteration;
+    run.addFailedStep({
+      nodeId: slot.id, status: 'failed', startedAt: at, endedAt: at, input: msg, error: message,
+      ...(iteration !== undefined ? { iteration } : {}),
+      ...(n > 1 && Number.isFinite(n) ? { attempts: n } : {}),
+    });
   }
   const error = `node ${slot.id}${slot.node.name ? ` (${slot.node.name})` : ''}: ${message}`;
   switch (slot.onError) {

@@ -245,3 +245,37 @@ test('a run ends only when nothing of it is in flight, and stop lets runs finish
   assert.equal((await fired.done).status, 'succeeded');
   assert.throws(() => engine.trigger('fx', undefined, 1, true), /not running/);
 });
+
+test('trace modes: errors keeps only failed runs with their trigger and failed step; sampled keeps a share; off nothing', async () => {
+  const doc = (trace: 'errors' | 'sampled' | 'off', traceSample?: number): FlowDocument => ({
+    ...flow(
+      [
+        { id: 'in1', type: 'inject', params: {} },
+        { id: 's1', type: 'set', params: { fields: { 'payload.seen': true } } },
+        { id: 'f', type: 'flaky', params: {} },
+      ],
+      [['in1', 's1'], ['s1', 'f']],
+    ),
+    settings: { trace, ...(traceSample !== undefined ? { traceSample } : {}) },
+  });
+  const fireAll = async (d: FlowDocument, payloads: unknown[]) => {
+    const { engine, store } = testEngine(specs, runtimes);
+    const id = `trace-${++flowCounter}`;
+    await engine.start(id, 1, d);
+    for (const p of payloads) await engine.trigger(id, undefined, p, true).done;
+    await engine.shutdown();
+    return [...store.runs.values()];
+  };
+  const errors = await fireAll(doc('errors'), [{ fail: false }, { fail: true }, { fail: false }]);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.status, 'failed');
+  assert.deepEqual(errors[0]!.steps.map((s) => [s.nodeId, s.status]), [['in1', 'succeeded'], ['f', 'failed']]);
+  assert.deepEqual((errors[0]!.steps[1]!.input as { payload: unknown }).payload, { fail: true, seen: true });
+
+  const all = await fireAll(doc('sampled', 1), [{}, {}]);
+  assert.equal(all.length, 2);
+  assert.equal(all[0]!.steps.length, 3);
+  const none = await fireAll(doc('sampled', 0), [{}, { fail: true }]);
+  assert.deepEqual(none.map((r) => r.status), ['failed']);
+  assert.equal((await fireAll(doc('off'), [{ fail: true }])).length, 0);
+});

@@ -3,7 +3,7 @@
  * and the runs in flight. Knows no node type by name.
  */
 import { nowIso } from './clock.ts';
-import type { FlowDocument, FlowNode, Message, RunRecord, StepRecord } from '../../core/flow-types.ts';
+import type { FlowDocument, FlowNode, Message, RunRecord, StepRecord, TraceMode } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 import { normalEdge } from '../../core/graph/index.ts';
 import { collectRefs } from '../../core/expressions/index.ts';
@@ -67,8 +67,16 @@ export class FlowRuntime {
     };
   }
 
-  get traceMode(): 'full' | 'errors' | 'off' {
+  get traceMode(): TraceMode {
     return this.doc.settings?.trace ?? 'full';
+  }
+
+  /** whether this run's steps are all kept */
+  private tracesInFull(): boolean {
+    const mode = this.traceMode;
+    if (mode === 'full') return true;
+    if (mode !== 'sampled') return false;
+    return Math.random() < (this.doc.settings?.traceSample ?? 0.1);
   }
 
   /** Creates every node instance, then starts triggers. On failure everything created is stopped. */
@@ -224,15 +232,16 @@ export class FlowRuntime {
       return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'cancelled', error: 'flow is stopping' }) };
     }
     if (options.skipIfRunning && (this.runningByTrigger.get(slot.id) ?? 0) > 0) return this.recordSkipped(record);
-    const mode = this.traceMode;
-    const run = new Run(record, options.locals ?? {}, mode !== 'off', (r) => this.finish(r, slot.id));
+    const full = this.tracesInFull();
+    const run = new Run(record, options.locals ?? {}, full, (r) => this.finish(r, slot.id));
     this.runs.add(run);
     this.runningByTrigger.set(slot.id, (this.runningByTrigger.get(slot.id) ?? 0) + 1);
-    if (mode === 'full') this.deps.store.runStarted(record);
+    if (full) this.deps.store.runStarted(record);
     if (this.deps.events.wants(this.flowId)) this.deps.events.runStart(this.flowId, record);
     const now = record.startedAt;
     const step: StepRecord = { nodeId: slot.id, status: 'succeeded', startedAt: now, endedAt: now, output: msg };
     run.addStep(step);
+    run.triggerStep = step;
     run.enter(run.root);
     if (slot.referenced) run.root.recordOutput(slot.id, msg);
     const targets = slot.out.get('out');
@@ -281,12 +290,12 @@ export class FlowRuntime {
     if (record.status === 'succeeded') {
       for (const [nodeId, map] of run.stagedState) for (const [key, value] of map) writes.push({ flowId: this.flowId, nodeId, key, value });
     }
-    const keep = this.traceMode === 'full' || (this.traceMode === 'errors' && record.status !== 'succeeded');
+    const keep = run.keepSteps || (this.traceMode !== 'off' && record.status !== 'succeeded');
     let storeError: string | undefined;
     try {
       if (keep) {
         const mask = this.deps.masker();
-        this.deps.store.runFinished(record, run.steps.map((s) => this.storedStep(s, mask)), writes);
+        this.deps.store.runFinished(record, run.tracedSteps().map((s) => this.storedStep(s, mask)), writes);
       } else if (writes.length > 0) this.deps.store.commitState(writes);
       for (const w of writes) this.slots.get(w.nodeId)?.committed.set(w.key, w.value);
     } catch (err) {

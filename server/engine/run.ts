@@ -67,8 +67,22 @@ export class Run {
     this.controller?.abort();
   }
 
+  /** the trigger's step: kept even when steps are not, so a failed run shows what started it */
+  triggerStep?: StepRecord;
+
   addStep(step: StepRecord): void {
     if (this.keepSteps) this.steps.push(step);
+  }
+
+  /** a failed step is kept whatever the trace mode (errors/sampled store failed runs) */
+  addFailedStep(step: StepRecord): void {
+    if (!this.keepSteps) this.steps.push(step);
+  }
+
+  /** what the trace of this run holds */
+  tracedSteps(): StepRecord[] {
+    if (this.keepSteps || !this.triggerStep) return this.steps;
+    return [this.triggerStep, ...this.steps];
   }
 
   stage(nodeId: string, key: string, value: unknown): void {

@@ -28,9 +28,10 @@ export function FlowSettingsPanel() {
         <FieldRow name="flow-description" label="Description">
           <textarea name="flow.description" className="input" rows={3} value={description} onChange={(e) => setMeta({ description: e.target.value })} />
         </FieldRow>
-        <FieldRow name="trace" label="Trace" help="full: every step of every run; errors: only runs that did not succeed; off: nothing">
+        <FieldRow name="trace" label="Trace" help="full: every step of every run; sampled: a share of runs in full plus every failed run (for high-rate streams); errors: only runs that did not succeed; off: nothing">
           <select name="flow.trace" className="input" value={settings.trace ?? 'full'} onChange={(e) => setMeta({ settings: { ...settings, trace: e.target.value as TraceMode } })}>
             <option value="full">full</option>
+            <option value="sampled">sampled (10% + failures)</option>
             <option value="errors">errors only</option>
             <option value="off">off</option>
           </select>

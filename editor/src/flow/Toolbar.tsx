@@ -39,6 +39,7 @@ export function Toolbar() {
         <span className="muted small">Trace</span>
         <select name="trace-mode" className="input small" value={settings.trace ?? 'full'} onChange={(e) => setMeta({ settings: { ...settings, trace: e.target.value as TraceMode } })}>
           <option value="full">full</option>
+          <option value="sampled">sampled</option>
           <option value="errors">errors</option>
           <option value="off">off</option>
         </select>

@@ -1,9 +1,12 @@
-/** Every connection driver, by type. */
+/** Every connection driver, by type; client libraries load when a connection of the type is first used. */
 import type { ConnectionDriver } from '../driver-api.ts';
-import { mysqlDriver } from './mysql.ts';
-import { postgresDriver } from './postgres.ts';
-import { oracleDriver } from './oracle.ts';
 import { httpDriver } from './http.ts';
-import { kafkaDriver } from './kafka.ts';
+import { lazyDriver } from './lazy.ts';
 
-export const allDrivers: ConnectionDriver[] = [mysqlDriver, postgresDriver, oracleDriver, httpDriver, kafkaDriver] as ConnectionDriver[];
+export const allDrivers: ConnectionDriver[] = [
+  httpDriver as ConnectionDriver,
+  lazyDriver('mysql', async () => (await import('./mysql.ts')).mysqlDriver as ConnectionDriver),
+  lazyDriver('postgres', async () => (await import('./postgres.ts')).postgresDriver as ConnectionDriver),
+  lazyDriver('oracle', async () => (await import('./oracle.ts')).oracleDriver as ConnectionDriver),
+  lazyDriver('kafka', async () => (await import('./kafka.ts')).kafkaDriver as ConnectionDriver),
+];

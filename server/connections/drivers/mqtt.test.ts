@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createLink, mqttDriver, mqttOptions, topicMatches, type InboundMessage, type LinkState } from './mqtt.ts';
-import { discardSession, mqttProfile, plainClient, sleep, uniqueTopic, waitFor } from '../../../nodes/_mqtt/test-support.ts';
+import { BrokerProxy, discardSession, mqttProfile, plainClient, sleep, uniqueTopic, waitFor } from '../../../nodes/_mqtt/test-support.ts';
+import { PASSWORD, startPrivateBroker, USER } from '../../../nodes/_mqtt/private-broker.ts';
 
 test('topicMatches follows the MQTT wildcard rules', () => {
   assert.ok(topicMatches('a/+/c', 'a/b/c'));
@@ -42,6 +43,17 @@ test('test() connects, and throws the real error for a refused port, an unknown 
   await assert.rejects(mqttDriver.test(mqttProfile('refused', { url: 'mqtt://127.0.0.1:1' }), 3000), /ECONNREFUSED 127\.0\.0\.1:1/);
   await assert.rejects(mqttDriver.test(mqttProfile('unknown', { url: 'mqtt://no-such-host.invalid:1883' }), 3000), /ENOTFOUND|EAI_AGAIN/);
   await assert.rejects(mqttDriver.test(mqttProfile('scheme', { url: 'http://127.0.0.1:1883' }), 3000), /must start with mqtt:\/\//);
+});
+
+test('a link whose first connection failed never reconnects behind our back', async () => {
+  const links = Array.from({ length: 10 }, () => createLink(mqttProfile('refused', { url: 'mqtt://127.0.0.1:1' })));
+  let reconnects = 0;
+  for (const link of links) link['client'].on('reconnect', () => reconnects++);
+  const results = await Promise.allSettled(links.map((l) => l.connect()));
+  assert.ok(results.every((r) => r.status === 'rejected'));
+  assert.ok(links.every((l) => l.state.state === 'closed'));
+  await sleep(1300); // longer than the first reconnect wait
+  assert.equal(reconnects, 0);
 });
 
 test('test() gives up within the timeout on a server that never answers', async () => {
@@ -123,10 +135,10 @@ test('publish waits for the acknowledgement; after close it fails at once', asyn
 });
 
 test('the link reconnects with a growing backoff, says so, and subscribes again', async () => {
-  const proxy = new Proxy(1883);
+  const proxy = new BrokerProxy();
   const port = await proxy.listen();
   const topic = uniqueTopic('reconnect');
-  const link = createLink(mqttProfile('proxied', { url: `mqtt://127.0.0.1:${port}` }), { backoff: { firstMs: 100, maxMs: 400 } });
+  const link = createLink(mqttProfile('proxied', { url: `mqtt://127.0.0.1:${port}` }), { backoff: { firstMs: 100, maxMs: 400, stableMs: 5000 } });
   const states: LinkState[] = [];
   link.onState((s) => states.push(s));
   const got: string[] = [];
@@ -186,6 +198,56 @@ test('a broker that speaks only MQTT 3.1.1 is used with 3.1.1', async () => {
   }
 });
 
+test('a broker’s takeover notice ends the older link of a client id: it stops reconnecting', async () => {
+  // a stand-in for a broker that says why it drops a client (Mosquitto 2.0.11 here just closes)
+  let connects = 0;
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      connects++;
+      socket.write(Buffer.from([0x20, 0x03, 0x00, 0x00, 0x00])); // CONNACK, success, no properties
+      setTimeout(() => socket.end(Buffer.from([0xe0, 0x01, 0x8e])), 50); // DISCONNECT, session taken over
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  const link = createLink(mqttProfile('taken', { url: `mqtt://127.0.0.1:${port}`, clientId: 'twice' }), { backoff: { firstMs: 50, maxMs: 100, stableMs: 1000 } });
+  try {
+    await link.connect();
+    await waitFor('failed', () => link.state.state === 'failed' || undefined);
+    assert.match((link.state as { error: string }).error, /another client connected with the client id "twice" and took over the session/);
+    await assert.rejects(link.publish('x', 'y', { qos: 0, retain: false }), /took over the session/);
+    await sleep(300);
+    assert.equal(connects, 1, 'no fight for the session');
+  } finally {
+    await link.close();
+    server.close();
+  }
+});
+
+test('a connection dropped at once does not reset the backoff (two links with one client id here)', async () => {
+  const profile = mqttProfile('same-id', { clientId: `trib-same-${process.pid}` });
+  const backoff = { firstMs: 50, maxMs: 10_000, stableMs: 5000 };
+  const a = createLink(profile, { backoff });
+  const b = createLink(profile, { backoff });
+  const attempts: number[] = [];
+  for (const link of [a, b]) link.onState((s) => void (s.state === 'reconnecting' && attempts.push(s.attempt)));
+  try {
+    await a.connect();
+    await b.connect();
+    // Mosquitto hands the session to the newer connection and drops the older, again and again
+    await waitFor('attempt 4', () => attempts.some((n) => n >= 4) || undefined, 5000);
+    await sleep(600);
+    const late = attempts.length;
+    await sleep(600);
+    // waits of 50·2^n ms: by now far apart, so few new attempts
+    assert.ok(attempts.length - late <= 2, `attempts ${attempts.join(',')}`);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
 test('a persistent session leaves a QoS 1 message no handler took unacknowledged, so it comes again', async () => {
   const topic = uniqueTopic('held');
   const clientId = `trib-held-${process.pid}`;
@@ -213,32 +275,37 @@ test('a persistent session leaves a QoS 1 message no handler took unacknowledged
   }
 });
 
-/** A TCP proxy to the broker that can be taken down (cutting its connections) and brought back. */
-class Proxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  constructor(private readonly target: number) {}
+test('credentials and TLS, against a private Mosquitto that requires them', async (t) => {
+  const broker = await startPrivateBroker();
+  if (!broker) return t.skip('no mosquitto/openssl binary to run a private broker');
+  try {
+    const withPassword = (password: string) => mqttProfile('pw', { url: broker.passwordUrl, username: USER }, { password });
+    await mqttDriver.test(withPassword(PASSWORD), 3000);
+    // Mosquitto answers a wrong password with "Not authorized" (other brokers: "Bad User Name or Password")
+    await assert.rejects(mqttDriver.test(withPassword('wrong'), 3000), { message: "Connection refused: Not authorized" });
+    await assert.rejects(mqttDriver.test(mqttProfile('anon', { url: broker.passwordUrl }), 3000), /Connection refused: Not authorized/);
 
-  listen(port = 0): Promise<number> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    this.server = server;
-    return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-  }
+    const tls = (params: Record<string, unknown>, secrets: Record<string, string> = {}) => mqttProfile('tls', { url: broker.tlsUrl, ...params }, secrets);
+    const { ca, cert, key, otherCa } = broker.pem;
+    await mqttDriver.test(tls({ ca, cert }, { key }), 3000);
+    // the server's certificate is checked against the given CA
+    await assert.rejects(mqttDriver.test(tls({ ca: otherCa, cert }, { key }), 3000), /self-signed certificate in certificate chain/);
+    // the server wants a client certificate
+    await assert.rejects(mqttDriver.test(tls({ ca }), 3000), /alert certificate required/);
 
-  async down(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise((r) => server.close(r));
+    // a shared link over TLS publishes and receives
+    const link = await mqttDriver.open(tls({ ca, cert }, { key }));
+    try {
+      const got: string[] = [];
+      const topic = uniqueTopic('tls');
+      await link.subscribe(topic, 1, (m) => (got.push(m.payload.toString()), true));
+      await link.publish(topic, 'over tls', { qos: 1, retain: false });
+      await waitFor('the message', () => got.length >= 1 || undefined);
+      assert.deepEqual(got, ['over tls']);
+    } finally {
+      await link.close();
+    }
+  } finally {
+    await broker.stop();
   }
-}
+});

@@ -4,10 +4,14 @@
  *  - multiplexes subscriptions: one broker subscription per topic filter, however many nodes
  *    listen to it; messages are routed by MQTT 5 subscription identifiers (by topic match on
  *    MQTT 3.1.1, where overlapping filters may then see a message twice);
- *  - reconnects with a growing backoff (1 s, doubling to 30 s) and subscribes again when the
- *    broker lost the session;
- *  - tells listeners its state (connected, reconnecting with the last error, closed).
- * mqtt-in with a persistent session opens its own link (`createLink`) with a stable client id.
+ *  - reconnects with a growing backoff (1 s, doubling to 30 s, reset once a connection held
+ *    10 s) and subscribes again when the broker lost the session;
+ *  - stops for good when the broker says another client took over its client id, so two
+ *    clients with one id do not take the session from each other forever;
+ *  - tells listeners its state (connected, reconnecting with the last error, failed, closed).
+ * The profile's client id is used as is (brokers may tie permissions to it); without one each
+ * link gets `tributary-<random>`. mqtt-in with a persistent session opens its own link
+ * (`createLink`) with a stable client id and clean=false.
  */
 import { randomBytes } from 'node:crypto';
 import { connect as mqttConnect, ReasonCodes } from 'mqtt';
@@ -27,12 +31,16 @@ export const RECONNECT_MAX_MS = 30_000;
 export const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
 /** how long closing waits for in-flight acknowledgements before dropping the socket */
 const CLOSE_GRACE_MS = 2000;
+/** MQTT 5 DISCONNECT reason: a client with the same id connected */
+const SESSION_TAKEN_OVER = 142;
 
 export type LinkState =
   | { state: 'connecting' }
   /** `error`: a subscription the broker refused after a reconnect */
   | { state: 'connected'; error?: string }
   | { state: 'reconnecting'; attempt: number; error?: string }
+  /** gave up for good: another client took over the session (same client id) */
+  | { state: 'failed'; error: string }
   | { state: 'closed' };
 
 export interface InboundMessage {
@@ -57,11 +65,15 @@ export interface LinkOptions {
   timeoutMs?: number;
   /** false: no reconnects (connection tests) */
   reconnect?: boolean;
-  /** reconnect waits (default 1 s doubling to 30 s) */
-  backoff?: { firstMs: number; maxMs: number };
+  /** reconnect waits (default 1 s doubling to 30 s, reset once a connection held 10 s) */
+  backoff?: Backoff;
 }
 
 interface Subscription { filter: string; id: number; handlers: Map<MessageHandler, QoS> }
+
+export interface Backoff { firstMs: number; maxMs: number; stableMs: number }
+
+const DEFAULT_BACKOFF: Backoff = { firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS, stableMs: 10_000 };
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
@@ -190,6 +202,8 @@ export class MqttLink {
   /** QoS 1 packets no handler took: never acknowledged (holdRefused) */
   private readonly refused = new WeakSet<IPublishPacket>();
   private attempt = 0;
+  /** resets the backoff once a connection held */
+  private stableTimer: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
   private ready = false;
   private closing: Promise<void> | undefined;
@@ -199,7 +213,7 @@ export class MqttLink {
     private readonly options: IClientOptions,
     display: string,
     private readonly holdRefused = false,
-    private readonly backoff = { firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS },
+    private readonly backoff: Backoff = DEFAULT_BACKOFF,
   ) {
     this.url = display;
     this.clientId = options.clientId ?? '';
@@ -300,11 +314,13 @@ export class MqttLink {
   waitConnected(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.client.connected) return Promise.resolve();
     if (this.closing) return Promise.reject(new Error(`the connection to ${this.url} is closed`));
+    if (this.current.state === 'failed') return Promise.reject(new Error(this.current.error));
     let off = () => {};
     const up = new Promise<void>((resolve, reject) => {
       off = this.onState((s) => {
         if (s.state === 'connected') resolve();
         else if (s.state === 'closed') reject(new Error(`the connection to ${this.url} was closed`));
+        else if (s.state === 'failed') reject(new Error(s.error));
       });
     });
     const why = () => new Error(`not connected to ${this.url} for ${timeoutMs} ms${this.lastError ? ` (last error: ${this.lastError})` : ''}`);
@@ -315,6 +331,7 @@ export class MqttLink {
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.setState({ state: 'closed' });
+      clearTimeout(this.stableTimer);
       const client = this.client;
       // with manualConnect mqtt.js would reconnect a client whose socket closes after end() finished
       client.options.reconnectPeriod = 0;
@@ -342,6 +359,7 @@ export class MqttLink {
     client.on('disconnect', (packet: IDisconnectPacket) => {
       const code = packet.reasonCode ?? 0;
       this.lastError = `the broker disconnected us: ${ReasonCodes[code as keyof typeof ReasonCodes] ?? `reason ${code}`}`;
+      if (code === SESSION_TAKEN_OVER) this.yieldSession();
     });
     client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => this.route(topic, payload, packet));
     client.handleMessage = (packet, done) => {
@@ -350,6 +368,20 @@ export class MqttLink {
       done();
     };
     return client;
+  }
+
+  /**
+   * Two clients with one id would take the session from each other forever (two servers, or a
+   * profile edited while flows still hold the old client): the newer one keeps it.
+   */
+  private yieldSession(): void {
+    clearTimeout(this.stableTimer);
+    this.client.options.reconnectPeriod = 0;
+    this.setState({
+      state: 'failed',
+      error: `another client connected with the client id "${this.clientId}" and took over the session; ` +
+        'this one stopped reconnecting (give each server its own client id, then restart the flow)',
+    });
   }
 
   private replaceClient(options: IClientOptions): void {
@@ -385,34 +417,45 @@ export class MqttLink {
   }
 
   private onConnect(connack: IConnackPacket): void {
-    this.attempt = 0;
     this.lastError = undefined;
-    if ((this.client.options.reconnectPeriod ?? 0) > 0) this.client.options.reconnectPeriod = this.backoff.firstMs;
-    this.setState({ state: 'connected' });
-    // a clean session (or an expired one) lost the subscriptions
-    if (this.ready && !connack.sessionPresent && this.subs.size > 0) {
-      Promise.all([...this.subs.values()].map((s) => this.sendSubscribe(s))).catch((err: unknown) => {
-        if (this.client.connected) this.setState({ state: 'connected', error: errorText(err) });
-      });
-    }
+    // only a connection that held resets the backoff: one dropped at once (a broker handing the
+    // session to another client with our id, a proxy in trouble) must not be retried every second
+    this.setWait(this.attempt);
+    clearTimeout(this.stableTimer);
+    this.stableTimer = setTimeout(() => {
+      this.attempt = 0;
+      this.setWait(0);
+    }, this.backoff.stableMs);
+    this.stableTimer.unref();
+    // a clean session (or an expired one) lost the subscriptions: "connected" once they are back
+    if (!this.ready || connack.sessionPresent || this.subs.size === 0) return this.setState({ state: 'connected' });
+    const client = this.client;
+    Promise.all([...this.subs.values()].map((s) => this.sendSubscribe(s))).then(
+      () => client.connected && this.setState({ state: 'connected' }),
+      (err: unknown) => client.connected && this.setState({ state: 'connected', error: errorText(err) }),
+    );
   }
 
   private onReconnect(): void {
+    clearTimeout(this.stableTimer);
     this.attempt++;
-    // mqtt.js waits options.reconnectPeriod after each failed attempt
-    if ((this.client.options.reconnectPeriod ?? 0) > 0) {
-      this.client.options.reconnectPeriod = Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** this.attempt);
-    }
+    this.setWait(this.attempt);
     this.setState({ state: 'reconnecting', attempt: this.attempt, ...(this.lastError ? { error: this.lastError } : {}) });
   }
 
+  /** mqtt.js waits options.reconnectPeriod before the next attempt (0: never reconnect) */
+  private setWait(attempt: number): void {
+    if ((this.client.options.reconnectPeriod ?? 0) <= 0) return;
+    this.client.options.reconnectPeriod = Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** Math.min(attempt, 20));
+  }
+
   private onDown(): void {
-    if (!this.ready || this.closing || this.client.connected) return;
+    if (!this.ready || this.closing || this.client.connected || this.current.state === 'failed') return;
     this.setState({ state: 'reconnecting', attempt: this.attempt, ...(this.lastError ? { error: this.lastError } : {}) });
   }
 
   private setState(next: LinkState): void {
-    if (this.current.state === 'closed') return;
+    if (this.current.state === 'closed' || (this.current.state === 'failed' && next.state !== 'closed')) return;
     if (JSON.stringify(next) === JSON.stringify(this.current)) return;
     this.current = next;
     for (const listener of [...this.listeners]) listener(next);
