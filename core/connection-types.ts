@@ -147,6 +147,8 @@ export const CONNECTION_TYPES: Record<ConnectionTypeName, ConnectionTypeDef> = {
         username: { type: 'string', title: 'Username' },
         ca: { type: 'string', title: 'CA certificate (PEM)' },
         cert: { type: 'string', title: 'Client certificate (PEM)' },
+        keepalive: { type: 'integer', minimum: 0, maximum: 65535, default: 60, title: 'Keep-alive (s)' },
+        clean: { type: 'boolean', default: true, title: 'Clean session (shared client)' },
         timeoutMs,
       },
     },

@@ -20,4 +20,6 @@ export const allRuntimes: NodeRuntime[] = [
   lazyRuntime('oracle', async () => (await import('./oracle/runtime.ts')).oracleRuntime as NodeRuntime),
   lazyRuntime('kafka-in', async () => (await import('./kafka-in/runtime.ts')).kafkaInRuntime),
   lazyRuntime('kafka-out', async () => (await import('./kafka-out/runtime.ts')).kafkaOutRuntime),
+  lazyRuntime('mqtt-in', async () => (await import('./mqtt-in/runtime.ts')).mqttInRuntime),
+  lazyRuntime('mqtt-out', async () => (await import('./mqtt-out/runtime.ts')).mqttOutRuntime),
 ];

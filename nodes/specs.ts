@@ -15,12 +15,15 @@ import { httpResponseSpec } from './http-response/spec.ts';
 import { httpRequestSpec } from './http-request/spec.ts';
 import { kafkaInSpec } from './kafka-in/spec.ts';
 import { kafkaOutSpec } from './kafka-out/spec.ts';
+import { mqttInSpec } from './mqtt-in/spec.ts';
+import { mqttOutSpec } from './mqtt-out/spec.ts';
 
 export const allSpecs: NodeSpec[] = [
   timerSpec, injectSpec, loopSpec, switchSpec, setSpec, logSpec, scriptSpec,
   mysqlSpec, postgresSpec, oracleSpec,
   httpInSpec, httpResponseSpec, httpRequestSpec,
   kafkaInSpec, kafkaOutSpec,
+  mqttInSpec, mqttOutSpec,
 ];
 
 export const specsByType: ReadonlyMap<string, NodeSpec> = new Map(allSpecs.map((s) => [s.type, s]));

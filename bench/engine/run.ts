@@ -4,12 +4,12 @@
  * process. Prints a table of both figures and their ratio (Tributary ÷ Node-RED), plus the ratio
  * of CPU time per message, which shared or busy machines disturb less. See bench/README.md.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { TraceMode } from '../../core/flow-types.ts';
-import { ensureNodeRed, WORK_DIR, type NodeRedInstall } from '../lib/node-red.ts';
+import { ensureNodeRed, SCRATCH_DIR, WORK_DIR, type NodeRedInstall } from '../lib/node-red.ts';
 import { load, type LoadResult } from '../lib/load.ts';
-import { parseOptions, type BenchOptions } from '../lib/options.ts';
+import { parseOptions, USAGE, type BenchOptions } from '../lib/options.ts';
 import { tscBuild, tsxBuild, type TributaryBuild } from '../lib/build.ts';
 import { nodeRedChainRun, startNodeRedServer, startTributaryServer, tributaryChainRun, type ChainResult, type ServerSide } from './sides.ts';
 import { HTTP_PATH, type ChainKind } from './flows.ts';
@@ -206,10 +206,14 @@ async function main(): Promise<void> {
   try {
     o = parseOptions(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
+    const message = (err as Error).message;
+    process.stderr.write(`${message}\n`);
+    process.exit(message === USAGE ? 0 : 2);
   }
   mkdirSync(WORK_DIR, { recursive: true });
+  // what an interrupted run left behind
+  rmSync(SCRATCH_DIR, { recursive: true, force: true });
+  mkdirSync(SCRATCH_DIR, { recursive: true });
   const red = ensureNodeRed(log);
   const info = machine(red);
   const load0 = loadavg()[0] ?? 0;

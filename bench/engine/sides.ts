@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FlowDocument, TraceMode } from '../../core/flow-types.ts';
 import { Child } from '../lib/child.ts';
-import { WORK_DIR, type NodeRedInstall } from '../lib/node-red.ts';
+import { SCRATCH_DIR, type NodeRedInstall } from '../lib/node-red.ts';
 import { ROOT, type TributaryBuild } from '../lib/build.ts';
 import { nodeRedChain, nodeRedHttp, tributaryHttp, HTTP_PATH, type ChainKind } from './flows.ts';
 
@@ -32,7 +32,7 @@ function resultOf(m: Record<string, unknown>): ChainResult {
 }
 
 export async function nodeRedChainRun(red: NodeRedInstall, kind: ChainKind, job: ChainJob): Promise<ChainResult> {
-  const userDir = mkdtempSync(join(WORK_DIR, 'nr-chain-'));
+  const userDir = mkdtempSync(join(SCRATCH_DIR, 'nr-chain-'));
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(nodeRedChain(kind)));
   const child = new Child(here('./node-red-chain.mjs'), [JSON.stringify({ ...job, nodeRedDir: red.dir, userDir })], {
     execArgv: profiled([], `node-red-${kind}`),
@@ -51,6 +51,7 @@ export async function nodeRedChainRun(red: NodeRedInstall, kind: ChainKind, job:
 export async function tributaryChainRun(build: TributaryBuild, kind: ChainKind, trace: TraceMode, job: ChainJob): Promise<ChainResult> {
   const child = new Child(build.script('bench/engine/tributary-chain.ts'), [JSON.stringify({ ...job, kind, trace })], {
     execArgv: profiled(build.flags, `tributary-${kind}-${trace}`),
+    env: { BENCH_TMP: SCRATCH_DIR },
     cwd: ROOT,
     timeoutMs: chainTimeout(job),
     label: `tributary ${kind} chain (trace ${trace})`,
@@ -135,7 +136,7 @@ export async function startTributaryServer(build: TributaryBuild, trace: TraceMo
   const child = new Child(build.script('bench/engine/tributary-server.ts'), [], {
     execArgv: profiled([...build.flags, '--expose-gc'], `tributary-server-${trace}`),
     cwd: ROOT,
-    env: { BENCH_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    env: { BENCH_ADMIN_PASSWORD: ADMIN_PASSWORD, BENCH_TMP: SCRATCH_DIR },
     timeoutMs,
     label: `tributary server (trace ${trace})`,
   });
@@ -172,7 +173,7 @@ export async function startTributaryServer(build: TributaryBuild, trace: TraceMo
 
 export async function startNodeRedServer(red: NodeRedInstall, timeoutMs: number): Promise<ServerSide> {
   const port = await freePort();
-  const userDir = mkdtempSync(join(WORK_DIR, 'nr-server-'));
+  const userDir = mkdtempSync(join(SCRATCH_DIR, 'nr-server-'));
   const child = new Child(red.cli, ['--settings', here('./node-red-settings.cjs'), '--userDir', userDir, '--port', String(port)], {
     execArgv: profiled(['--expose-gc'], 'node-red-server'),
     env: { BENCH_NODE_RED_DIR: red.dir, NODE_RED_DISABLE_TELEMETRY: '1' },

@@ -48,7 +48,7 @@ async function nodeTypes(kind: ChainKind): Promise<{ specs: NodeSpec[]; runtimes
 
 childMain(async () => {
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
+  const dataDir = mkdtempSync(join(process.env['BENCH_TMP'] ?? tmpdir(), 'tributary-bench-'));
   const store = openStore({ dataDir });
   try {
     const { specs, runtimes } = await nodeTypes(job.kind);

@@ -12,7 +12,7 @@ import { createLogger } from '../../server/log.ts';
 import { answer, childMain, idleRss, tell } from '../lib/ipc.ts';
 
 childMain(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tributary-bench-server-'));
+  const dataDir = mkdtempSync(join(process.env['BENCH_TMP'] ?? tmpdir(), 'tributary-bench-server-'));
   const server = await startServer(
     {
       port: 0,

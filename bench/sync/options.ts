@@ -30,7 +30,7 @@ export const USAGE = `npm run bench:sync -- [options]
   --per-row-rows N      rows copied by the per-row flow (default: --rows)
   --only a,b            variants: baseline, batched, perrow (default all); serial = the baseline
                         reading and writing one after the other (diagnostic)
-  --repeat N            runs of each variant, interleaved; the best one counts (default 1)
+  --repeat N            runs of each variant but perrow, interleaved; the best one counts (default 1)
   --batch N             rows per INSERT / batchSize (default 1000)
   --page-size N         select pageSize of the batched flow (default 5000)
   --trace MODE          trace mode of the batched flow: full, errors, off (default full)

@@ -9,4 +9,5 @@ export const allDrivers: ConnectionDriver[] = [
   lazyDriver('postgres', async () => (await import('./postgres.ts')).postgresDriver as ConnectionDriver),
   lazyDriver('oracle', async () => (await import('./oracle.ts')).oracleDriver as ConnectionDriver),
   lazyDriver('kafka', async () => (await import('./kafka.ts')).kafkaDriver as ConnectionDriver),
+  lazyDriver('mqtt', async () => (await import('./mqtt.ts')).mqttDriver as ConnectionDriver),
 ];
