@@ -219,8 +219,8 @@ export class FlowRuntime {
     return (await entry.value) as T;
   }
 
-  private fire(slot: NodeSlot, msg: Message, options: FireOptions = {}): FiredRun {
-    const record: RunRecord = {
+  private newRecord(slot: NodeSlot, options: FireOptions): RunRecord {
+    return {
       id: newRunId(),
       flowId: this.flowId,
       flowVersion: this.version,
@@ -228,6 +228,10 @@ export class FlowRuntime {
       status: 'running',
       startedAt: nowIso(),
     };
+  }
+
+  private fire(slot: NodeSlot, msg: Message, options: FireOptions = {}): FiredRun {
+    const record = this.newRecord(slot, options);
     if (this.stopping) {
       return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'cancelled', error: 'flow is stopping' }) };
     }
@@ -254,17 +258,9 @@ export class FlowRuntime {
   }
 
   private fireFailed(slot: NodeSlot, msg: Message, error: string, options: FireOptions = {}): FiredRun {
-    const now = nowIso();
-    const record: RunRecord = {
-      id: newRunId(),
-      flowId: this.flowId,
-      flowVersion: this.version,
-      trigger: { nodeId: slot.id, type: slot.node.type, kind: options.kind ?? 'event' },
-      status: 'failed',
-      startedAt: now,
-      endedAt: now,
-      error: `node ${slot.id}: ${error}`,
-    };
+    const record: RunRecord = { ...this.newRecord(slot, options), status: 'failed', error: `node ${slot.id}: ${error}` };
+    const now = record.startedAt;
+    record.endedAt = now;
     const step: StepRecord = { nodeId: slot.id, status: 'failed', startedAt: now, endedAt: now, output: msg, error };
     if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [this.storedStep(step, this.deps.masker())], []));
     this.deps.events.runEnd(this.flowId, record);
