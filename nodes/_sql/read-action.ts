@@ -37,6 +37,7 @@ export async function emitQuery(
   onPage?: (rows: DbRow[]) => void,
 ): Promise<{ rows: number; pages: number }> {
   const cursor = await exec.openCursor(stmt, pageSize);
+  let reading: Promise<DbRow[]> | undefined;
   try {
     let current = await cursor.read();
     onPage?.(current);
@@ -49,6 +50,11 @@ export async function emitQuery(
     let total = 0;
     while (current.length > 0) {
       io.signal.throwIfAborted();
+      // read ahead: the page after next is fetched while this one is handled downstream
+      // (at most three pages are held: bounded memory, overlapped I/O)
+      const following: Promise<DbRow[]> = next.length < pageSize ? Promise.resolve([]) : cursor.read();
+      following.catch(() => undefined);
+      reading = following;
       const outcome = await io.sendScoped({ ...msg, payload: current, page }, 'out', page);
       if (outcome.failed)
         throw new NodeError(`stopped reading after page ${page}: ${outcome.errors.join('; ') || 'downstream failed'}`, 'PAGE_FAILED', false);
@@ -56,10 +62,13 @@ export async function emitQuery(
       page++;
       current = next;
       onPage?.(current);
-      next = current.length < pageSize ? [] : await cursor.read();
+      next = await following;
+      reading = undefined;
     }
     return { rows: total, pages: page };
   } finally {
+    // a read ahead still running is let finish before the cursor closes
+    if (reading) await reading.catch(() => undefined);
     await cursor.close();
   }
 }

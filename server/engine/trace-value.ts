@@ -6,12 +6,15 @@
 import type { StepRecord } from '../../core/flow-types.ts';
 
 export const TRACE_VALUE_LIMIT = 32 * 1024;
+/** longer lists (a page of 5,000 rows) are cut before serialising, not after */
+export const TRACE_LIST_LIMIT = 100;
 
 export type Masker = ((value: unknown) => unknown) & { mayNeedMasking?: (json: string) => boolean };
 
 /** JSON text of `value` for a trace, or undefined when there is no value. */
 export function traceJson(value: unknown, mask: Masker | undefined, limit = TRACE_VALUE_LIMIT): string | undefined {
   if (value === undefined) return undefined;
+  value = shrinkLists(value, 2);
   let json: string;
   try {
     json = JSON.stringify(value) ?? 'null';
@@ -59,6 +62,22 @@ export function traceStep(step: StepRecord, mask: Masker | undefined, sensitive:
   if (step.error !== undefined && mask) out.error = mask(step.error) as string;
   if (step.logs !== undefined) out.logs = traceValue(step.logs, mask) as string[];
   return out;
+}
+
+/** `value` with lists over TRACE_LIST_LIMIT items cut, looking `depth` levels down; shares what it does not cut. */
+function shrinkLists(value: unknown, depth: number): unknown {
+  if (Array.isArray(value)) {
+    if (value.length > TRACE_LIST_LIMIT) return [...value.slice(0, TRACE_LIST_LIMIT), { __truncated: true, items: value.length }];
+    return value;
+  }
+  if (depth === 0 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const shrunk = shrinkLists(item, depth - 1);
+    if (shrunk !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = shrunk;
+  }
+  return copy ?? value;
 }
 
 function maskParams(params: unknown, sensitive: readonly string[] | undefined): unknown {
