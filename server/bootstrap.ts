@@ -54,7 +54,14 @@ export async function startServer(config: Config, options: { log?: Logger; edito
   const interrupted = store.runs.markInterrupted();
   const key = loadSecretKey({ dataDir: config.dataDir, envKey: config.secretKey });
   const connections = new ConnectionService(store, createSecretBox(key.key));
-  const masker = (): ((v: unknown) => unknown) => makeMasker(connections.secretValues());
+  // one masker per set of known secrets (steps are masked by the thousand)
+  let maskerFor: { key: string; masker: ReturnType<typeof makeMasker> } | undefined;
+  const masker = (): ReturnType<typeof makeMasker> => {
+    const values = connections.secretValues();
+    const key = values.join('\u0000');
+    if (maskerFor?.key !== key) maskerFor = { key, masker: makeMasker(values) };
+    return maskerFor.masker;
+  };
   const log = options.log ?? createLogger({ mask: (v) => masker()(v) });
   if (interrupted > 0) log.warn('runs interrupted by the previous stop were marked failed', { count: interrupted });
 

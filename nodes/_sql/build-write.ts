@@ -21,8 +21,13 @@ export function groupRows(rows: Row[]): RowGroup[] {
   let sig = '';
   for (const row of rows) {
     const columns = Object.keys(row);
-    const s = [...columns].sort().join('\0');
     let group = out[out.length - 1];
+    // rows of one batch nearly always list the same columns in the same order: no sort then
+    if (group && sameKeys(columns, group.columns)) {
+      group.values.push(group.columns.map((c) => row[c]));
+      continue;
+    }
+    const s = [...columns].sort().join('\0');
     if (!group || s !== sig) {
       group = { columns, values: [] };
       out.push(group);
@@ -31,6 +36,12 @@ export function groupRows(rows: Row[]): RowGroup[] {
     group.values.push(group.columns.map((c) => row[c]));
   }
   return out;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function chunks<T>(list: T[], size: number): T[][] {

@@ -28,10 +28,17 @@ export function identProblem(name: unknown, maxLength: number, what = 'column'):
 
 /** Throws SqlParamError at `path` unless `name` is a valid identifier. */
 export function checkIdent(name: unknown, maxLength: number, path: string, what = 'column'): string {
+  // rows of a batch repeat the same column names: a name once found valid is not checked again
+  if (typeof name === 'string' && validNames.get(name) === maxLength) return name;
   const problem = identProblem(name, maxLength, what);
   if (problem) throw new SqlParamError(path, problem);
+  if (validNames.size >= 10_000) validNames.clear();
+  validNames.set(name as string, maxLength);
   return name as string;
 }
+
+/** valid identifier → the length limit it was checked against (a pure function's memo) */
+const validNames = new Map<string, number>();
 
 export interface TableName {
   schema?: string;

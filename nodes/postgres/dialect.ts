@@ -32,9 +32,27 @@ function bindValue(value: unknown, role: BindRole): unknown {
 
 function insertSql(table: string, columns: string[], rows: unknown[][]): { sql: string; binds: unknown[] } {
   const binds: unknown[] = [];
-  const groups = rows.map((row) => `(${row.map((v) => `$${binds.push(bindValue(v, 'value'))}`).join(', ')})`);
-  return { sql: `INSERT INTO ${table} (${columns.map(quoteIdent).join(', ')}) VALUES ${groups.join(', ')}`, binds };
+  for (const row of rows) for (const v of row) binds.push(bindValue(v, 'value'));
+  return { sql: insertText(table, columns, rows.length), binds };
 }
+
+/** the INSERT text of a batch shape, built once: batches of one table repeat the same shape */
+function insertText(table: string, columns: string[], rowCount: number): string {
+  const key = `${table}\0${columns.join('\0')}\0${rowCount}`;
+  let sql = insertTexts.get(key);
+  if (sql === undefined) {
+    const groups: string[] = [];
+    let n = 0;
+    for (let r = 0; r < rowCount; r++) groups.push(`(${columns.map(() => `$${++n}`).join(', ')})`);
+    sql = `INSERT INTO ${table} (${columns.map(quoteIdent).join(', ')}) VALUES ${groups.join(', ')}`;
+    if (insertTexts.size >= 200) insertTexts.clear();
+    insertTexts.set(key, sql);
+  }
+  return sql;
+}
+
+/** INSERT texts by batch shape (a bounded memo of a pure function) */
+const insertTexts = new Map<string, string>();
 
 /** the last row per key: one statement may not update the same row twice */
 function lastPerKey(columns: string[], keys: string[], rows: unknown[][]): unknown[][] {

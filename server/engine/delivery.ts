@@ -8,6 +8,7 @@ import type { Message, StepRecord } from '../../core/flow-types.ts';
 import { MessageScope } from './message-scope.ts';
 import type { Logger, NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
+import type { TracedStep } from './store-port.ts';
 import type { Run } from './run.ts';
 import { Scope } from './scope.ts';
 import { cloneValue } from './clone-message.ts';
@@ -24,6 +25,8 @@ export interface DeliveryHost {
   live(): boolean;
   stepStarted(run: Run, step: StepRecord): void;
   stepEnded(run: Run, step: StepRecord): void;
+  /** a step's trace, serialised (masked, bounded) */
+  serialise(step: StepRecord): TracedStep;
 }
 
 const MAX_OUTPUTS_TRACED = 50;
@@ -75,6 +78,7 @@ function succeeded(host: DeliveryHost, run: Run, scope: Scope, step: StepRecord 
     step.endedAt = nowIso();
     if (n > 1) step.attempts = n;
     if (host.live()) host.stepEnded(run, step);
+    run.seal(step, host.serialise);
   }
   run.leave(scope);
 }
@@ -107,6 +111,7 @@ function failed(
     if (n > 1 && Number.isFinite(n)) step.attempts = n;
     if (host.live()) host.stepEnded(run, step);
     run.addFailedStep(step);
+    run.seal(step, host.serialise);
   } else {
     // runs whose steps are not kept (errors/sampled modes) still show the step that failed
     const at = nowIso();

@@ -64,6 +64,7 @@ export class FlowRuntime {
       live: () => events.wants(flowId),
       stepStarted: (run, step) => events.nodeStart(flowId, run.id, this.liveStep(step)),
       stepEnded: (run, step) => events.nodeEnd(flowId, run.id, this.liveStep(step)),
+      serialise: (step) => this.storedStep(step, deps.masker()),
     };
   }
 
@@ -245,6 +246,7 @@ export class FlowRuntime {
     const now = record.startedAt;
     const step: StepRecord = { nodeId: slot.id, status: 'succeeded', startedAt: now, endedAt: now, output: msg };
     run.addStep(step);
+    run.seal(step, this.host.serialise);
     run.triggerStep = step;
     run.enter(run.root);
     if (slot.referenced) run.root.recordOutput(slot.id, msg);
@@ -291,7 +293,7 @@ export class FlowRuntime {
     try {
       if (keep) {
         const mask = this.deps.masker();
-        this.deps.store.runFinished(record, run.tracedSteps().map((s) => this.storedStep(s, mask)), writes);
+        this.deps.store.runFinished(record, run.tracedSteps().map((s) => ('data' in s ? s : this.storedStep(s, mask))), writes);
       } else if (writes.length > 0) this.deps.store.commitState(writes);
       for (const w of writes) this.slots.get(w.nodeId)?.committed.set(w.key, w.value);
     } catch (err) {
@@ -304,7 +306,8 @@ export class FlowRuntime {
     if (this.runs.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private storedStep(step: StepRecord, mask: Masker): TracedStep {
+  private storedStep(step: StepRecord | TracedStep, mask: Masker): TracedStep {
+    if ('data' in step) return step;
     const sensitive = this.slots.get(step.nodeId)?.spec.sensitiveParams;
     return {
       nodeId: step.nodeId,

@@ -5,13 +5,17 @@
 import { nowIso } from './clock.ts';
 import type { RunRecord, RunStatus, StepRecord } from '../../core/flow-types.ts';
 import type { RunOutcome } from './node-api.ts';
+import type { TracedStep } from './store-port.ts';
 import { Scope } from './scope.ts';
 
 export type RunEndHandler = (run: Run) => void;
 
 export class Run {
   readonly root = new Scope(undefined);
-  readonly steps: StepRecord[] = [];
+  /** steps of the run; a finished step is replaced by its serialised form (TracedStep) */
+  readonly steps: (StepRecord | TracedStep)[] = [];
+  /** where each unfinished step stands in `steps` */
+  private readonly open = new Map<StepRecord, number>();
   /** nodeId → key → value, committed with the run's success */
   readonly stagedState = new Map<string, Map<string, unknown>>();
   readonly done: Promise<RunOutcome>;
@@ -71,7 +75,18 @@ export class Run {
   triggerStep?: StepRecord;
 
   addStep(step: StepRecord): void {
-    if (this.keepSteps) this.steps.push(step);
+    if (this.keepSteps) this.open.set(step, this.steps.push(step) - 1);
+  }
+
+  /**
+   * A finished step is serialised at once, so the messages it saw (a page of 5,000 rows) are
+   * not held until the run ends: memory stays bounded however long the run.
+   */
+  seal(step: StepRecord, serialise: (s: StepRecord) => TracedStep): void {
+    const at = this.open.get(step);
+    if (at === undefined) return;
+    this.open.delete(step);
+    this.steps[at] = serialise(step);
   }
 
   /** a failed step is kept whatever the trace mode (errors/sampled store failed runs) */
@@ -80,7 +95,7 @@ export class Run {
   }
 
   /** what the trace of this run holds */
-  tracedSteps(): StepRecord[] {
+  tracedSteps(): (StepRecord | TracedStep)[] {
     if (this.keepSteps || !this.triggerStep) return this.steps;
     return [this.triggerStep, ...this.steps];
   }
