@@ -5,7 +5,7 @@ export type Variant = 'baseline' | 'batched' | 'perrow' | 'serial';
 /** run by default; `serial` (the baseline without overlapping reads and writes) is a diagnostic, on request */
 export const VARIANTS: Variant[] = ['baseline', 'batched', 'perrow'];
 const ALL_VARIANTS: Variant[] = [...VARIANTS, 'serial'];
-const TRACES: TraceMode[] = ['full', 'errors', 'off'];
+const TRACES: TraceMode[] = ['full', 'sampled', 'errors', 'off'];
 
 export interface SyncOptions {
   rows: number;
@@ -33,8 +33,8 @@ export const USAGE = `npm run bench:sync -- [options]
   --repeat N            runs of each variant but perrow, interleaved; the best one counts (default 1)
   --batch N             rows per INSERT / batchSize (default 1000)
   --page-size N         select pageSize of the batched flow (default 5000)
-  --trace MODE          trace mode of the batched flow: full, errors, off (default full)
-  --per-row-trace MODE  trace mode of the per-row flow (default off; see bench/README.md)
+  --trace MODE          trace mode of the batched flow: full, sampled, errors, off (default full)
+  --per-row-trace MODE  trace mode of the per-row flow (default errors; see bench/README.md)
   --keep-source         leave the source table for the next invocation
   --json FILE           also write the results as JSON`;
 
@@ -51,7 +51,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], name: str
 
 export function parseOptions(argv: string[]): SyncOptions {
   const o: SyncOptions = {
-    rows: 1_000_000, perRowRows: 0, only: VARIANTS, batch: 1000, pageSize: 5000, trace: 'full', perRowTrace: 'off', keepSource: false, repeat: 1,
+    rows: 1_000_000, perRowRows: 0, only: VARIANTS, batch: 1000, pageSize: 5000, trace: 'full', perRowTrace: 'errors', keepSource: false, repeat: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

@@ -86,22 +86,31 @@ export async function dropTarget(t: Tables): Promise<void> {
 }
 
 /** Row count and checksums of the first `rows` source rows, to compare with the target. */
-export interface Digest { rows: number; maxId: string; amount: string; noteLength: string }
+export interface Digest { rows: number; maxId: string; amount: string; noteLength: string; createdSeconds: string }
 
 export async function sourceDigest(t: Tables, rows: number): Promise<Digest> {
   const [r] = await t.my.query(
-    `SELECT COUNT(*) AS n, CAST(MAX(id) AS CHAR) AS maxId, CAST(SUM(amount) AS CHAR) AS amount, CAST(SUM(CHAR_LENGTH(note)) AS CHAR) AS noteLength
+    `SELECT COUNT(*) AS n, CAST(MAX(id) AS CHAR) AS maxId, CAST(SUM(amount) AS CHAR) AS amount, CAST(SUM(CHAR_LENGTH(note)) AS CHAR) AS noteLength,
+            CAST(SUM(TIMESTAMPDIFF(SECOND, '2024-01-01 00:00:00', created)) AS CHAR) AS createdSeconds
        FROM ${SOURCE} WHERE id <= ?`,
     [rows],
   );
   const row = (r as Record<string, unknown>[])[0]!;
-  return { rows: Number(row['n']), maxId: String(row['maxId']), amount: String(row['amount']), noteLength: String(row['noteLength']) };
+  return digestOf(row);
+}
+
+function digestOf(row: Record<string, unknown>): Digest {
+  return {
+    rows: Number(row['n']), maxId: String(row['maxId']), amount: String(row['amount']), noteLength: String(row['noteLength']),
+    createdSeconds: String(row['createdSeconds']),
+  };
 }
 
 export async function targetDigest(t: Tables): Promise<Digest> {
   const { rows } = await t.pg.query(
-    `SELECT COUNT(*) AS n, MAX(id)::text AS "maxId", SUM(amount)::text AS amount, SUM(char_length(note))::text AS "noteLength" FROM ${TARGET}`,
+    `SELECT COUNT(*) AS n, MAX(id)::text AS "maxId", SUM(amount)::text AS amount, SUM(char_length(note))::text AS "noteLength",
+            SUM(EXTRACT(EPOCH FROM created - TIMESTAMP '2024-01-01 00:00:00'))::bigint::text AS "createdSeconds"
+       FROM ${TARGET}`,
   );
-  const row = rows[0] as Record<string, unknown>;
-  return { rows: Number(row['n']), maxId: String(row['maxId']), amount: String(row['amount']), noteLength: String(row['noteLength']) };
+  return digestOf(rows[0] as Record<string, unknown>);
 }

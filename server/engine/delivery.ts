@@ -6,6 +6,7 @@
 import { nowIso } from './clock.ts';
 import type { Message, StepRecord } from '../../core/flow-types.ts';
 import { MessageScope } from './message-scope.ts';
+import { shrinkLists } from './trace-value.ts';
 import type { Logger, NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
 import type { TracedStep } from './store-port.ts';
@@ -212,9 +213,11 @@ class DeliveryIO implements NodeIO {
     return this.run.signal;
   }
 
-  private traceOutput(msg: Message, port: string): void {
+  private traceOutput(sent: Message, port: string): void {
     const step = this.step;
     if (!step) return;
+    // long lists are cut now: a node that sends many pages must not keep them all for its trace
+    const msg = shrinkLists(sent) as Message;
     this.sent++;
     if (this.sent === 1) {
       step.output = port === 'out' ? msg : { port, message: msg };

@@ -65,7 +65,7 @@ export function traceStep(step: StepRecord, mask: Masker | undefined, sensitive:
 }
 
 /** `value` with lists over TRACE_LIST_LIMIT items cut, looking `depth` levels down; shares what it does not cut. */
-function shrinkLists(value: unknown, depth: number): unknown {
+export function shrinkLists(value: unknown, depth = 2): unknown {
   if (Array.isArray(value)) {
     if (value.length > TRACE_LIST_LIMIT) return [...value.slice(0, TRACE_LIST_LIMIT), { __truncated: true, items: value.length }];
     return value;
