@@ -9,6 +9,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_HOME="${TRIBUTARY_KAFKA_HOME:-${HOME:-/root}/.cache/tributary-kafka}"
 PORT="${TRIBUTARY_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${TRIBUTARY_KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
+# a second listener with SASL/PLAIN (user tributary / tributary-pass) so SASL is tested live
+SASL_PORT="${TRIBUTARY_KAFKA_SASL_PORT:-$((PORT + 2))}"
 RUN_DIR="${TRIBUTARY_KAFKA_RUN_DIR:-$KAFKA_HOME/run-$PORT}"
 START_TIMEOUT="${TRIBUTARY_KAFKA_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${TRIBUTARY_KAFKA_STOP_TIMEOUT:-30}"
@@ -80,11 +82,13 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="tributary" password="tributary-pass" user_tributary="tributary-pass";
 log.dirs=$DATA_DIR
 
 # Single node: every internal topic has one replica.

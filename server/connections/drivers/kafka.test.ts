@@ -23,6 +23,11 @@ test('test() passes against the running broker', async () => {
   await kafkaDriver.test(profile({}), 5000);
 });
 
+test('several brokers: a dead one in the list does not stop the client', async () => {
+  const live = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!;
+  await kafkaDriver.test(profile({ brokers: ['127.0.0.1:1', live], timeoutMs: 8000 }), 8000);
+});
+
 test('test() tells a refused port from an unknown host, quickly', async () => {
   const refused = await testError(profile({ brokers: ['127.0.0.1:1'], timeoutMs: 1000 }));
   assert.match(refused.message, /ECONNREFUSED 127\.0\.0\.1:1/);
@@ -30,6 +35,27 @@ test('test() tells a refused port from an unknown host, quickly', async () => {
   const unknown = await testError(profile({ brokers: ['no-such-host.invalid:9092'], timeoutMs: 1000 }));
   assert.match(unknown.message, /ENOTFOUND|EAI_AGAIN/);
   assert.match(unknown.message, /no-such-host\.invalid/);
+});
+
+/** the broker's SASL/PLAIN listener (scripts/kafka/kafka.sh: user tributary / tributary-pass) */
+const saslBroker = (): string => {
+  const [host, port] = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!.split(':');
+  return `${host}:${process.env['TRIBUTARY_KAFKA_SASL_PORT'] ?? Number(port) + 2}`;
+};
+
+test('SASL/PLAIN: the right password connects and produces; a wrong one is refused as an authentication error', async () => {
+  const good = profile({ brokers: [saslBroker()], sasl: { mechanism: 'plain', username: 'tributary' }, timeoutMs: 5000 }, { 'sasl.password': 'tributary-pass' });
+  await kafkaDriver.test(good, 5000);
+  const client = await kafkaDriver.open(good);
+  try {
+    const producer = await client.producer();
+    const sent = await producer.send({ topic: uniqueName('sasl'), messages: [{ value: 'over sasl' }] });
+    assert.equal(sent[0]!.errorCode, 0);
+  } finally {
+    await kafkaDriver.close(client);
+  }
+  const bad = await testError(profile({ brokers: [saslBroker()], sasl: { mechanism: 'plain', username: 'tributary' }, timeoutMs: 3000 }, { 'sasl.password': 'wrong' }), 3000);
+  assert.match(bad.message, /authentication|SASL/i);
 });
 
 test('test() reports SASL against a broker that does not speak it', async () => {
