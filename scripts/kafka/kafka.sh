@@ -11,6 +11,8 @@ PORT="${TRIBUTARY_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${TRIBUTARY_KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
 # a second listener with SASL/PLAIN (user tributary / tributary-pass) so SASL is tested live
 SASL_PORT="${TRIBUTARY_KAFKA_SASL_PORT:-$((PORT + 2))}"
+SASL_USER="${TRIBUTARY_KAFKA_SASL_USER:-tributary}"
+SASL_SECRET="${TRIBUTARY_KAFKA_SASL_PASSWORD:-tributary-pass}"
 RUN_DIR="${TRIBUTARY_KAFKA_RUN_DIR:-$KAFKA_HOME/run-$PORT}"
 START_TIMEOUT="${TRIBUTARY_KAFKA_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${TRIBUTARY_KAFKA_STOP_TIMEOUT:-30}"
@@ -88,7 +90,7 @@ controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
 sasl.enabled.mechanisms=PLAIN
-listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="tributary" password="tributary-pass" user_tributary="tributary-pass";
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$SASL_USER" password="$SASL_SECRET" user_$SASL_USER="$SASL_SECRET";
 log.dirs=$DATA_DIR
 
 # Single node: every internal topic has one replica.
