@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ConnectionProfileResolved, Logger } from '../../engine/node-api.ts';
 import { kafkaConfig, kafkaDriver, retryWithin } from './kafka.ts';
 import { kafkaProfile, testAdmin, uniqueName } from '../../../nodes/_kafka/test-support.ts';
@@ -56,6 +59,16 @@ test('SASL/PLAIN: the right password connects and produces; a wrong one is refus
   }
   const bad = await testError(profile({ brokers: [saslBroker()], sasl: { mechanism: 'plain', username: 'tributary' }, timeoutMs: 3000 }, { 'sasl.password': 'wrong' }), 3000);
   assert.match(bad.message, /authentication|SASL/i);
+});
+
+test('SSL: the broker TLS listener is reached with its CA; without it the certificate is refused', async () => {
+  const home = process.env['TRIBUTARY_KAFKA_HOME'] ?? join(homedir(), '.cache', 'tributary-kafka');
+  const [host, port] = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!.split(':');
+  const ca = readFileSync(join(home, `run-${port}`, 'tls', 'ca.pem'), 'utf8');
+  const broker = `${host}:${process.env['TRIBUTARY_KAFKA_SSL_PORT'] ?? Number(port) + 3}`;
+  await kafkaDriver.test(profile({ brokers: [broker], ssl: { ca }, timeoutMs: 5000 }), 5000);
+  const untrusted = await testError(profile({ brokers: [broker], ssl: true, timeoutMs: 3000 }), 3000);
+  assert.match(untrusted.message, /certificate/i);
 });
 
 test('test() reports SASL against a broker that does not speak it', async () => {
