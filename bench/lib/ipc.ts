@@ -1,4 +1,5 @@
 /** The child's side of bench/lib/child.ts: send results to the parent, answer its requests. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { ChildMessage } from './child.ts';
 
 /** to the parent; printed as JSON when started by hand (e.g. under --cpu-prof) */
@@ -37,6 +38,8 @@ export async function idleRss(idleMs: number): Promise<{ rss: number; heapUsed: 
   gc?.();
   await new Promise((r) => setTimeout(r, 200));
   const m = process.memoryUsage();
+  const smapsFile = process.env['BENCH_SMAPS'];
+  if (smapsFile) writeFileSync(`${smapsFile}.${process.pid}`, smapsSummary());
   return { rss: m.rss, heapUsed: m.heapUsed };
 }
 
@@ -44,4 +47,25 @@ export async function idleRss(idleMs: number): Promise<{ rss: number; heapUsed: 
 export function exitWhenSent(code = 0): void {
   if (process.send) process.send({ type: 'bye' }, () => process.exit(code));
   else process.exit(code);
+}
+
+/** BENCH_SMAPS=<file>: where the resident memory is, per mapping (Linux), largest first */
+function smapsSummary(): string {
+  const byName = new Map<string, { rss: number; anon: number }>();
+  let name = '';
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      name = head[1] || '[anon]';
+      continue;
+    }
+    const field = /^(Rss|Anonymous):\s+(\d+) kB/.exec(line);
+    if (!field) continue;
+    const e = byName.get(name) ?? { rss: 0, anon: 0 };
+    if (field[1] === 'Rss') e.rss += Number(field[2]);
+    else e.anon += Number(field[2]);
+    byName.set(name, e);
+  }
+  return [...byName].sort((a, b) => b[1].rss - a[1].rss)
+    .map(([n, e]) => `${String(e.rss).padStart(8)} kB rss ${String(e.anon).padStart(8)} kB anon  ${n}`).join('\n') + '\n';
 }

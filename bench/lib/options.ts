@@ -35,7 +35,7 @@ export const USAGE = `npm run bench:engine -- [options]
   --http-trace full     Tributary trace modes for (c) (default full)
   --connections N       autocannon connections (default 50)
   --duration S          autocannon seconds (default 10), after --http-warmup S (default 3)
-  --idle S              idle seconds before the RSS reading (default 5)
+  --idle S              idle seconds before the RSS reading (default 15: V8 shrinks an idle heap ~8 s after the last activity)
   --repeat N            rounds, sides alternating; each side's best round counts (highest rate,
                         lowest CPU per message, lowest RSS) (default 1)
   --compiled            run Tributary compiled with tsc (bench/.work/dist) instead of via tsx
@@ -56,7 +56,7 @@ function positive(value: string, name: string): number {
 export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = {
     only: PARTS, messages: 200_000, warmup: 20_000, batch: 1000, trace: TRACES, httpTrace: ['full'],
-    connections: 50, duration: 10, httpWarmup: 3, idle: 5, repeat: 1, compiled: false,
+    connections: 50, duration: 10, httpWarmup: 3, idle: 15, repeat: 1, compiled: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

@@ -1,5 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ describe('password hashing (scrypt)', () => {
   test('salted hash with its parameters; verify accepts only the password', async () => {
     const h1 = await hashPassword('correct horse');
     const h2 = await hashPassword('correct horse');
-    assert.match(h1, /^scrypt\$16384\$8\$1\$[\w-]+\$[\w-]+$/);
+    assert.match(h1, /^scrypt\$32768\$8\$1\$[\w-]+\$[\w-]+$/);
     assert.notEqual(h1, h2, 'random salt');
     assert.equal(await verifyPassword('correct horse', h1), true);
     assert.equal(await verifyPassword('correct horse!', h1), false);
@@ -44,7 +45,7 @@ describe('password hashing (scrypt)', () => {
     const h = await hashPassword('secret-pass');
     const parts = h.split('$');
     const flipped = [...parts.slice(0, 5), Buffer.from('x'.repeat(32)).toString('base64url')].join('$');
-    for (const bad of ['', 'plain', 'scrypt$1$1$1$a$b', flipped, h.replace('$16384$', '$1073741824$'), h.replace('$16384$', '$1000$')]) {
+    for (const bad of ['', 'plain', 'scrypt$1$1$1$a$b', flipped, h.replace('$32768$', '$1073741824$'), h.replace('$32768$', '$1000$')]) {
       assert.equal(await verifyPassword('secret-pass', bad), false, bad);
     }
   });
@@ -133,6 +134,27 @@ describe('roles', () => {
 });
 
 describe('user management and login', () => {
+  test('a hash made with older, weaker parameters still logs in and is upgraded at that login', async () => {
+    const store = fresh();
+    try {
+      const old = await createUser(store, { username: 'olda', password: 'old-password', role: 'viewer' });
+      // what a 16 MiB hash of an earlier version looks like in the users table
+      const salt = randomBytes(16);
+      const key = scryptSync('old-password', salt, 32, { N: 16384, r: 8, p: 1, maxmem: 64 << 20 });
+      store.users.update(old.id, { passwordHash: `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}` });
+      assert.equal(needsRehash(store.users.findByUsername('olda')?.passwordHash ?? ''), true);
+      assert.equal(await verifyCredentials(store, 'olda', 'wrong-password'), undefined);
+      assert.match(store.users.findByUsername('olda')?.passwordHash ?? '', /^scrypt\$16384\$/, 'a failed login changes nothing');
+      assert.equal((await verifyCredentials(store, 'olda', 'old-password'))?.id, old.id);
+      const upgraded = store.users.findByUsername('olda')?.passwordHash ?? '';
+      assert.match(upgraded, /^scrypt\$32768\$8\$1\$/);
+      assert.equal(await verifyPassword('old-password', upgraded), true);
+      assert.equal((await verifyCredentials(store, 'olda', 'old-password'))?.id, old.id, 'and logs in again');
+    } finally {
+      store.close();
+    }
+  });
+
   test('create, validate, change password ends sessions, last admin protected', async () => {
     const store = fresh();
     try {

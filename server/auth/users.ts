@@ -2,7 +2,7 @@
 import { ValidationError } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 import { isRole, type Role, type User } from '../store/users.ts';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './password.ts';
+import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './password.ts';
 
 type UserStore = Pick<Store, 'users' | 'sessions'>;
 
@@ -12,7 +12,7 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
  * Hash of a random password nobody knows: checked when the username does not exist,
  * so a wrong username costs as much time as a wrong password.
  */
-const DUMMY_HASH = 'scrypt$16384$8$1$CHl-o4iMCRaslf7ywhrOYg$GhEd8iaQfZHO2bc_8cGieVYL7WAZ4Wfm5kKXdH1aKRQ';
+const DUMMY_HASH = 'scrypt$32768$8$1$OEDV-h1aDwTrtxnEP5G-_w$6h_pTObSNuBJcydMbeT806r0hvINYsyVmDCaNT0L-KI';
 
 export interface NewUser { username: string; password: string; role: Role }
 
@@ -63,6 +63,8 @@ export async function verifyCredentials(store: UserStore, username: string, pass
   const found = store.users.findByUsername(username);
   const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
   if (!found || !ok) return undefined;
+  // a hash made with weaker parameters than today's is replaced while the password is at hand
+  if (needsRehash(found.passwordHash)) store.users.update(found.id, { passwordHash: await hashPassword(password) });
   const { passwordHash: _hash, ...user } = found;
   return user;
 }
