@@ -26,7 +26,7 @@ import { HookTable } from './engine/hook-table.ts';
 import { FlowService } from './flows/flow-service.ts';
 import { FlowPorter } from './flows/flow-porter.ts';
 import { connectionCheck } from './flows/connection-check.ts';
-import { createApp } from './http/app.ts';
+import { createRequestListener } from './http/app.ts';
 import { LiveHub } from './http/live.ts';
 import { flowsRouter } from './http/routes/flows.ts';
 import { runsRouter } from './http/routes/runs.ts';
@@ -94,7 +94,7 @@ export async function startServer(config: Config, options: { log?: Logger; edito
       .filter((f) => f.doc.nodes.some((n) => n.params?.['connection'] === connectionId))
       .map((f) => ({ flowId: f.id, name: f.name }));
 
-  const app = createApp({
+  const listener = createRequestListener({
     version: VERSION,
     log,
     auth,
@@ -109,7 +109,7 @@ export async function startServer(config: Config, options: { log?: Logger; edito
       '/templates': templatesRouter(flows, engine, (id) => connections.get(id)?.type),
     },
   });
-  const server: Server = createServer(app);
+  const server: Server = createServer(listener);
   live.attach(server, (token) => auth.authenticate(token), (flowId) => store.flows.get(flowId) !== undefined);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

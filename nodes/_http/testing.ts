@@ -1,10 +1,9 @@
 /** Test helpers for the http nodes: real HTTP servers on 127.0.0.1 and small flow documents. */
 import type { AddressInfo } from 'node:net';
 import { createServer, type RequestListener, type Server } from 'node:http';
-import express from 'express';
 import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
 import type { HookTable } from '../../server/engine/hook-table.ts';
-import { hooksHandler } from '../../server/http/hooks.ts';
+import { hooksListener, isHookUrl } from '../../server/http/hooks.ts';
 import { createLogger } from '../../server/log.ts';
 
 export interface TestServer { url: string; server: Server; close(): Promise<void> }
@@ -25,11 +24,13 @@ export async function listen(handler: RequestListener): Promise<TestServer> {
   };
 }
 
-/** an express app serving the engine's hook table under /hooks, as the product does */
+/** a server answering the engine's hook table under /hooks, as the product does */
 export function hooksServer(hooks: HookTable): Promise<TestServer> {
-  const app = express();
-  app.use('/hooks', hooksHandler(hooks, createLogger({ level: 'error' })));
-  return listen(app);
+  const serve = hooksListener(hooks, createLogger({ level: 'error' }));
+  return listen((req, res) => {
+    if (isHookUrl(req.url)) serve(req, res);
+    else res.writeHead(404).end();
+  });
 }
 
 /** a port nothing listens on (bound, then closed) */

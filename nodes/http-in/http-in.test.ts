@@ -303,3 +303,43 @@ test('a manual trigger of http-in runs the flow; http-response traces the answer
     await s.close();
   }
 });
+
+test('the /hooks listener: HEAD has no body, 204 has no content type, bad encoding is 400, unknown routes 404/405', async () => {
+  const doc = flow(
+    [
+      { id: 'in', type: 'http-in', params: { method: 'ANY', path: 'items/:name' } },
+      { id: 'out', type: 'http-response', params: { status: '${req.query.status}', body: '${req.params.name}' } },
+    ],
+    [['in', 'out']],
+  );
+  const s = await serve(doc);
+  try {
+    const get = await fetch(s.hook('items/caf%C3%A9?status=200'));
+    assert.equal(get.status, 200);
+    assert.equal(await get.text(), 'café');
+    assert.match(get.headers.get('content-type') ?? '', /^text\/plain/);
+    assert.equal(get.headers.get('content-length'), String(Buffer.byteLength('café')));
+    assert.equal(get.headers.get('x-content-type-options'), 'nosniff');
+
+    const head = await fetch(s.hook('items/abc?status=200'), { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), '3');
+    assert.equal(await head.text(), '');
+
+    const none = await fetch(s.hook('items/abc?status=204'), { method: 'DELETE' });
+    assert.equal(none.status, 204);
+    assert.equal(none.headers.get('content-type'), null);
+    assert.equal(await none.text(), '');
+
+    const broken = await fetch(s.hook('items/%E0%A4%A'));
+    assert.equal(broken.status, 400);
+    assert.match(((await broken.json()) as { error: string }).error, /not valid URL encoding/);
+
+    const missing = await fetch(s.hook('nothing/here'));
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { error: 'no running flow serves GET /hooks/nothing/here' });
+    assert.equal((await fetch(s.hook('').replace(/\/$/, ''))).status, 404, '/hooks itself');
+  } finally {
+    await s.close();
+  }
+});

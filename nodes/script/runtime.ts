@@ -36,7 +36,7 @@ export const scriptRuntime: NodeRuntime = {
             flow: io.flowMemory,
             log: io.log,
             trace: io,
-            signal: io.signal,
+            signal: () => io.signal,
           });
         } catch (err) {
           throw asNodeError(err, true);

@@ -1,5 +1,6 @@
-/** The express app: /api (JSON, authenticated), /hooks (http-in), and the editor's static files. */
+/** The HTTP server's request listener: /hooks (http-in), then express for /api and the editor. */
 import express, { type Router } from 'express';
+import type { RequestListener } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../engine/node-api.ts';
@@ -8,7 +9,7 @@ import { allow, requireUser } from './auth-middleware.ts';
 import { authRouter } from './routes/auth.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { errorHandler, HttpError } from './errors.ts';
-import { hooksHandler } from './hooks.ts';
+import { hooksListener, isHookUrl } from './hooks.ts';
 
 export interface AppDeps {
   version: string;
@@ -24,7 +25,15 @@ export interface AppDeps {
   bodyLimit?: string;
 }
 
-export function createApp(deps: AppDeps): express.Express {
+/** /hooks requests go straight to the hook table; everything else to the express app */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const hooks = hooksListener(deps.hooks, deps.log);
+  const app = createApp(deps);
+  return (req, res) => (isHookUrl(req.url) ? hooks(req, res) : app(req, res));
+}
+
+/** /api (JSON, authenticated) and the editor's static files */
+function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -32,8 +41,6 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
-
-  app.use('/hooks', hooksHandler(deps.hooks, deps.log));
 
   const api = express.Router();
   api.use(express.json({ limit: deps.bodyLimit ?? '5mb', strict: false }));

@@ -1,48 +1,102 @@
-/** Serves http-in routes of running flows under /hooks/ with each route's body limit. */
-import type { Request, RequestHandler } from 'express';
+/**
+ * Serves http-in routes of running flows under /hooks/ with each route's body limit.
+ * A plain node:http listener in front of express: a hook request is the hot path of an
+ * HTTP-triggered flow and needs none of express's routing, so it does not pay for it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { HookTable } from '../engine/hook-table.ts';
-import type { Logger } from '../engine/node-api.ts';
+import type { HookResponse, Logger } from '../engine/node-api.ts';
 
 const DEFAULT_LIMIT = 1024 * 1024;
+const PREFIX = '/hooks';
 
-export function hooksHandler(table: HookTable, log: Logger): RequestHandler {
-  return async (req, res) => {
-    const path = req.path;
-    const found = table.match(req.method, path);
-    if (!found) return void res.status(404).json({ error: `no running flow serves ${req.method} /hooks${path}` });
-    if ('methodMismatch' in found) return void res.status(405).json({ error: `method ${req.method} is not allowed on /hooks${path}` });
-    const limit = found.route.maxBodyBytes ?? DEFAULT_LIMIT;
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, limit);
-    } catch (err) {
-      return void res.status(413).json({ error: (err as Error).message });
-    }
-    let body: unknown;
-    try {
-      body = parseBody(raw, req.headers['content-type']);
-    } catch {
-      return void res.status(400).json({ error: 'the request body is not valid JSON' });
-    }
-    try {
-      const reply = await found.route.handle({
-        method: req.method, path, params: found.params, query: req.query as Record<string, unknown>,
-        headers: req.headers, body, rawBody: raw,
-      });
-      for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-      res.status(reply.status);
-      if (reply.body === undefined || reply.body === null) res.end();
-      else if (Buffer.isBuffer(reply.body)) res.send(reply.body);
-      else if (typeof reply.body === 'string') res.send(reply.body);
-      else res.json(reply.body);
-    } catch (err) {
-      log.error('http-in handler failed', { path, error: String(err) });
-      if (!res.headersSent) res.status(500).json({ error: 'the flow could not handle the request' });
-    }
+export type HookListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** true for `/hooks`, `/hooks/…` and `/hooks?…` (any case, as express mounted it) */
+export function isHookUrl(url: string | undefined): boolean {
+  if (!url || url.length < PREFIX.length || url.slice(0, PREFIX.length).toLowerCase() !== PREFIX) return false;
+  const next = url.charAt(PREFIX.length);
+  return next === '' || next === '/' || next === '?';
+}
+
+export function hooksListener(table: HookTable, log: Logger): HookListener {
+  return (req, res) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    serve(table, req, res).catch((err: unknown) => {
+      log.error('http-in handler failed', { path: req.url, error: String(err) });
+      if (!res.headersSent) answer(req, res, { status: 500, body: { error: 'the flow could not handle the request' } });
+      else res.destroy();
+    });
   };
 }
 
-function readBody(req: Request, limit: number): Promise<Buffer> {
+async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = req.url ?? PREFIX;
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).slice(PREFIX.length) || '/';
+  const method = req.method ?? 'GET';
+  let found: ReturnType<HookTable['match']>;
+  try {
+    found = table.match(method, path);
+  } catch {
+    return answer(req, res, { status: 400, body: { error: `the path /hooks${path} is not valid URL encoding` } });
+  }
+  if (!found) return answer(req, res, { status: 404, body: { error: `no running flow serves ${method} /hooks${path}` } });
+  if ('methodMismatch' in found) return answer(req, res, { status: 405, body: { error: `method ${method} is not allowed on /hooks${path}` } });
+  const limit = found.route.maxBodyBytes ?? DEFAULT_LIMIT;
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, limit);
+  } catch (err) {
+    return answer(req, res, { status: 413, body: { error: (err as Error).message } });
+  }
+  let body: unknown;
+  try {
+    body = parseBody(raw, req.headers['content-type']);
+  } catch {
+    return answer(req, res, { status: 400, body: { error: 'the request body is not valid JSON' } });
+  }
+  const reply = await found.route.handle({
+    method, path, params: found.params, query: q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) },
+    headers: req.headers, body, rawBody: raw,
+  });
+  answer(req, res, reply);
+}
+
+/**
+ * Writes a reply the way express's res.send/res.json did: objects as JSON, strings as text/html
+ * unless a content type is given (http-response gives text/plain), buffers as octet-stream;
+ * no body for HEAD and for 204/304.
+ */
+function answer(req: IncomingMessage, res: ServerResponse, reply: HookResponse): void {
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  res.statusCode = reply.status;
+  const body = reply.body;
+  if (body === undefined || body === null) return void res.end();
+  let data: Buffer | string;
+  let type: string;
+  if (Buffer.isBuffer(body)) {
+    data = body;
+    type = 'application/octet-stream';
+  } else if (typeof body === 'string') {
+    data = body;
+    type = 'text/html; charset=utf-8';
+  } else {
+    data = JSON.stringify(body);
+    type = 'application/json; charset=utf-8';
+  }
+  if (!res.hasHeader('content-type')) res.setHeader('Content-Type', type);
+  if (reply.status === 204 || reply.status === 304) {
+    res.removeHeader('Content-Type');
+    return void res.end();
+  }
+  res.setHeader('Content-Length', typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+  if (req.method === 'HEAD') res.end();
+  else res.end(data);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) return reject(new Error(`the request body exceeds the limit of ${limit} bytes`));
@@ -57,7 +111,7 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

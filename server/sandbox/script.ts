@@ -176,7 +176,8 @@ export class IsolateScript implements CompiledScript {
   private wait(slot: Slot): void {
     slot.pending = true;
     slot.watchdog = setTimeout(() => this.fail(slot, timeoutError(slot.timeoutMs)), Math.max(0, slot.deadline - Date.now()));
-    const signal = slot.options.signal;
+    const given = slot.options.signal;
+    const signal = typeof given === 'function' ? given() : given;
     if (signal) {
       const onAbort = (): void => this.fail(slot, new ScriptError('the run was cancelled', 'SCRIPT_DISPOSED'));
       if (signal.aborted) return onAbort();

@@ -21,8 +21,11 @@ export interface RunOptions {
   log?: Logger;
   /** also receives each ctx.log line as `[level] text` (the step's trace; a NodeIO fits) */
   trace?: TraceSink;
-  /** a pending run fails when this fires (flow stopping) */
-  signal?: AbortSignal;
+  /**
+   * a pending run fails when this fires (flow stopping). A function is called only when the
+   * script is still pending after its batch, so most runs never make a signal.
+   */
+  signal?: AbortSignal | (() => AbortSignal);
 }
 
 export interface TraceSink { trace(line: string): void }
