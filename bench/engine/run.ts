@@ -90,7 +90,9 @@ async function chain(o: BenchOptions, red: NodeRedInstall, build: TributaryBuild
 
 function storedNote(trace: TraceMode, t: ChainResult): string {
   const stored = `${fmt(t.runsStored ?? 0)} runs, ${fmt(t.stepsStored ?? 0)} steps stored in SQLite (warm-up included)`;
-  return trace === 'full' ? `every run traced: ${stored}` : `only runs that did not succeed are kept: ${stored}`;
+  if (trace === 'full') return `every run traced: ${stored}`;
+  if (trace === 'sampled') return `a sample of the runs (settings.traceSample, default 10 %) and every run that did not succeed is kept: ${stored}`;
+  return `only runs that did not succeed are kept: ${stored}`;
 }
 
 interface ServerFigures {
