@@ -49,7 +49,14 @@ export interface RunningServer {
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export async function startServer(config: Config, options: { log?: Logger; editorDir?: string } = {}): Promise<RunningServer> {
+export interface ServerOptions {
+  log?: Logger;
+  editorDir?: string;
+  /** delays between attempts to resume a flow at boot (default 2 s doubling up to 60 s) */
+  resumeRetry?: { firstMs: number; maxMs: number };
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const store = openStore({ dataDir: config.dataDir });
   const interrupted = store.runs.markInterrupted();
   const key = loadSecretKey({ dataDir: config.dataDir, envKey: config.secretKey });
@@ -83,6 +90,7 @@ export async function startServer(config: Config, options: { log?: Logger; edito
     checker,
     serverChecks: [...serverNodeChecks, connectionCheck((id) => connections.get(id)?.type)],
     log,
+    ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}),
   });
   const porter = new FlowPorter(store.flows, flows, specsByType, {
     byId: (id) => connections.get(id),
@@ -123,6 +131,7 @@ export async function startServer(config: Config, options: { log?: Logger; edito
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       retention.stop();
+      flows.close();
       await engine.shutdown(config.shutdownGraceMs);
       await pool.closeAll();
       await live.close();

@@ -1,6 +1,7 @@
 /**
  * The application layer for flows: validate and save documents (refused whole when invalid),
- * start/stop/trigger them on the engine, and restart at boot the flows that were running.
+ * start/stop/trigger them on the engine, and restart at boot the flows that were running —
+ * retrying with backoff those that cannot start yet (a database or broker still down).
  */
 import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
 import type { NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
@@ -34,9 +35,21 @@ export interface FlowServiceDeps {
   /** server-only save checks (script compiles, connection exists and has the right type) */
   serverChecks: ServerNodeCheck[];
   log: Logger;
+  /** delays between attempts to resume a flow at boot: doubling from firstMs up to maxMs */
+  resumeRetry?: { firstMs: number; maxMs: number };
+}
+
+const DEFAULT_RESUME_RETRY = { firstMs: 2000, maxMs: 60_000 };
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 export class FlowService {
+  /** flows waiting for their next resume attempt */
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private closed = false;
+
   constructor(private readonly deps: FlowServiceDeps) {}
 
   validate(doc: unknown): ValidationIssue[] {
@@ -68,18 +81,25 @@ export class FlowService {
 
   async delete(id: string): Promise<void> {
     this.get(id);
+    this.cancelRetry(id);
     await this.deps.engine.stop(id);
     this.deps.flows.delete(id);
   }
 
-  /** Start the latest version, replacing a running one. */
+  /**
+   * Start the latest version, replacing a running one. A flow that starts is started again
+   * at every boot until it is stopped; one that fails here is not (the user sees the error).
+   */
   async start(id: string): Promise<StoredFlow> {
     const flow = this.get(id);
+    this.cancelRetry(id);
     try {
       await this.deps.engine.start(id, flow.version, flow.doc);
       this.deps.flows.setState(id, 'running');
+      this.deps.flows.setAutostart(id, true);
     } catch (err) {
       this.deps.flows.setState(id, 'error', err instanceof Error ? err.message : String(err));
+      this.deps.flows.setAutostart(id, false);
       throw err;
     }
     return this.get(id);
@@ -87,6 +107,9 @@ export class FlowService {
 
   async stop(id: string): Promise<StoredFlow> {
     this.get(id);
+    this.cancelRetry(id);
+    // cleared first: a resume attempt finishing meanwhile sees it and stops again
+    this.deps.flows.setAutostart(id, false);
     await this.deps.engine.stop(id);
     this.deps.flows.setState(id, 'stopped');
     return this.get(id);
@@ -97,16 +120,54 @@ export class FlowService {
     return this.deps.engine.trigger(id, nodeId, payload, hasPayload);
   }
 
-  /** At boot: start every flow whose state says running; a failure marks it `error`, others still start. */
+  /**
+   * At boot: start every flow that was started and not stopped. One that cannot start is marked
+   * `error` with the reason and the next attempt, and tried again with a doubling delay until
+   * it starts, is stopped or deleted, or the server stops. The others start meanwhile.
+   */
   async resumeRunning(): Promise<void> {
-    for (const summary of this.deps.flows.list({ state: 'running' })) {
-      try {
-        await this.start(summary.id);
-        this.deps.log.info('flow resumed', { flowId: summary.id });
-      } catch (err) {
-        this.deps.log.error('flow could not be resumed', { flowId: summary.id, error: String(err) });
-      }
+    for (const flow of this.deps.flows.list({ autostart: true })) await this.resume(flow.id, 1);
+  }
+
+  /** cancels pending resume attempts (server shutdown) */
+  close(): void {
+    this.closed = true;
+    for (const id of [...this.retries.keys()]) this.cancelRetry(id);
+  }
+
+  private async resume(id: string, attempt: number): Promise<void> {
+    const flow = this.deps.flows.get(id);
+    if (!flow?.autostart || this.closed) return;
+    try {
+      await this.deps.engine.start(id, flow.version, flow.doc);
+    } catch (err) {
+      const { firstMs, maxMs } = this.deps.resumeRetry ?? DEFAULT_RESUME_RETRY;
+      const delay = Math.min(maxMs, firstMs * 2 ** Math.min(attempt - 1, 30));
+      const reason = err instanceof Error ? err.message : String(err);
+      this.deps.flows.setState(id, 'error', `${reason} (could not resume it; attempt ${attempt}, next in ${seconds(delay)})`);
+      this.deps.log.error('flow could not be resumed; retrying', { flowId: id, attempt, retryInMs: delay, error: reason });
+      if (this.closed) return;
+      const timer = setTimeout(() => {
+        this.retries.delete(id);
+        void this.resume(id, attempt + 1);
+      }, delay);
+      timer.unref();
+      this.retries.set(id, timer);
+      return;
     }
+    if (!this.deps.flows.get(id)?.autostart || this.closed) {
+      // stopped or deleted while it was starting
+      await this.deps.engine.stop(id);
+      return;
+    }
+    this.deps.flows.setState(id, 'running');
+    this.deps.log.info('flow resumed', { flowId: id, ...(attempt > 1 ? { attempts: attempt } : {}) });
+  }
+
+  private cancelRetry(id: string): void {
+    const timer = this.retries.get(id);
+    if (timer) clearTimeout(timer);
+    this.retries.delete(id);
   }
 
   private validated(doc: unknown): FlowDocument {

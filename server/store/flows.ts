@@ -14,6 +14,8 @@ export interface FlowSummary {
   version: number;
   state: FlowState;
   stateError: string | null;
+  /** started by a user and not stopped since: the server starts it at boot (and retries) */
+  autostart: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -29,27 +31,28 @@ export interface FlowsRepo {
   update(id: string, doc: FlowDocument, user: string | null): { id: string; version: number } | undefined;
   get(id: string): StoredFlow | undefined;
   /** every flow with its latest document, most recently updated first */
-  list(filter?: { state?: FlowState }): StoredFlow[];
+  list(filter?: { state?: FlowState; autostart?: true }): StoredFlow[];
   /** removes the flow, its versions, runs, steps and node state */
   delete(id: string): boolean;
   /** newest first */
   versions(id: string): FlowVersion[];
   getVersion(id: string, version: number): FlowVersion | undefined;
   setState(id: string, state: FlowState, error?: string): boolean;
+  setAutostart(id: string, on: boolean): boolean;
 }
 
 interface FlowRow {
   id: string; name: string; description: string; version: number; doc: string; state: FlowState;
-  state_error: string | null; created_at: string; updated_at: string;
+  state_error: string | null; autostart: number; created_at: string; updated_at: string;
 }
 interface VersionRow { version: number; doc: string; created_at: string; created_by: string | null }
 
-const SUMMARY_COLS = 'id, name, description, version, state, state_error, created_at, updated_at';
+const SUMMARY_COLS = 'id, name, description, version, state, state_error, autostart, created_at, updated_at';
 
 function toSummary(r: Omit<FlowRow, 'doc'>): FlowSummary {
   return {
     id: r.id, name: r.name, description: r.description, version: r.version, state: r.state,
-    stateError: r.state_error, createdAt: r.created_at, updatedAt: r.updated_at,
+    stateError: r.state_error, autostart: r.autostart === 1, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
@@ -85,6 +88,10 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
   const inState = db.prepare<[string], FlowRow>(
     `SELECT ${SUMMARY_COLS}, doc FROM flows WHERE state = ? ORDER BY updated_at DESC, id`,
   );
+  const autostarting = db.prepare<[], FlowRow>(
+    `SELECT ${SUMMARY_COLS}, doc FROM flows WHERE autostart = 1 ORDER BY updated_at DESC, id`,
+  );
+  const setAutostart = db.prepare<[number, string]>('UPDATE flows SET autostart = ? WHERE id = ?');
   const versions = db.prepare<[string], VersionRow>(
     'SELECT version, doc, created_at, created_by FROM flow_versions WHERE flow_id = ? ORDER BY version DESC',
   );
@@ -143,7 +150,10 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
       const r = byId.get(id);
       return r ? toStored(r) : undefined;
     },
-    list: (filter = {}) => (filter.state ? inState.all(filter.state) : all.all()).map(toStored),
+    list: (filter = {}) => {
+      const rows = filter.autostart ? autostarting.all() : filter.state ? inState.all(filter.state) : all.all();
+      return (filter.autostart && filter.state ? rows.filter((r) => r.state === filter.state) : rows).map(toStored);
+    },
     delete: (id) => {
       beforeDelete();
       return remove.immediate(id);
@@ -154,5 +164,6 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
       return r ? toVersion(r) : undefined;
     },
     setState: (id, state, error) => setState.run(state, error ?? null, id).changes > 0,
+    setAutostart: (id, on) => setAutostart.run(on ? 1 : 0, id).changes > 0,
   };
 }

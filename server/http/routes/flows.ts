@@ -17,6 +17,7 @@ export function flowView(flow: StoredFlow, engine: Engine): Record<string, unkno
     version: flow.version,
     state: flow.state,
     ...(flow.stateError ? { stateError: flow.stateError } : {}),
+    autostart: flow.autostart,
     ...(engine.isRunning(flow.id) ? { runningVersion: engine.runningVersion(flow.id), activeRuns: engine.activeRuns(flow.id) } : {}),
     createdAt: flow.createdAt,
     updatedAt: flow.updatedAt,
@@ -33,7 +34,7 @@ export function flowsRouter(
   const r = Router();
 
   r.get('/', allow('read'), (_req, res) => {
-    res.json(list().map((f) => ({ id: f.id, name: f.name, description: f.description, version: f.version, state: f.state, ...(f.stateError ? { stateError: f.stateError } : {}), nodeCount: f.doc.nodes.length, updatedAt: f.updatedAt, createdAt: f.createdAt })));
+    res.json(list().map((f) => ({ id: f.id, name: f.name, description: f.description, version: f.version, state: f.state, ...(f.stateError ? { stateError: f.stateError } : {}), autostart: f.autostart, nodeCount: f.doc.nodes.length, updatedAt: f.updatedAt, createdAt: f.createdAt })));
   });
 
   r.post('/', allow('write'), (req, res) => {
@@ -66,6 +67,7 @@ export function flowsRouter(
       id: flow.id,
       state: flow.state,
       ...(flow.stateError ? { stateError: flow.stateError } : {}),
+      autostart: flow.autostart,
       running: engine.isRunning(flow.id),
       activeRuns: engine.activeRuns(flow.id),
       nodes: nodeStatuses(flow.id),
