@@ -24,6 +24,7 @@ export class KafkaInConsumer {
   private consumer?: Consumer;
   private lag?: LagReporter;
   private detachLog?: () => void;
+  private releaseGroup?: () => void;
   /** set by stop(): no new runs; running ones may still finish and commit */
   private stopping = false;
   private closing = false;
@@ -44,6 +45,7 @@ export class KafkaInConsumer {
     await ctx.shared(`kafka-in:${ctx.node.id}`, () => this, (self) => self.close());
     this.lease = await ctx.connections.acquire<KafkaClient>(p.connection, 'kafka');
     const client = this.lease.client;
+    this.releaseGroup = client.claimGroup(p.groupId, p.topics, `flow ${ctx.flowId} node ${ctx.node.id}`);
     this.detachLog = client.attachLog(ctx.log);
     const consumer = client.kafka.consumer({
       groupId: p.groupId,
@@ -114,6 +116,7 @@ export class KafkaInConsumer {
       clearTimeout(timer);
     }
     this.detachLog?.();
+    this.releaseGroup?.();
     await this.lease?.release().catch(() => undefined);
     this.ctx.setStatus({ state: 'idle', text: 'stopped' });
   }

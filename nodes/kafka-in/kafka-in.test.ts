@@ -253,3 +253,25 @@ test('a broker that refuses connections fails the flow start with the connection
   await engine.shutdown();
   await connections.closeAll();
 });
+
+test('one consumer group for other topics is refused at start, naming the group and who holds it; the same topics may share it', async () => {
+  const [a, b] = [await newTopic(), await newTopic()];
+  const groupId = uniqueName('g');
+  const { engine, close } = setup();
+  try {
+    await engine.start('first', 1, consumerFlow({ topics: [a], groupId }));
+    await assert.rejects(engine.start('second', 1, consumerFlow({ topics: [a, b], groupId })),
+      new RegExp(`consumer group "${groupId}" is already consumed here by flow first node kin for ${a}; consumers of one group must read the same topics`));
+    assert.equal(engine.isRunning('second'), false);
+    // a second member for the same topic is how a group scales: allowed
+    await engine.start('twin', 1, consumerFlow({ topics: [a], groupId }));
+    assert.equal(engine.isRunning('twin'), true);
+    // once both leave, the group is free for other topics
+    await engine.stop('first');
+    await engine.stop('twin');
+    await engine.start('second', 1, consumerFlow({ topics: [a, b], groupId }));
+    assert.equal(engine.isRunning('second'), true);
+  } finally {
+    await close();
+  }
+});

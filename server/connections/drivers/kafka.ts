@@ -19,9 +19,17 @@ export interface KafkaClient {
   attachLog(log: Logger): () => void;
   /** the profile's time budget for connection problems, ms */
   timeoutMs: number;
+  /**
+   * Registers a consumer of `groupId` for `topics`; throws when the group is already consumed
+   * through this connection for other topics (members of one group must subscribe alike, or
+   * kafkajs's assigner hands them partitions they did not ask for). Returns the release.
+   */
+  claimGroup(groupId: string, topics: string[], owner: string): () => void;
   /** disconnects the shared producer (the driver's close; nodes release their lease instead) */
   close(): Promise<void>;
 }
+
+interface GroupClaim { topics: string; owners: string[] }
 
 export const kafkaDriver: ConnectionDriver<KafkaClient> = {
   type: 'kafka',
@@ -30,9 +38,28 @@ export const kafkaDriver: ConnectionDriver<KafkaClient> = {
     const timeoutMs = profileTimeout(profile);
     const kafka = new KafkaClass({ ...kafkaConfig(profile, timeoutMs), logCreator: () => (entry) => forwardLog(sinks, entry) });
     let producer: Promise<Producer> | undefined;
+    const groups = new Map<string, GroupClaim>();
     return {
       kafka,
       timeoutMs,
+      claimGroup(groupId, topics, owner) {
+        const key = [...new Set(topics)].sort().join(', ');
+        const claim = groups.get(groupId);
+        if (claim && claim.topics !== key) {
+          throw new Error(`consumer group "${groupId}" is already consumed here by ${claim.owners.join(', ')} for ${claim.topics}; ` +
+            `consumers of one group must read the same topics (${key} asked): use another groupId`);
+        }
+        const held = claim ?? { topics: key, owners: [] };
+        held.owners.push(owner);
+        groups.set(groupId, held);
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          held.owners.splice(held.owners.indexOf(owner), 1);
+          if (held.owners.length === 0) groups.delete(groupId);
+        };
+      },
       producer() {
         if (!producer) {
           // not idempotent: kafkajs needs acks=-1 and one request in flight for that, and the
