@@ -48,11 +48,20 @@ if (!skipKafka) {
 }
 
 const e2eWanted = findTests(join(root, 'e2e')).length > 0;
-if (e2eWanted && !existsSync(process.env.TRIBUTARY_CHROMIUM ?? '/usr/bin/chromium')) {
-  console.log('▶ Chromium is missing: installing Debian\'s chromium for the browser tests');
+/** Debian packages the browser tests need: Chromium, and a CJK font (templates carry Chinese tags) */
+function missingBrowserPackages() {
+  const missing = [];
+  if (!existsSync(process.env.TRIBUTARY_CHROMIUM ?? '/usr/bin/chromium')) missing.push('chromium');
+  const cjk = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  if (cjk.error || cjk.status !== 0 || cjk.stdout.trim() === '') missing.push('fonts-wqy-microhei');
+  return missing;
+}
+const missingPackages = e2eWanted ? missingBrowserPackages() : [];
+if (missingPackages.length > 0) {
+  console.log(`▶ installing Debian's ${missingPackages.join(', ')} for the browser tests`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq']);
-  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', 'chromium']);
+  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', ...missingPackages]);
 }
 
 // isolated-vm needs V8 without the startup snapshot on Node 20 (every test process inherits it)

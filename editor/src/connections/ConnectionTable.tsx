@@ -14,7 +14,8 @@ function summary(c: ConnectionView): string {
   return '';
 }
 
-export function ConnectionTable({ list, onEdit, onDelete }: { list: ConnectionView[]; onEdit(c: ConnectionView): void; onDelete(c: ConnectionView): void }) {
+/** without onEdit/onDelete (a viewer) the rows only show */
+export function ConnectionTable({ list, onEdit, onDelete }: { list: ConnectionView[]; onEdit?: (c: ConnectionView) => void; onDelete?: (c: ConnectionView) => void }) {
   return (
     <table className="table" data-testid="connection-table">
       <thead>
@@ -29,7 +30,7 @@ export function ConnectionTable({ list, onEdit, onDelete }: { list: ConnectionVi
       </thead>
       <tbody>
         {list.map((c) => (
-          <tr key={c.id} className="clickable" onClick={() => onEdit(c)} data-testid="connection-row">
+          <tr key={c.id} className={onEdit ? 'clickable' : undefined} onClick={() => onEdit?.(c)} data-testid="connection-row">
             <td className="strong">{c.name}</td>
             <td>{isConnectionTypeName(c.type) ? CONNECTION_TYPES[c.type].label : c.type}</td>
             <td>
@@ -38,12 +39,16 @@ export function ConnectionTable({ list, onEdit, onDelete }: { list: ConnectionVi
             <td className="mono small ellipsis">{summary(c)}</td>
             <td title={fullTime(c.updatedAt)}>{timeAgo(c.updatedAt)}</td>
             <td className="actions" onClick={(e) => e.stopPropagation()}>
-              <button type="button" className="btn small ghost" onClick={() => onEdit(c)}>
-                Edit
-              </button>
-              <button type="button" className="btn small ghost danger" onClick={() => onDelete(c)}>
-                Delete
-              </button>
+              {onEdit && (
+                <button type="button" className="btn small ghost" onClick={() => onEdit(c)}>
+                  Edit
+                </button>
+              )}
+              {onDelete && (
+                <button type="button" className="btn small ghost danger" onClick={() => onDelete(c)}>
+                  Delete
+                </button>
+              )}
             </td>
           </tr>
         ))}

@@ -14,7 +14,8 @@ const nodeTypes: NodeTypes = { tributary: FlowNodeCard };
 const edgeOptions: DefaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 
-export function Canvas() {
+/** `readOnly`: nodes can be selected (to read their params) but not moved, wired or deleted */
+export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
   const nodes = useFlow((s) => s.nodes);
   const edges = useFlow((s) => s.edges);
   const loadSeq = useFlow((s) => s.loadSeq);
@@ -37,6 +38,7 @@ export function Canvas() {
   );
 
   const onDrop = (e: DragEvent): void => {
+    if (readOnly) return;
     const type = e.dataTransfer.getData(DRAG_TYPE);
     if (!type) return;
     e.preventDefault();
@@ -55,7 +57,10 @@ export function Canvas() {
         onConnect={(c: Connection) => connect(c)}
         isValidConnection={isValidConnection}
         defaultEdgeOptions={edgeOptions}
-        deleteKeyCode={DELETE_KEYS}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={!readOnly}
         minZoom={0.2}
         maxZoom={2}
         snapToGrid
@@ -67,7 +72,7 @@ export function Canvas() {
         <Controls position="top-left" showInteractive={false} />
         <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={(n) => colorOf(useNodeTypes.getState().byType.get((n as CanvasNode).data.type))} nodeStrokeWidth={2} />
       </ReactFlow>
-      {nodes.length === 0 && (
+      {nodes.length === 0 && !readOnly && (
         <div className="canvas-hint">
           <strong>Empty flow.</strong> Click or drag node types from the palette on the left, then drag from a node's right-hand port to another's left-hand port to wire them.
         </div>

@@ -1,8 +1,10 @@
 import type { RunRecord } from '../../../core/flow-types.ts';
 import { clockTime, duration, fullTime } from '../lib/format.ts';
+import { useCanWrite } from '../stores/auth-store.ts';
 
 export function RunList({ runs, selected, onSelect }: { runs: RunRecord[]; selected?: string | undefined; onSelect(id: string): void }) {
-  if (runs.length === 0) return <div className="muted small pad">No runs yet. Start the flow and trigger it.</div>;
+  const writable = useCanWrite();
+  if (runs.length === 0) return <div className="muted small pad">{writable ? 'No runs yet. Start the flow and trigger it.' : 'No runs yet. They appear here, live, once the flow runs.'}</div>;
   return (
     <ul className="run-list">
       {runs.map((r) => (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { TraceMode } from '../../../core/flow-types.ts';
 import { Link } from '../components/Link.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
+import { useCanWrite } from '../stores/auth-store.ts';
 import { useFlow } from '../stores/flow-store.ts';
 import { useLive } from '../stores/live-store.ts';
 import { exportFlow, saveFlow, startFlow, stopFlow } from './use-flow-actions.ts';
@@ -11,6 +12,7 @@ import { TriggerMenu } from './TriggerMenu.tsx';
 export function Toolbar() {
   const { flowId, name, version, state, stateError, dirty, settings, setMeta } = useFlow();
   const connected = useLive((s) => s.connected);
+  const writable = useCanWrite();
   const [busy, setBusy] = useState<string>();
   const run = (label: string, action: () => Promise<unknown>) => async (): Promise<void> => {
     setBusy(label);
@@ -27,7 +29,7 @@ export function Toolbar() {
       <Link to="/" className="btn small ghost" title="All flows">
         ← Flows
       </Link>
-      <input className="title-input" name="flow-name" aria-label="Flow name" value={name} onChange={(e) => setMeta({ name: e.target.value })} />
+      <input className="title-input" name="flow-name" aria-label="Flow name" value={name} readOnly={!writable} onChange={(e) => setMeta({ name: e.target.value })} />
       <span className="version" data-testid="flow-version">
         {version ? `v${version}` : 'not saved'}
       </span>
@@ -35,15 +37,22 @@ export function Toolbar() {
       <StateBadge state={state} error={stateError} />
       {flowId && <span className={connected ? 'live-dot on' : 'live-dot'} title={connected ? 'live trace connected' : 'live trace not connected'} />}
       <div className="toolbar-spacer" />
+      {!writable && (
+        <span className="badge read-only" data-testid="read-only" title="Your role is viewer: you can look at flows and their runs, not change, start or trigger them">
+          read-only
+        </span>
+      )}
       <label className="trace-select" title="How much of each run is kept (settings.trace)">
         <span className="muted small">Trace</span>
-        <select name="trace-mode" className="input small" value={settings.trace ?? 'full'} onChange={(e) => setMeta({ settings: { ...settings, trace: e.target.value as TraceMode } })}>
+        <select name="trace-mode" className="input small" disabled={!writable} value={settings.trace ?? 'full'} onChange={(e) => setMeta({ settings: { ...settings, trace: e.target.value as TraceMode } })}>
           <option value="full">full</option>
           <option value="sampled">sampled</option>
           <option value="errors">errors</option>
           <option value="off">off</option>
         </select>
       </label>
+      {writable && (
+        <>
       <button type="button" className={dirty || !flowId ? 'btn primary' : 'btn'} disabled={busy !== undefined} onClick={run('save', saveFlow)} data-testid="btn-save" title="Save a new version (Ctrl+S)">
         {busy === 'save' ? 'Saving…' : 'Save'}
       </button>
@@ -57,6 +66,8 @@ export function Toolbar() {
         </button>
       )}
       <TriggerMenu disabled={!flowId || busy !== undefined} />
+        </>
+      )}
       <button type="button" className="btn" onClick={() => void exportFlow()} disabled={!flowId} data-testid="btn-export">
         Export
       </button>

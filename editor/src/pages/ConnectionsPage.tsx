@@ -6,6 +6,7 @@ import type { ConnectionView } from '../api/types.ts';
 import { Modal } from '../components/Modal.tsx';
 import { ConnectionForm } from '../connections/ConnectionForm.tsx';
 import { ConnectionTable } from '../connections/ConnectionTable.tsx';
+import { useCanWrite } from '../stores/auth-store.ts';
 import { useConnections } from '../stores/connections-store.ts';
 import { toast } from '../stores/toast-store.ts';
 
@@ -16,6 +17,7 @@ export function ConnectionsPage() {
   const [list, setList] = useState<ConnectionView[]>();
   const [error, setError] = useState<string>();
   const [editing, setEditing] = useState<Editing>();
+  const writable = useCanWrite();
 
   const load = useCallback(async () => {
     try {
@@ -75,9 +77,15 @@ export function ConnectionsPage() {
               ))}
             </select>
           </label>
-          <button type="button" className="btn primary" onClick={() => setEditing({ mode: 'new' })} data-testid="btn-new-connection">
-            + New connection
-          </button>
+          {writable ? (
+            <button type="button" className="btn primary" onClick={() => setEditing({ mode: 'new' })} data-testid="btn-new-connection">
+              + New connection
+            </button>
+          ) : (
+            <span className="badge read-only" data-testid="read-only" title="Your role is viewer">
+              read-only
+            </span>
+          )}
         </div>
       </div>
       {error && <div className="banner error">{error}</div>}
@@ -87,7 +95,7 @@ export function ConnectionsPage() {
           <p className="muted">Add a database, MQTT or Kafka broker, or HTTP API to use it in flows and templates.</p>
         </div>
       )}
-      {list && list.length > 0 && <ConnectionTable list={list} onEdit={(c) => void edit(c)} onDelete={(c) => void remove(c)} />}
+      {list && list.length > 0 && <ConnectionTable list={list} {...(writable ? { onEdit: (c: ConnectionView) => void edit(c), onDelete: (c: ConnectionView) => void remove(c) } : {})} />}
       {editing && (
         <Modal title={editing.mode === 'new' ? 'New connection' : `Edit “${editing.conn.name}”`} onClose={() => setEditing(undefined)} wide>
           <ConnectionForm existing={editing.mode === 'edit' ? editing.conn : undefined} onSaved={saved} onCancel={() => setEditing(undefined)} />

@@ -10,6 +10,7 @@ import { Palette } from '../flow/Palette.tsx';
 import { Toolbar } from '../flow/Toolbar.tsx';
 import { useLiveTrace } from '../flow/use-live-trace.ts';
 import { saveFlow } from '../flow/use-flow-actions.ts';
+import { canWrite, useAuth, useCanWrite } from '../stores/auth-store.ts';
 import { useFlow } from '../stores/flow-store.ts';
 import { useLive } from '../stores/live-store.ts';
 import { useNodeTypes } from '../stores/node-types-store.ts';
@@ -19,6 +20,7 @@ import { useRoute } from '../stores/router-store.ts';
 export function FlowEditorPage({ flowId }: { flowId: string | undefined }) {
   const [error, setError] = useState<string>();
   const loadTypes = useNodeTypes((s) => s.load);
+  const writable = useCanWrite();
 
   useEffect(() => {
     void loadTypes();
@@ -59,7 +61,7 @@ export function FlowEditorPage({ flowId }: { flowId: string | undefined }) {
     const onKey = (e: KeyboardEvent): void => {
       if ((e.ctrlKey || e.metaKey) && e.key === 's') {
         e.preventDefault();
-        void saveFlow();
+        if (canWrite(useAuth.getState().user)) void saveFlow();
       }
     };
     const onUnload = (e: BeforeUnloadEvent): void => {
@@ -87,9 +89,9 @@ export function FlowEditorPage({ flowId }: { flowId: string | undefined }) {
       <div className="editor">
         <Toolbar />
         <div className="editor-body">
-          <Palette />
-          <Canvas />
-          <Inspector />
+          {writable && <Palette />}
+          <Canvas readOnly={!writable} />
+          <Inspector readOnly={!writable} />
         </div>
         <DebugPanel />
       </div>

@@ -5,6 +5,7 @@ import type { FlowSummary } from '../api/types.ts';
 import { Link } from '../components/Link.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { fullTime, timeAgo } from '../lib/format.ts';
+import { useCanWrite } from '../stores/auth-store.ts';
 import { navigate } from '../stores/router-store.ts';
 import { toast } from '../stores/toast-store.ts';
 
@@ -12,6 +13,7 @@ export function FlowListPage() {
   const [flows, setFlows] = useState<FlowSummary[]>();
   const [error, setError] = useState<string>();
   const fileRef = useRef<HTMLInputElement>(null);
+  const writable = useCanWrite();
 
   const load = useCallback(async () => {
     try {
@@ -58,6 +60,7 @@ export function FlowListPage() {
           <h1>Flows</h1>
           <p className="muted">Integration flows: open one to edit it on the canvas, start it and watch its runs.</p>
         </div>
+        {writable ? (
         <div className="row gap-s">
           <input ref={fileRef} type="file" accept=".json,application/json" hidden onChange={(e) => void importFile(e)} data-testid="import-input" />
           <button type="button" className="btn" onClick={() => fileRef.current?.click()}>
@@ -70,12 +73,17 @@ export function FlowListPage() {
             + New flow
           </Link>
         </div>
+        ) : (
+          <span className="badge read-only" data-testid="read-only" title="Your role is viewer">
+            read-only
+          </span>
+        )}
       </div>
       {error && <div className="banner error">{error}</div>}
       {flows && flows.length === 0 && (
         <div className="empty">
           <h3>No flows yet</h3>
-          <p className="muted">Create one on the canvas, import a JSON export, or start from a template.</p>
+          <p className="muted">{writable ? 'Create one on the canvas, import a JSON export, or start from a template.' : 'An editor or admin creates them; you can follow them here.'}</p>
         </div>
       )}
       {flows && flows.length > 0 && (
@@ -106,9 +114,11 @@ export function FlowListPage() {
                 <td>{f.nodeCount}</td>
                 <td title={fullTime(f.updatedAt)}>{timeAgo(f.updatedAt)}</td>
                 <td className="actions" onClick={(e) => e.stopPropagation()}>
-                  <button type="button" className="btn small ghost danger" onClick={() => void remove(f)}>
-                    Delete
-                  </button>
+                  {writable && (
+                    <button type="button" className="btn small ghost danger" onClick={() => void remove(f)}>
+                      Delete
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

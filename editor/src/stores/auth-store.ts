@@ -28,6 +28,13 @@ function readSaved(): Saved | undefined {
 
 const saved = readSaved();
 
+/** viewers read everything and change nothing: the editor hides what the server would refuse */
+export function canWrite(user: User | undefined): boolean {
+  return user !== undefined && user.role !== 'viewer';
+}
+
+export const useCanWrite = (): boolean => useAuth((s) => canWrite(s.user));
+
 export const useAuth = create<AuthState>()((set) => ({
   ...(saved ? { token: saved.token, user: saved.user } : {}),
   setSession(token, user) {
