@@ -21,172 +21,18 @@ import type {
 import type { ConnectionDriver } from '../driver-api.ts';
 import type { ConnectionProfileResolved } from '../../engine/node-api.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../../core/connection-types.ts';
+import {
+  CLOSE_GRACE_MS, DEFAULT_BACKOFF, SESSION_TAKEN_OVER,
+  type Backoff, type InboundMessage, type LinkOptions, type LinkState, type MessageHandler, type QoS,
+} from './mqtt-types.ts';
+import { brokerUrl, mqttOptions, str } from './mqtt-profile.ts';
+import { deadline, errorText, mqttError, topicMatches, unsupportedProtocol } from './mqtt-util.ts';
 
-export type QoS = 0 | 1 | 2;
-
-/** reconnect waits: first, doubling up to max */
-export const RECONNECT_FIRST_MS = 1000;
-export const RECONNECT_MAX_MS = 30_000;
-/** how long the broker keeps a persistent session (and its queued messages) of a stopped flow */
-export const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
-/** how long closing waits for in-flight acknowledgements before dropping the socket */
-const CLOSE_GRACE_MS = 2000;
-/** MQTT 5 DISCONNECT reason: a client with the same id connected */
-const SESSION_TAKEN_OVER = 142;
-
-export type LinkState =
-  | { state: 'connecting' }
-  /** `error`: a subscription the broker refused after a reconnect */
-  | { state: 'connected'; error?: string }
-  | { state: 'reconnecting'; attempt: number; error?: string }
-  /** gave up for good: another client took over the session (same client id) */
-  | { state: 'failed'; error: string }
-  | { state: 'closed' };
-
-export interface InboundMessage {
-  topic: string;
-  payload: Buffer;
-  qos: QoS;
-  retain: boolean;
-  /** MQTT 5 user properties, when the publisher set some */
-  userProperties?: Record<string, string | string[]>;
-}
-
-/** returns false when the message was not taken (its node is stopping) */
-export type MessageHandler = (message: InboundMessage) => boolean;
-
-export interface LinkOptions {
-  /** replaces the profile's client id (a persistent session needs a stable one of its own) */
-  clientId?: string;
-  /** false keeps the session (subscriptions, queued QoS 1/2 messages) while disconnected */
-  clean?: boolean;
-  /** leave QoS 1 messages that no handler took unacknowledged, so a persistent session gets them again */
-  holdRefused?: boolean;
-  timeoutMs?: number;
-  /** false: no reconnects (connection tests) */
-  reconnect?: boolean;
-  /** reconnect waits (default 1 s doubling to 30 s, reset once a connection held 10 s) */
-  backoff?: Backoff;
-}
+export * from './mqtt-types.ts';
+export { brokerUrl, mqttOptions, profileTimeout } from './mqtt-profile.ts';
+export { mqttError, topicMatches } from './mqtt-util.ts';
 
 interface Subscription { filter: string; id: number; handlers: Map<MessageHandler, QoS> }
-
-export interface Backoff { firstMs: number; maxMs: number; stableMs: number }
-
-const DEFAULT_BACKOFF: Backoff = { firstMs: RECONNECT_FIRST_MS, maxMs: RECONNECT_MAX_MS, stableMs: 10_000 };
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
-}
-
-function positive(v: unknown, fallback: number): number {
-  const n = typeof v === 'string' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-export function profileTimeout(profile: ConnectionProfileResolved): number {
-  return positive(profile.params['timeoutMs'], DEFAULT_TIMEOUT_MS);
-}
-
-/** the broker URL as given, checked, and without credentials for messages */
-export function brokerUrl(profile: ConnectionProfileResolved): { url: string; display: string } {
-  const url = str(profile.params['url']);
-  if (!url) throw new Error(`mqtt connection "${profile.name}": url is required (mqtt://host:1883)`);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`mqtt connection "${profile.name}": "${url}" is not a URL (mqtt://host:1883)`);
-  }
-  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(parsed.protocol)) {
-    throw new Error(`mqtt connection "${profile.name}": the url must start with mqtt://, mqtts://, ws:// or wss://`);
-  }
-  parsed.username = '';
-  parsed.password = '';
-  return { url, display: parsed.toString().replace(/\/$/, '') };
-}
-
-/** mqtt.js options of a profile: MQTT 5, manual connect, our own resubscribe and backoff */
-export function mqttOptions(profile: ConnectionProfileResolved, o: LinkOptions = {}): IClientOptions {
-  const p = profile.params;
-  const clean = o.clean ?? (typeof p['clean'] === 'boolean' ? p['clean'] : true);
-  const options: IClientOptions = {
-    clientId: o.clientId ?? str(p['clientId']) ?? `tributary-${randomBytes(4).toString('hex')}`,
-    protocolVersion: 5,
-    clean,
-    keepalive: positive(p['keepalive'], 60),
-    connectTimeout: o.timeoutMs ?? profileTimeout(profile),
-    reconnectPeriod: o.reconnect === false ? 0 : (o.backoff?.firstMs ?? RECONNECT_FIRST_MS),
-    // a broker that refuses us (credentials changed) is tried again, with the same backoff
-    reconnectOnConnackError: true,
-    // the link subscribes again itself, with its subscription identifiers
-    resubscribe: false,
-    // nothing is published later behind the node's back: mqtt-out waits for the connection
-    queueQoSZero: false,
-    manualConnect: true,
-  };
-  if (!clean) options.properties = { sessionExpiryInterval: SESSION_EXPIRY_SECONDS };
-  const username = str(p['username']);
-  if (username) options.username = username;
-  const password = profile.secrets['password'];
-  if (password) options.password = password;
-  const ca = str(p['ca']);
-  if (ca) options.ca = ca;
-  const cert = str(p['cert']);
-  if (cert) options.cert = cert;
-  const key = profile.secrets['key'];
-  if (key) options.key = key;
-  return options;
-}
-
-/** whether an MQTT topic matches a subscription filter (`+` one level, `#` the rest; `$share/g/` ignored) */
-export function topicMatches(filter: string, topic: string): boolean {
-  const levels = filter.split('/');
-  const f = levels[0] === '$share' ? levels.slice(2) : levels;
-  const t = topic.split('/');
-  // filters starting with a wildcard do not match $SYS-like topics
-  if (topic.startsWith('$') && (f[0] === '+' || f[0] === '#')) return false;
-  for (let i = 0; i < f.length; i++) {
-    const level = f[i];
-    if (level === '#') return true;
-    if (i >= t.length || (level !== '+' && level !== t[i])) return false;
-  }
-  return f.length === t.length;
-}
-
-/** the client library's own message; a refused dual-stack connect arrives as an AggregateError without one */
-export function mqttError(err: unknown): Error {
-  if (err instanceof AggregateError && !err.message && err.errors.length > 0) {
-    return new Error(err.errors.map((e: unknown) => mqttError(e).message).join('; '));
-  }
-  if (err instanceof Error) return err.message ? err : new Error(String((err as { code?: unknown }).code ?? err.name));
-  return new Error(String(err));
-}
-
-function errorText(err: unknown): string {
-  return mqttError(err).message.replace(/^Subscribe error: /, '');
-}
-
-/** a broker speaking only MQTT 3.1.1 refuses version 5 with code 1 (3.1.1) or 132 (5) */
-function unsupportedProtocol(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return code === 1 || code === 132;
-}
-
-function deadline<T>(work: Promise<T>, ms: number, timeout: () => Error, signal?: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(timeout())), ms);
-    const onAbort = () => finish(() => reject(new Error('cancelled: the run was stopped')));
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    work.then((v) => finish(() => resolve(v)), (err: unknown) => finish(() => reject(mqttError(err))));
-  });
-}
 
 /** A client of one broker with its subscriptions, state and backoff; see the file comment. */
 export class MqttLink {
