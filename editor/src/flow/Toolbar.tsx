@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { TraceMode } from '../../../core/flow-types.ts';
 import { Link } from '../components/Link.tsx';
-import { StateBadge } from '../components/StateBadge.tsx';
+import { StateBadge, StateError } from '../components/StateBadge.tsx';
 import { useCanWrite } from '../stores/auth-store.ts';
 import { useFlow } from '../stores/flow-store.ts';
 import { useLive } from '../stores/live-store.ts';
@@ -35,6 +35,7 @@ export function Toolbar() {
       </span>
       {dirty && <span className="dirty" title="unsaved changes">● unsaved</span>}
       <StateBadge state={state} error={stateError} />
+      <StateError state={state} error={stateError} />
       {flowId && <span className={connected ? 'live-dot on' : 'live-dot'} title={connected ? 'live trace connected' : 'live trace not connected'} />}
       <div className="toolbar-spacer" />
       {!writable && (

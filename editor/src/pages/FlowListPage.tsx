@@ -3,7 +3,7 @@ import { flowsApi } from '../api/endpoints.ts';
 import { errorText } from '../api/http.ts';
 import type { FlowSummary } from '../api/types.ts';
 import { Link } from '../components/Link.tsx';
-import { StateBadge } from '../components/StateBadge.tsx';
+import { StateBadge, StateError } from '../components/StateBadge.tsx';
 import { fullTime, timeAgo } from '../lib/format.ts';
 import { useCanWrite } from '../stores/auth-store.ts';
 import { navigate } from '../stores/router-store.ts';
@@ -109,6 +109,9 @@ export function FlowListPage() {
                 </td>
                 <td>
                   <StateBadge state={f.state} error={f.stateError} />
+                  <div>
+                    <StateError state={f.state} error={f.stateError} />
+                  </div>
                 </td>
                 <td>v{f.version}</td>
                 <td>{f.nodeCount}</td>
