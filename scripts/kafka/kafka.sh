@@ -9,11 +9,13 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_HOME="${TRIBUTARY_KAFKA_HOME:-${HOME:-/root}/.cache/tributary-kafka}"
 PORT="${TRIBUTARY_KAFKA_PORT:-19092}"
 CONTROLLER_PORT="${TRIBUTARY_KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
-# a second listener with SASL/PLAIN (user tributary / tributary-pass) so SASL is tested live
+# a second listener with SASL (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512; user tributary / tributary-pass) so SASL is tested live
 SASL_PORT="${TRIBUTARY_KAFKA_SASL_PORT:-$((PORT + 2))}"
 SASL_USER="${TRIBUTARY_KAFKA_SASL_USER:-tributary}"
 # and a TLS listener with a certificate made at each start (CA in $RUN_DIR/tls/ca.pem) so SSL is tested live
 SSL_PORT="${TRIBUTARY_KAFKA_SSL_PORT:-$((PORT + 3))}"
+# and a TLS listener that requires a client certificate signed by that CA ($RUN_DIR/tls/client.pem, client.key)
+MTLS_PORT="${TRIBUTARY_KAFKA_MTLS_PORT:-$((PORT + 4))}"
 SASL_SECRET="${TRIBUTARY_KAFKA_SASL_PASSWORD:-tributary-pass}"
 RUN_DIR="${TRIBUTARY_KAFKA_RUN_DIR:-$KAFKA_HOME/run-$PORT}"
 START_TIMEOUT="${TRIBUTARY_KAFKA_START_TIMEOUT:-120}"
@@ -94,6 +96,10 @@ make_tls() {
     -extfile "$dir/san.ext" -out "$dir/server.pem" >/dev/null 2>&1 || die "could not sign the broker certificate"
   openssl pkcs8 -topk8 -nocrypt -in "$dir/server.key.raw" -out "$dir/server.key" >/dev/null 2>&1 || die "could not convert the broker key"
   cat "$dir/server.key" "$dir/server.pem" >"$dir/server-keystore.pem"
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=tributary-test-client" -keyout "$dir/client.key" -out "$dir/client.csr" >/dev/null 2>&1 \
+    || die "could not make the client key"
+  openssl x509 -req -in "$dir/client.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+    -out "$dir/client.pem" >/dev/null 2>&1 || die "could not sign the client certificate"
 }
 
 write_config() {
@@ -102,15 +108,22 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT,SSL://127.0.0.1:$SSL_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT,SSL://127.0.0.1:$SSL_PORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT,SSL://127.0.0.1:$SSL_PORT,MTLS://127.0.0.1:$MTLS_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT,SSL://127.0.0.1:$SSL_PORT,MTLS://127.0.0.1:$MTLS_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,MTLS:SSL
 ssl.keystore.type=PEM
 ssl.keystore.location=$RUN_DIR/tls/server-keystore.pem
-sasl.enabled.mechanisms=PLAIN
+listener.name.mtls.ssl.keystore.type=PEM
+listener.name.mtls.ssl.keystore.location=$RUN_DIR/tls/server-keystore.pem
+listener.name.mtls.ssl.truststore.type=PEM
+listener.name.mtls.ssl.truststore.location=$RUN_DIR/tls/ca.pem
+listener.name.mtls.ssl.client.auth=required
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="$SASL_USER" password="$SASL_SECRET" user_$SASL_USER="$SASL_SECRET";
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 log.dirs=$DATA_DIR
 
 # Single node: every internal topic has one replica.
@@ -187,7 +200,9 @@ cmd_start() {
   local cluster_id
   cluster_id="$("$JAVA_BIN" -cp "$cp" kafka.tools.StorageTool random-uuid)"
   if ! "$JAVA_BIN" -Xmx256m -Dlog4j2.configurationFile="$SCRIPT_DIR/log4j2.properties" -cp "$cp" \
-      kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG_FILE" >"$RUN_DIR/format.log" 2>&1; then
+      kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG_FILE" \
+        --add-scram "SCRAM-SHA-256=[name=$SASL_USER,password=$SASL_SECRET]" \
+        --add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_SECRET]" >"$RUN_DIR/format.log" 2>&1; then
     cat "$RUN_DIR/format.log" >&2
     die "formatting the KRaft log dir failed"
   fi

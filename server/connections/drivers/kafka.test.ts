@@ -40,7 +40,19 @@ test('test() tells a refused port from an unknown host, quickly', async () => {
   assert.match(unknown.message, /no-such-host\.invalid/);
 });
 
-/** the broker's SASL/PLAIN listener (scripts/kafka/kafka.sh: user tributary / tributary-pass) */
+/** opens a client of the profile and produces one record through it */
+async function produces(p: ConnectionProfileResolved, label: string): Promise<void> {
+  const client = await kafkaDriver.open(p);
+  try {
+    const producer = await client.producer();
+    const sent = await producer.send({ topic: uniqueName(label), messages: [{ value: `over ${label}` }] });
+    assert.equal(sent[0]!.errorCode, 0);
+  } finally {
+    await kafkaDriver.close(client);
+  }
+}
+
+/** the broker's SASL listener: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (scripts/kafka/kafka.sh: user tributary / tributary-pass) */
 const saslBroker = (): string => {
   const [host, port] = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!.split(':');
   return `${host}:${process.env['TRIBUTARY_KAFKA_SASL_PORT'] ?? Number(port) + 2}`;
@@ -49,17 +61,22 @@ const saslBroker = (): string => {
 test('SASL/PLAIN: the right password connects and produces; a wrong one is refused as an authentication error', async () => {
   const good = profile({ brokers: [saslBroker()], sasl: { mechanism: 'plain', username: 'tributary' }, timeoutMs: 5000 }, { 'sasl.password': 'tributary-pass' });
   await kafkaDriver.test(good, 5000);
-  const client = await kafkaDriver.open(good);
-  try {
-    const producer = await client.producer();
-    const sent = await producer.send({ topic: uniqueName('sasl'), messages: [{ value: 'over sasl' }] });
-    assert.equal(sent[0]!.errorCode, 0);
-  } finally {
-    await kafkaDriver.close(client);
-  }
+  await produces(good, 'sasl');
   const bad = await testError(profile({ brokers: [saslBroker()], sasl: { mechanism: 'plain', username: 'tributary' }, timeoutMs: 3000 }, { 'sasl.password': 'wrong' }), 3000);
   assert.match(bad.message, /authentication|SASL/i);
 });
+
+for (const mechanism of ['scram-sha-256', 'scram-sha-512'] as const) {
+  test(`SASL/${mechanism.toUpperCase()}: the right password connects and produces; a wrong password or an unknown user is refused`, async () => {
+    const good = profile({ brokers: [saslBroker()], sasl: { mechanism, username: 'tributary' }, timeoutMs: 5000 }, { 'sasl.password': 'tributary-pass' });
+    await kafkaDriver.test(good, 5000);
+    await produces(good, mechanism);
+    const bad = await testError(profile({ brokers: [saslBroker()], sasl: { mechanism, username: 'tributary' }, timeoutMs: 3000 }, { 'sasl.password': 'wrong' }), 3000);
+    assert.match(bad.message, /authentication|SASL/i);
+    const unknown = await testError(profile({ brokers: [saslBroker()], sasl: { mechanism, username: 'nobody' }, timeoutMs: 3000 }, { 'sasl.password': 'tributary-pass' }), 3000);
+    assert.match(unknown.message, /authentication|SASL/i);
+  });
+}
 
 test('SSL: the broker TLS listener is reached with its CA; without it the certificate is refused', async () => {
   const home = process.env['TRIBUTARY_KAFKA_HOME'] ?? join(homedir(), '.cache', 'tributary-kafka');
@@ -69,6 +86,19 @@ test('SSL: the broker TLS listener is reached with its CA; without it the certif
   await kafkaDriver.test(profile({ brokers: [broker], ssl: { ca }, timeoutMs: 5000 }), 5000);
   const untrusted = await testError(profile({ brokers: [broker], ssl: true, timeoutMs: 3000 }), 3000);
   assert.match(untrusted.message, /certificate/i);
+});
+
+test('mutual TLS: a client certificate signed by the broker\'s CA is accepted; without one the broker refuses', async () => {
+  const home = process.env['TRIBUTARY_KAFKA_HOME'] ?? join(homedir(), '.cache', 'tributary-kafka');
+  const [host, port] = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!.split(':');
+  const tls = (file: string): string => readFileSync(join(home, `run-${port}`, 'tls', file), 'utf8');
+  const broker = `${host}:${process.env['TRIBUTARY_KAFKA_MTLS_PORT'] ?? Number(port) + 4}`;
+  const withCert = profile({ brokers: [broker], ssl: { ca: tls('ca.pem'), cert: tls('client.pem') }, timeoutMs: 5000 }, { 'ssl.key': tls('client.key') });
+  await kafkaDriver.test(withCert, 5000);
+  await produces(withCert, 'mtls');
+  const without = await testError(profile({ brokers: [broker], ssl: { ca: tls('ca.pem') }, timeoutMs: 3000 }), 3000);
+  // the broker answers the handshake with a TLS alert (42 bad_certificate: none was sent)
+  assert.match(without.message, /alert bad certificate|certificate required/i);
 });
 
 test('test() reports SASL against a broker that does not speak it', async () => {
