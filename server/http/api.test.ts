@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, waitFor, type TestServer } from '../test-server.ts';
+import { startTestServer, TEST_ADMIN_PASSWORD, waitFor, type TestServer } from '../test-server.ts';
 
 let s: TestServer;
 before(async () => {
@@ -36,6 +36,22 @@ test('health needs no auth; the API needs a user', async () => {
   assert.equal((await s.api('/api/flows', { token: 'nope' })).status, 401);
   const bad = await s.api('/api/auth/login', { body: { username: 'admin', password: 'wrong-password' }, token: null });
   assert.equal(bad.status, 401);
+});
+
+test('password guessing: five wrong passwords in a row get 429 with Retry-After, even with the right one; other users still log in', async () => {
+  const created = await s.api('/api/users', { body: { username: 'gina', password: 'gina-pass-123', role: 'viewer' } });
+  assert.equal(created.status, 201);
+  for (let i = 0; i < 5; i++) {
+    assert.equal((await s.api('/api/auth/login', { body: { username: 'gina', password: `guess-${i}` }, token: null })).status, 401);
+  }
+  const blocked = await s.api('/api/auth/login', { body: { username: 'gina', password: 'gina-pass-123' }, token: null });
+  assert.equal(blocked.status, 429);
+  assert.match(blocked.body.error, /too many failed logins from this address; try again in \d+ s/);
+  const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'gina', password: 'x' }) });
+  assert.equal(res.status, 429);
+  const retryAfter = Number(res.headers.get('retry-after'));
+  assert.ok(retryAfter > 800 && retryAfter <= 900, `Retry-After ${retryAfter}`);
+  assert.equal((await s.api('/api/auth/login', { body: { username: 'admin', password: TEST_ADMIN_PASSWORD }, token: null })).status, 200, 'another user from the same address');
 });
 
 test('roles: a viewer reads but may not write; only admins manage users', async () => {
