@@ -10,6 +10,8 @@ import { findCycle, normalEdge, reachable } from './graph/index.ts';
 import { checkValue, collectRefs } from './expressions/index.ts';
 import { documentSchema } from './flow-schema.ts';
 
+const RESERVED_IDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 export interface ValidateOptions {
   specs: ReadonlyMap<string, NodeSpec>;
   /** server-side checks that need I/O-free but heavy tools (script compile) */
@@ -31,6 +33,8 @@ export function validateFlow(doc: unknown, options: ValidateOptions): Validation
   flow.nodes.forEach((node, i) => {
     const at = `nodes[${i}]`;
     if (!NODE_ID_PATTERN.test(node.id)) issues.push({ path: `${at}.id`, message: 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -' });
+    // ids become keys of objects (statuses, outputs by node): these would name Object's own members
+    else if (RESERVED_IDS.has(node.id)) issues.push({ path: `${at}.id`, message: `"${node.id}" is reserved; choose another id` });
     else if (byId.has(node.id)) issues.push({ path: `${at}.id`, message: `duplicate node id "${node.id}"` });
     const spec = options.specs.get(node.type);
     if (!spec) issues.push({ path: `${at}.type`, message: `unknown node type "${node.type}"` });

@@ -220,7 +220,7 @@ export class ConnectionService {
     const partial = opts.partial ?? existing !== undefined;
     const issues: ValidationIssue[] = [];
     const fail = (): never => {
-      const summary = issues.map((i) => `${i.path} ${i.message}`).join('; ');
+      const summary = issues.map((i) => (i.path ? `${i.path} ${i.message}` : `the body ${i.message}`)).join('; ');
       throw new ValidationError(`invalid connection: ${summary}`, issues);
     };
     if (!isObject(input)) {
