@@ -94,6 +94,15 @@ describe('flow editor', () => {
     await page.click('[data-testid="btn-fire"]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"][data-status="succeeded"]').length === 2);
     await page.waitForSelector(`[data-testid="step"][data-node="${ids.log}"] [data-testid="step-logs"]:has-text("resolved y=7")`);
+
+    // "Run again" on the run shown fires its trigger again with that run's payload
+    await page.click('[data-testid="btn-run-again"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"][data-status="succeeded"]').length === 3);
+    const runs = await s!.server.api(`/api/runs?flowId=${flowId}`);
+    assert.equal(runs.body.length, 3);
+    const again = await s!.server.api(`/api/runs/${runs.body[0].id}`);
+    assert.equal(again.body.trigger.nodeId, ids.inject);
+    assert.deepEqual(again.body.steps[0].output.payload, { x: 7 });
   });
 
   it('shows a refused param next to its field and on the node, and saves nothing', async () => {
