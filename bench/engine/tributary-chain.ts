@@ -52,6 +52,8 @@ childMain(async () => {
   const store = openStore({ dataDir });
   try {
     const { specs, runtimes } = await nodeTypes(job.kind);
+    // as the server builds it (bootstrap.ts): one masker per set of secrets, here none
+    const masker = makeMasker(noConnections.secretValues());
     const engine = new Engine({
       specs: new Map(specs.map((s) => [s.type, s])),
       runtimes: new Map(runtimes.map((r) => [r.type, r])),
@@ -60,8 +62,7 @@ childMain(async () => {
       events: silentEvents,
       hooks: new HookTable(),
       log: createLogger({ level: 'warn' }),
-      // as the server builds it, with no connection secrets
-      masker: () => makeMasker(noConnections.secretValues()),
+      masker: () => masker,
       checker: new SchemaChecker(),
     });
     const doc = tributaryChain(job.kind, job.trace);
