@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExpressionError, getPath, parsePath, setPath } from './index.ts';
+import { ExpressionError, getPath, makeSetter, parsePath, setPath } from './index.ts';
 
 describe('parsePath', () => {
   it('parses dots, brackets, quotes and indices', () => {
@@ -111,5 +111,27 @@ describe('setPath', () => {
     const out = setPath(target, ['a'], 2);
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
     assert.deepEqual(Object.keys(out), ['__proto__', 'a']);
+  });
+});
+
+describe('makeSetter', () => {
+  it('writes like setPath, copying along the path and leaving the input untouched', () => {
+    const input = { payload: { a: 1, list: [1, 2] }, topic: 't' };
+    const frozen = JSON.stringify(input);
+    for (const text of ['payload.b', 'payload.list[1]', 'payload.deep.x', 'other']) {
+      const path = parsePath(text);
+      assert.deepEqual(makeSetter(path)(input, 9), setPath(input, path, 9), text);
+    }
+    const out = makeSetter(parsePath('payload.a'))(input, 2);
+    assert.equal(out['topic'], 't');
+    assert.notEqual(out['payload'], input.payload);
+    assert.equal((out['payload'] as { list: unknown }).list, input.payload.list, 'what is not on the path is shared');
+    assert.equal(JSON.stringify(input), frozen);
+  });
+
+  it('refuses forbidden keys and empty paths when it is made, not when it runs', () => {
+    assert.throws(() => makeSetter(parsePath('payload.__proto__.x')), /refuses the key '__proto__'/);
+    assert.throws(() => makeSetter(['constructor']), /refuses the key 'constructor'/);
+    assert.throws(() => makeSetter([]), /non-empty path/);
   });
 });

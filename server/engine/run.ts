@@ -10,14 +10,16 @@ import { Scope } from './scope.ts';
 
 export type RunEndHandler = (run: Run) => void;
 
+const NOTHING_STAGED: ReadonlyMap<string, ReadonlyMap<string, unknown>> = new Map();
+
 export class Run {
   readonly root = new Scope(undefined);
   /** steps of the run; a finished step is replaced by its serialised form (TracedStep) */
   readonly steps: (StepRecord | TracedStep)[] = [];
-  /** where each unfinished step stands in `steps` */
-  private readonly open = new Map<StepRecord, number>();
-  /** nodeId → key → value, committed with the run's success */
-  readonly stagedState = new Map<string, Map<string, unknown>>();
+  /** where each unfinished step stands in `steps` (made when the run keeps steps) */
+  private open: Map<StepRecord, number> | undefined;
+  /** nodeId → key → value, committed with the run's success (made on the first write) */
+  private stagedByNode: Map<string, Map<string, unknown>> | undefined;
   readonly done: Promise<RunOutcome>;
   private inFlight = 0;
   private failure?: string;
@@ -75,7 +77,7 @@ export class Run {
   triggerStep?: StepRecord;
 
   addStep(step: StepRecord): void {
-    if (this.keepSteps) this.open.set(step, this.steps.push(step) - 1);
+    if (this.keepSteps) (this.open ??= new Map()).set(step, this.steps.push(step) - 1);
   }
 
   /**
@@ -83,9 +85,9 @@ export class Run {
    * not held until the run ends: memory stays bounded however long the run.
    */
   seal(step: StepRecord, serialise: (s: StepRecord) => TracedStep): void {
-    const at = this.open.get(step);
+    const at = this.open?.get(step);
     if (at === undefined) return;
-    this.open.delete(step);
+    this.open!.delete(step);
     this.steps[at] = serialise(step);
   }
 
@@ -101,13 +103,19 @@ export class Run {
   }
 
   stage(nodeId: string, key: string, value: unknown): void {
-    let map = this.stagedState.get(nodeId);
-    if (!map) this.stagedState.set(nodeId, (map = new Map()));
+    this.stagedByNode ??= new Map();
+    let map = this.stagedByNode.get(nodeId);
+    if (!map) this.stagedByNode.set(nodeId, (map = new Map()));
     map.set(key, value);
   }
 
   staged(nodeId: string): Map<string, unknown> | undefined {
-    return this.stagedState.get(nodeId);
+    return this.stagedByNode?.get(nodeId);
+  }
+
+  /** every staged write, node by node */
+  get stagedState(): ReadonlyMap<string, ReadonlyMap<string, unknown>> {
+    return this.stagedByNode ?? NOTHING_STAGED;
   }
 
   get status(): RunStatus {
@@ -119,7 +127,9 @@ export class Run {
   settle(status: RunStatus, error?: string): void {
     this.record.status = status;
     if (error !== undefined) this.record.error = error;
-    this.resolveDone({ runId: this.id, status, ...(error !== undefined ? { error } : {}) });
+    const outcome: RunOutcome = { runId: this.id, status };
+    if (error !== undefined) outcome.error = error;
+    this.resolveDone(outcome);
   }
 
   private end(): void {
