@@ -44,6 +44,23 @@ export interface ConnectionTypeDef {
 /** `"***"` stands for a secret that is set; sent back unchanged it keeps the stored value. */
 export const SECRET_MASK = '***';
 
+/** A saved connection as the API answers it: never a secret value (SPEC §7). */
+export interface ConnectionView {
+  id: string;
+  name: string;
+  type: string;
+  environment: Environment;
+  params: Record<string, unknown>;
+  /** `"***"` for each secret that is set */
+  secrets: Record<string, typeof SECRET_MASK>;
+  /** the stored secrets could not be decrypted (key changed?); re-enter them */
+  secretsUnreadable?: true;
+  createdAt: string;
+  updatedAt: string;
+  /** GET /api/connections/:id only: the flows whose nodes use it */
+  usedBy?: { flowId: string; name: string }[];
+}
+
 const timeoutMs = {
   type: 'integer', title: 'Timeout (ms)', minimum: 100, maximum: 600000, default: DEFAULT_TIMEOUT_MS,
 } as const;

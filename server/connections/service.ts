@@ -4,7 +4,7 @@
  */
 import {
   CONNECTION_TYPES, DEFAULT_TIMEOUT_MS, ENVIRONMENTS, SECRET_MASK, isEnvironment, requiredSecrets, secretFieldNames,
-  type ConnectionTypeDef, type Environment,
+  type ConnectionTypeDef, type ConnectionView, type Environment,
 } from '../../core/connection-types.ts';
 import type { ValidationIssue } from '../../core/node-spec.ts';
 import type { ConnectionProfileResolved } from '../engine/node-api.ts';
@@ -28,20 +28,6 @@ export interface ConnectionInput {
   secrets?: unknown;
 }
 
-/** what API clients get: never a secret value */
-export interface ConnectionView {
-  id: string;
-  name: string;
-  type: string;
-  environment: Environment;
-  params: Record<string, unknown>;
-  /** `"***"` for each secret that is set */
-  secrets: Record<string, typeof SECRET_MASK>;
-  /** the stored secrets could not be decrypted (key changed?); re-enter them */
-  secretsUnreadable?: true;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export interface ConnectionServiceOptions {
   /** connection types known (default: core/connection-types) */

@@ -10,6 +10,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { closedPort } from '../../nodes/_http/testing.ts';
 import { startTestServer, waitFor, type TestServer } from '../test-server.ts';
 
 const MOSQUITTO = { host: '127.0.0.1', port: 1883 };
@@ -21,11 +22,7 @@ class Forwarder {
   constructor(readonly port: number) {}
 
   static async onFreePort(): Promise<Forwarder> {
-    const probe = createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise<void>((r) => probe.close(() => r()));
-    return new Forwarder(port);
+    return new Forwarder(await closedPort());
   }
 
   async open(): Promise<void> {

@@ -91,9 +91,9 @@ function answer(req: IncomingMessage, res: ServerResponse, reply: HookResponse):
     res.removeHeader('Content-Type');
     return void res.end();
   }
+  if (req.method !== 'HEAD') return void res.end(data); // node sets Content-Length from the body
   res.setHeader('Content-Length', typeof data === 'string' ? Buffer.byteLength(data) : data.length);
-  if (req.method === 'HEAD') res.end();
-  else res.end(data);
+  res.end();
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

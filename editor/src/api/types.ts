@@ -60,18 +60,7 @@ export interface FlowView extends FlowDocument {
   warnings?: string[];
 }
 
-export interface ConnectionView {
-  id: string;
-  name: string;
-  type: string;
-  environment: Environment;
-  params: Record<string, unknown>;
-  secrets: Record<string, string>;
-  secretsUnreadable?: true;
-  createdAt: string;
-  updatedAt: string;
-  usedBy?: { flowId: string; name: string }[];
-}
+export type { ConnectionView } from '../../../core/connection-types.ts';
 
 export interface ConnectionInput {
   id?: string;

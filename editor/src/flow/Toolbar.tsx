@@ -7,6 +7,7 @@ import { useFlow } from '../stores/flow-store.ts';
 import { useLive } from '../stores/live-store.ts';
 import { exportFlow, saveFlow, startFlow, stopFlow } from './use-flow-actions.ts';
 import { TriggerMenu } from './TriggerMenu.tsx';
+import { ReadOnlyBadge } from '../components/ReadOnlyBadge.tsx';
 
 /** name, version, state and the flow's commands */
 export function Toolbar() {
@@ -39,9 +40,7 @@ export function Toolbar() {
       {flowId && <span className={connected ? 'live-dot on' : 'live-dot'} title={connected ? 'live trace connected' : 'live trace not connected'} />}
       <div className="toolbar-spacer" />
       {!writable && (
-        <span className="badge read-only" data-testid="read-only" title="Your role is viewer: you can look at flows and their runs, not change, start or trigger them">
-          read-only
-        </span>
+        <ReadOnlyBadge />
       )}
       <label className="trace-select" title="How much of each run is kept (settings.trace)">
         <span className="muted small">Trace</span>

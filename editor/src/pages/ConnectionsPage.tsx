@@ -9,6 +9,8 @@ import { ConnectionTable } from '../connections/ConnectionTable.tsx';
 import { useCanWrite } from '../stores/auth-store.ts';
 import { useConnections } from '../stores/connections-store.ts';
 import { toast } from '../stores/toast-store.ts';
+import { ReadOnlyBadge } from '../components/ReadOnlyBadge.tsx';
+import { PageHead } from '../components/PageHead.tsx';
 
 type Editing = { mode: 'new' } | { mode: 'edit'; conn: ConnectionView };
 
@@ -60,34 +62,26 @@ export function ConnectionsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Connections</h1>
-          <p className="muted">Databases, brokers and APIs the flows use. Secrets are stored encrypted and never shown again.</p>
-        </div>
-        <div className="row gap-s">
-          <label className="row gap-s">
-            <span className="muted small">Environment</span>
-            <select className="input" name="env-filter" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
-              <option value="">all</option>
-              {ENVIRONMENTS.map((env) => (
-                <option key={env} value={env}>
-                  {env}
-                </option>
-              ))}
-            </select>
-          </label>
-          {writable ? (
-            <button type="button" className="btn primary" onClick={() => setEditing({ mode: 'new' })} data-testid="btn-new-connection">
-              + New connection
-            </button>
-          ) : (
-            <span className="badge read-only" data-testid="read-only" title="Your role is viewer">
-              read-only
-            </span>
-          )}
-        </div>
-      </div>
+      <PageHead title="Connections" about="Databases, brokers and APIs the flows use. Secrets are stored encrypted and never shown again.">
+        <label className="row gap-s">
+          <span className="muted small">Environment</span>
+          <select className="input" name="env-filter" value={environment} onChange={(e) => setEnvironment(e.target.value)}>
+            <option value="">all</option>
+            {ENVIRONMENTS.map((env) => (
+              <option key={env} value={env}>
+                {env}
+              </option>
+            ))}
+          </select>
+        </label>
+        {writable ? (
+          <button type="button" className="btn primary" onClick={() => setEditing({ mode: 'new' })} data-testid="btn-new-connection">
+            + New connection
+          </button>
+        ) : (
+          <ReadOnlyBadge />
+        )}
+      </PageHead>
       {error && <div className="banner error">{error}</div>}
       {list && list.length === 0 && (
         <div className="empty">

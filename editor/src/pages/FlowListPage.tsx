@@ -8,6 +8,8 @@ import { fullTime, timeAgo } from '../lib/format.ts';
 import { useCanWrite } from '../stores/auth-store.ts';
 import { navigate } from '../stores/router-store.ts';
 import { toast } from '../stores/toast-store.ts';
+import { ReadOnlyBadge } from '../components/ReadOnlyBadge.tsx';
+import { PageHead } from '../components/PageHead.tsx';
 
 export function FlowListPage() {
   const [flows, setFlows] = useState<FlowSummary[]>();
@@ -55,30 +57,24 @@ export function FlowListPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Flows</h1>
-          <p className="muted">Integration flows: open one to edit it on the canvas, start it and watch its runs.</p>
-        </div>
+      <PageHead title="Flows" about="Integration flows: open one to edit it on the canvas, start it and watch its runs.">
         {writable ? (
-        <div className="row gap-s">
-          <input ref={fileRef} type="file" accept=".json,application/json" hidden onChange={(e) => void importFile(e)} data-testid="import-input" />
-          <button type="button" className="btn" onClick={() => fileRef.current?.click()}>
-            Import…
-          </button>
-          <Link to="/templates" className="btn">
-            From template
-          </Link>
-          <Link to="/flows/new" className="btn primary">
-            + New flow
-          </Link>
-        </div>
+          <>
+            <input ref={fileRef} type="file" accept=".json,application/json" hidden onChange={(e) => void importFile(e)} data-testid="import-input" />
+            <button type="button" className="btn" onClick={() => fileRef.current?.click()}>
+              Import…
+            </button>
+            <Link to="/templates" className="btn">
+              From template
+            </Link>
+            <Link to="/flows/new" className="btn primary">
+              + New flow
+            </Link>
+          </>
         ) : (
-          <span className="badge read-only" data-testid="read-only" title="Your role is viewer">
-            read-only
-          </span>
+          <ReadOnlyBadge />
         )}
-      </div>
+      </PageHead>
       {error && <div className="banner error">{error}</div>}
       {flows && flows.length === 0 && (
         <div className="empty">

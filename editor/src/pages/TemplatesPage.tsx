@@ -4,6 +4,7 @@ import { errorText } from '../api/http.ts';
 import type { TemplateSummary } from '../api/types.ts';
 import { Link } from '../components/Link.tsx';
 import { useCanWrite } from '../stores/auth-store.ts';
+import { PageHead } from '../components/PageHead.tsx';
 
 export function TemplatesPage() {
   const [list, setList] = useState<TemplateSummary[]>();
@@ -14,16 +15,12 @@ export function TemplatesPage() {
   }, []);
   return (
     <div className="page">
-      <div className="page-head">
-        <div>
-          <h1>Templates</h1>
-          <p className="muted">
-            {writable
-              ? 'Common integrations as a three-step wizard: pick the connections, the tables and fields, then the schedule.'
-              : 'Common integrations an editor or admin can turn into a flow with a three-step wizard.'}
-          </p>
-        </div>
-      </div>
+      <PageHead
+        title="Templates"
+        about={writable
+          ? 'Common integrations as a three-step wizard: pick the connections, the tables and fields, then the schedule.'
+          : 'Common integrations an editor or admin can turn into a flow with a three-step wizard.'}
+      />
       {error && <div className="banner error">{error}</div>}
       <div className="cards">
         {list?.map((t) => {

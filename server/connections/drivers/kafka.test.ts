@@ -52,11 +52,17 @@ async function produces(p: ConnectionProfileResolved, label: string): Promise<vo
   }
 }
 
-/** the broker's SASL listener: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (scripts/kafka/kafka.sh: user tributary / tributary-pass) */
-const saslBroker = (): string => {
-  const [host, port] = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!.split(':');
-  return `${host}:${process.env['TRIBUTARY_KAFKA_SASL_PORT'] ?? Number(port) + 2}`;
-};
+const [brokerHost, brokerPort] = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!.split(':') as [string, string];
+
+/** another listener of the test broker (scripts/kafka/kafka.sh): its env override, or the plaintext port + offset */
+const listener = (envName: string, offset: number): string => `${brokerHost}:${process.env[envName] ?? Number(brokerPort) + offset}`;
+
+/** a file of the throwaway CA the test broker made at start (ca.pem, client.pem, client.key) */
+const tlsFile = (file: string): string =>
+  readFileSync(join(process.env['TRIBUTARY_KAFKA_HOME'] ?? join(homedir(), '.cache', 'tributary-kafka'), `run-${brokerPort}`, 'tls', file), 'utf8');
+
+/** the broker's SASL listener: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (user tributary / tributary-pass) */
+const saslBroker = (): string => listener('TRIBUTARY_KAFKA_SASL_PORT', 2);
 
 test('SASL/PLAIN: the right password connects and produces; a wrong one is refused as an authentication error', async () => {
   const good = profile({ brokers: [saslBroker()], sasl: { mechanism: 'plain', username: 'tributary' }, timeoutMs: 5000 }, { 'sasl.password': 'tributary-pass' });
@@ -79,24 +85,19 @@ for (const mechanism of ['scram-sha-256', 'scram-sha-512'] as const) {
 }
 
 test('SSL: the broker TLS listener is reached with its CA; without it the certificate is refused', async () => {
-  const home = process.env['TRIBUTARY_KAFKA_HOME'] ?? join(homedir(), '.cache', 'tributary-kafka');
-  const [host, port] = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!.split(':');
-  const ca = readFileSync(join(home, `run-${port}`, 'tls', 'ca.pem'), 'utf8');
-  const broker = `${host}:${process.env['TRIBUTARY_KAFKA_SSL_PORT'] ?? Number(port) + 3}`;
+  const ca = tlsFile('ca.pem');
+  const broker = listener('TRIBUTARY_KAFKA_SSL_PORT', 3);
   await kafkaDriver.test(profile({ brokers: [broker], ssl: { ca }, timeoutMs: 5000 }), 5000);
   const untrusted = await testError(profile({ brokers: [broker], ssl: true, timeoutMs: 3000 }), 3000);
   assert.match(untrusted.message, /certificate/i);
 });
 
 test('mutual TLS: a client certificate signed by the broker\'s CA is accepted; without one the broker refuses', async () => {
-  const home = process.env['TRIBUTARY_KAFKA_HOME'] ?? join(homedir(), '.cache', 'tributary-kafka');
-  const [host, port] = (process.env['TRIBUTARY_KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',')[0]!.split(':');
-  const tls = (file: string): string => readFileSync(join(home, `run-${port}`, 'tls', file), 'utf8');
-  const broker = `${host}:${process.env['TRIBUTARY_KAFKA_MTLS_PORT'] ?? Number(port) + 4}`;
-  const withCert = profile({ brokers: [broker], ssl: { ca: tls('ca.pem'), cert: tls('client.pem') }, timeoutMs: 5000 }, { 'ssl.key': tls('client.key') });
+  const broker = listener('TRIBUTARY_KAFKA_MTLS_PORT', 4);
+  const withCert = profile({ brokers: [broker], ssl: { ca: tlsFile('ca.pem'), cert: tlsFile('client.pem') }, timeoutMs: 5000 }, { 'ssl.key': tlsFile('client.key') });
   await kafkaDriver.test(withCert, 5000);
   await produces(withCert, 'mtls');
-  const without = await testError(profile({ brokers: [broker], ssl: { ca: tls('ca.pem') }, timeoutMs: 3000 }), 3000);
+  const without = await testError(profile({ brokers: [broker], ssl: { ca: tlsFile('ca.pem') }, timeoutMs: 3000 }), 3000);
   // the broker answers the handshake with a TLS alert (42 bad_certificate: none was sent)
   assert.match(without.message, /alert bad certificate|certificate required/i);
 });
