@@ -1,4 +1,7 @@
-/** flows and flow_versions: every save is a new version; old versions stay readable. */
+/**
+ * flows and flow_versions: every save is a new version; old versions stay readable.
+ * flow_secrets: the sealed credentials of a flow's latest version, written with it.
+ */
 import type { FlowDocument } from '../../core/flow-types.ts';
 import type { Db } from './db.ts';
 import { ConflictError, isUniqueViolation } from './errors.ts';
@@ -24,11 +27,14 @@ export interface StoredFlow extends FlowSummary { doc: FlowDocument }
 
 export interface FlowVersion { version: number; createdAt: string; createdBy: string | null; doc: FlowDocument }
 
+/** the flow's sealed secrets for a flow id (null: it has none), written in the same transaction as the document */
+export type SealSecrets = (flowId: string) => string | null;
+
 export interface FlowsRepo {
   /** `options.id` keeps a given id (import); ConflictError if it is taken */
-  create(doc: FlowDocument, user: string | null, options?: { id?: string }): { id: string; version: number };
-  /** a new version; undefined when the flow does not exist */
-  update(id: string, doc: FlowDocument, user: string | null): { id: string; version: number } | undefined;
+  create(doc: FlowDocument, user: string | null, options?: { id?: string; secrets?: SealSecrets }): { id: string; version: number };
+  /** a new version; undefined when the flow does not exist. Without `secrets` the stored ones stay. */
+  update(id: string, doc: FlowDocument, user: string | null, secrets?: SealSecrets): { id: string; version: number } | undefined;
   get(id: string): StoredFlow | undefined;
   /** every flow with its latest document, most recently updated first */
   list(filter?: { state?: FlowState; autostart?: true }): StoredFlow[];
@@ -39,6 +45,14 @@ export interface FlowsRepo {
   getVersion(id: string, version: number): FlowVersion | undefined;
   setState(id: string, state: FlowState, error?: string): boolean;
   setAutostart(id: string, on: boolean): boolean;
+  /** the sealed secrets of the flow, if any */
+  secrets(id: string): string | undefined;
+  allSecrets(): { flowId: string; secretsEnc: string }[];
+  /**
+   * Rewrites the latest document and older versions in place, no new version (moving
+   * credentials stored in clear by an older release out of the documents).
+   */
+  rewrite(id: string, doc: FlowDocument, versions: { version: number; doc: FlowDocument }[], secrets: SealSecrets): void;
 }
 
 interface FlowRow {
@@ -104,16 +118,33 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
   const delState = db.prepare<[string]>('DELETE FROM node_state WHERE flow_id = ?');
   const delRuns = db.prepare<[string]>('DELETE FROM runs WHERE flow_id = ?');
   const delFlow = db.prepare<[string]>('DELETE FROM flows WHERE id = ?');
+  const getSecrets = db.prepare<[string], string>('SELECT secrets_enc FROM flow_secrets WHERE flow_id = ?').pluck();
+  const allSecrets = db.prepare<[], { flowId: string; secretsEnc: string }>('SELECT flow_id AS flowId, secrets_enc AS secretsEnc FROM flow_secrets');
+  const putSecrets = db.prepare<[string, string, string]>(
+    `INSERT INTO flow_secrets (flow_id, secrets_enc, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT(flow_id) DO UPDATE SET secrets_enc = excluded.secrets_enc, updated_at = excluded.updated_at`,
+  );
+  const delSecrets = db.prepare<[string]>('DELETE FROM flow_secrets WHERE flow_id = ?');
+  const rewriteFlow = db.prepare<[string, string]>('UPDATE flows SET doc = ? WHERE id = ?');
+  const rewriteVersion = db.prepare<[string, string, number]>('UPDATE flow_versions SET doc = ? WHERE flow_id = ? AND version = ?');
 
-  const create = db.transaction((id: string, doc: FlowDocument, user: string | null) => {
+  const saveSecrets = (id: string, seal: SealSecrets | undefined, at: string): void => {
+    if (!seal) return;
+    const sealed = seal(id);
+    if (sealed === null) delSecrets.run(id);
+    else putSecrets.run(id, sealed, at);
+  };
+
+  const create = db.transaction((id: string, doc: FlowDocument, user: string | null, seal: SealSecrets | undefined) => {
     const stored = withId(doc, id);
     const json = toJson(stored);
     const at = nowIso();
     insertFlow.run(id, doc.name, doc.description ?? '', json, at, at);
     insertVersion.run(id, 1, json, at, user);
+    saveSecrets(id, seal, at);
   });
 
-  const update = db.transaction((id: string, doc: FlowDocument, user: string | null) => {
+  const update = db.transaction((id: string, doc: FlowDocument, user: string | null, seal: SealSecrets | undefined) => {
     const current = currentVersion.get(id);
     if (current === undefined) return undefined;
     const version = current + 1;
@@ -121,7 +152,14 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
     const at = nowIso();
     updateFlow.run(doc.name, doc.description ?? '', version, json, at, id);
     insertVersion.run(id, version, json, at, user);
+    saveSecrets(id, seal, at);
     return { id, version };
+  });
+
+  const rewrite = db.transaction((id: string, doc: FlowDocument, old: { version: number; doc: FlowDocument }[], seal: SealSecrets) => {
+    rewriteFlow.run(toJson(withId(doc, id)), id);
+    for (const v of old) rewriteVersion.run(toJson(withId(v.doc, id)), id, v.version);
+    saveSecrets(id, seal, nowIso());
   });
 
   const remove = db.transaction((id: string) => {
@@ -136,7 +174,7 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
       for (let attempt = 0; ; attempt++) {
         const id = options.id ?? randomId('f_');
         try {
-          create.immediate(id, doc, user);
+          create.immediate(id, doc, user, options.secrets);
           return { id, version: 1 };
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
@@ -145,7 +183,7 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
         }
       }
     },
-    update: (id, doc, user) => update.immediate(id, doc, user),
+    update: (id, doc, user, secrets) => update.immediate(id, doc, user, secrets),
     get: (id) => {
       const r = byId.get(id);
       return r ? toStored(r) : undefined;
@@ -165,5 +203,18 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
     },
     setState: (id, state, error) => setState.run(state, error ?? null, id).changes > 0,
     setAutostart: (id, on) => setAutostart.run(on ? 1 : 0, id).changes > 0,
+    secrets: (id) => getSecrets.get(id),
+    allSecrets: () => allSecrets.all(),
+    rewrite: (id, doc, old, secrets) => {
+      // the old documents' bytes are zeroed in the file, not left in free pages or the WAL
+      const was = db.pragma('secure_delete', { simple: true }) as number;
+      db.pragma('secure_delete = ON');
+      try {
+        rewrite.immediate(id, doc, old, secrets);
+      } finally {
+        db.pragma(`secure_delete = ${was}`);
+      }
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
   };
 }
