@@ -35,8 +35,14 @@ export interface NodeSpec {
   rawParams?: string[];
   /** params resolved by the node itself per item (e.g. db `values` per row); checked at save, left unresolved */
   lazyParams?: string[];
-  /** params holding values that must be masked in traces */
+  /**
+   * params holding credentials (string values): stored encrypted apart from the flow document,
+   * shown as `"***"` by every read (write-only: `"***"` sent back keeps the stored value), given
+   * in clear only to the engine, and masked by value in traces and logs
+   */
   sensitiveParams?: string[];
+  /** object params (name → value, e.g. headers) whose entries under credential-like names (Authorization, X-API-Key, Cookie…) are sensitive the same way */
+  sensitiveEntries?: string[];
   /** connection type(s) the `connection` param must reference */
   connectionTypes?: string[];
   /** true when this node starts runs (timer, inject, mqtt-in…) */

@@ -15,7 +15,7 @@ import { openStore, type Store } from './store/store.ts';
 import { startRetention } from './store/retention.ts';
 import { loadSecretKey } from './secrets/key.ts';
 import { createSecretBox } from './secrets/cipher.ts';
-import { makeMasker } from './secrets/mask.ts';
+import { makeMasker, type Masker } from './secrets/mask.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import { ensureFirstAdmin } from './auth/first-admin.ts';
 import { ConnectionService } from './connections/service.ts';
@@ -25,6 +25,7 @@ import { Engine } from './engine/engine.ts';
 import { HookTable } from './engine/hook-table.ts';
 import { FlowService } from './flows/flow-service.ts';
 import { FlowPorter } from './flows/flow-porter.ts';
+import { FlowSecrets } from './flows/flow-secrets.ts';
 import { connectionCheck } from './flows/connection-check.ts';
 import { createRequestListener } from './http/app.ts';
 import { LiveHub } from './http/live.ts';
@@ -34,7 +35,7 @@ import { nodeTypesRouter } from './http/routes/node-types.ts';
 import { usersRouter } from './http/routes/users.ts';
 import { connectionsRouter } from './http/routes/connections.ts';
 import { templatesRouter } from './http/routes/templates.ts';
-import { createLogger } from './log.ts';
+import { createLogger, maskedLogger } from './log.ts';
 import type { Logger } from './engine/node-api.ts';
 
 export interface RunningServer {
@@ -60,16 +61,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = openStore({ dataDir: config.dataDir });
   const interrupted = store.runs.markInterrupted();
   const key = loadSecretKey({ dataDir: config.dataDir, envKey: config.secretKey });
-  const connections = new ConnectionService(store, createSecretBox(key.key));
-  // one masker per set of known secrets (steps are masked by the thousand)
-  let maskerFor: { key: string; masker: ReturnType<typeof makeMasker> } | undefined;
-  const masker = (): ReturnType<typeof makeMasker> => {
-    const values = connections.secretValues();
-    const key = values.join('\u0000');
-    if (maskerFor?.key !== key) maskerFor = { key, masker: makeMasker(values) };
+  const box = createSecretBox(key.key);
+  const connections = new ConnectionService(store, box);
+  const flowSecrets = new FlowSecrets(store.flows, box, specsByType);
+  // one masker per set of known secrets (steps are masked by the thousand): both lists keep
+  // their identity until a secret changes, so this check costs two comparisons
+  let maskerFor: { conn: string[]; flow: string[]; masker: Masker } | undefined;
+  const masker = (): Masker => {
+    const conn = connections.secretValues();
+    const flow = flowSecrets.values();
+    if (maskerFor?.conn !== conn || maskerFor.flow !== flow) maskerFor = { conn, flow, masker: makeMasker([...conn, ...flow]) };
     return maskerFor.masker;
   };
-  const log = options.log ?? createLogger({ mask: (v) => masker()(v) });
+  const mask = (v: unknown): unknown => masker()(v);
+  const log = options.log ? maskedLogger(options.log, mask) : createLogger({ mask });
+  flowSecrets.sealLegacy(store.settings, log);
   if (interrupted > 0) log.warn('runs interrupted by the previous stop were marked failed', { count: interrupted });
 
   const admin = await ensureFirstAdmin(store, config.adminPassword);
@@ -90,6 +96,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     checker,
     serverChecks: [...serverNodeChecks, connectionCheck((id) => connections.get(id)?.type)],
     log,
+    secrets: flowSecrets,
     ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}),
   });
   const porter = new FlowPorter(store.flows, flows, specsByType, {

@@ -28,3 +28,11 @@ export function createLogger(options: LoggerOptions = {}): Logger & { child(fiel
     child: (fields) => createLogger({ ...options, base: { ...base, ...fields } }),
   };
 }
+
+/** `inner` with every message and field passed through `mask` first (a logger given from outside) */
+export function maskedLogger(inner: Logger, mask: (value: unknown) => unknown): Logger {
+  const wrap = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>): void => {
+    inner[level](String(mask(msg)), fields === undefined ? undefined : (mask(fields) as Record<string, unknown>));
+  };
+  return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
+}

@@ -46,6 +46,8 @@ export const httpRequestSpec: NodeSpec = {
     additionalProperties: false,
   },
   sensitiveParams: ['password', 'token', 'apiKey'],
+  // an Authorization / X-API-Key / Cookie header typed in by hand is a credential too
+  sensitiveEntries: ['headers'],
   connectionTypes: ['http'],
   ui: {
     icon: 'send',

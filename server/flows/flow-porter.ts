@@ -1,12 +1,15 @@
 /**
  * Export/import of flow files. Connections are referenced by id and name (never secrets);
- * on import a reference whose id is unknown is matched by name.
+ * on import a reference whose id is unknown is matched by name. Credentials typed into nodes
+ * are left out of the file (listed in `secretsLeftOut`); an import warns for each, and the
+ * node has no secret until one is entered.
  */
 import type { FlowDocument } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 import type { FlowsRepo, FlowVersion, StoredFlow } from '../store/flows.ts';
 import type { FlowService } from './flow-service.ts';
 import { FlowNotFoundError } from './flow-service.ts';
+import { withoutSecrets } from './secret-slots.ts';
 
 export interface ConnectionRef { id: string; name: string; type: string; environment?: string }
 
@@ -16,6 +19,8 @@ export interface ExportFile {
   exportedAt: string;
   flow: FlowDocument;
   connections: ConnectionRef[];
+  /** the node params whose secrets were left out (`headers.Authorization` for a header) */
+  secretsLeftOut?: { nodeId: string; param: string }[];
 }
 
 export interface ConnectionLookup {
@@ -40,7 +45,11 @@ export class FlowPorter {
       const ref = connId ? this.connections.byId(connId) : undefined;
       if (ref) refs.set(ref.id, ref);
     }
-    return { format: 'tributary-flow', formatVersion: 1, exportedAt: new Date().toISOString(), flow: flow.doc, connections: [...refs.values()] };
+    const { doc, omitted } = withoutSecrets(flow.doc, this.specs);
+    return {
+      format: 'tributary-flow', formatVersion: 1, exportedAt: new Date().toISOString(), flow: doc, connections: [...refs.values()],
+      ...(omitted.length > 0 ? { secretsLeftOut: omitted } : {}),
+    };
   }
 
   /** Accepts an export file or a bare flow document; always creates a new flow. */
@@ -58,7 +67,17 @@ export class FlowPorter {
       if (byName) node.params = { ...node.params, connection: byName.id };
       else warnings.push(`node ${node.id}: connection "${ref?.name ?? connId}" does not exist here; create it and set it on the node`);
     }
-    return { flow: this.service.create(doc, user), warnings };
+    const { flow, missingSecrets } = this.service.createImported(doc, user);
+    const leftOut = isFile && Array.isArray((file as ExportFile).secretsLeftOut) ? (file as ExportFile).secretsLeftOut ?? [] : [];
+    const missing = new Map<string, { nodeId: string; param: string }>();
+    for (const m of [...missingSecrets, ...leftOut]) {
+      const known = typeof m?.nodeId === 'string' && typeof m.param === 'string' && flow.doc.nodes.some((n) => n.id === m.nodeId);
+      if (known) missing.set(`${m.nodeId}:${m.param}`, { nodeId: m.nodeId, param: m.param });
+    }
+    for (const m of missing.values()) {
+      warnings.push(`node ${m.nodeId}: the secret "${m.param}" is not in the file (secrets are never exported); enter it again — the node has none until then`);
+    }
+    return { flow, warnings };
   }
 
   versions(id: string): { version: number; createdAt: string; createdBy: string | null; name: string; nodeCount: number }[] {

@@ -2,6 +2,8 @@
  * The application layer for flows: validate and save documents (refused whole when invalid),
  * start/stop/trigger them on the engine, and restart at boot the flows that were running —
  * retrying with backoff those that cannot start yet (a database or broker still down).
+ * Credentials in node params are split out on save (sealed in flow_secrets, `"***"` in the
+ * document) and put back only in the document handed to the engine.
  */
 import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
 import type { NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
@@ -10,6 +12,8 @@ import type { SchemaChecker } from '../../core/schema-check.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { FiredRun, Logger } from '../engine/node-api.ts';
 import type { FlowsRepo, StoredFlow } from '../store/flows.ts';
+import type { FlowSecrets } from './flow-secrets.ts';
+import { absentSecretAt, splitSecrets, withSecrets, type MissingSecret } from './secret-slots.ts';
 
 export class FlowValidationError extends Error {
   override readonly name = 'ValidationError';
@@ -35,6 +39,7 @@ export interface FlowServiceDeps {
   /** server-only save checks (script compiles, connection exists and has the right type) */
   serverChecks: ServerNodeCheck[];
   log: Logger;
+  secrets: FlowSecrets;
   /** delays between attempts to resume a flow at boot: doubling from firstMs up to maxMs */
   resumeRetry?: { firstMs: number; maxMs: number };
 }
@@ -62,14 +67,29 @@ export class FlowService {
   }
 
   create(doc: unknown, user: string | null, options: { id?: string } = {}): StoredFlow {
-    const valid = this.validated(doc);
-    const { id } = this.deps.flows.create(valid, user, options);
+    const split = this.split(doc, undefined, false);
+    const { id } = this.deps.flows.create(split.stored, user, { ...options, secrets: this.deps.secrets.sealer(split.secrets) });
+    this.deps.secrets.changed();
     return this.get(id);
   }
 
+  /**
+   * Like create, for imported files, which never carry secrets: a secret the file left out or
+   * gave as `"***"` is not an error but listed, to be entered again before the flow can start.
+   */
+  createImported(doc: unknown, user: string | null): { flow: StoredFlow; missingSecrets: MissingSecret[] } {
+    const split = this.split(doc, undefined, true);
+    const { id } = this.deps.flows.create(split.stored, user, { secrets: this.deps.secrets.sealer(split.secrets) });
+    this.deps.secrets.changed();
+    return { flow: this.get(id), missingSecrets: split.missing };
+  }
+
+  /** secrets sent as `"***"` keep the stored ones, new values replace them, null or "" clear them */
   update(id: string, doc: unknown, user: string | null): StoredFlow {
-    const valid = this.validated(doc);
-    if (!this.deps.flows.update(id, valid, user)) throw new FlowNotFoundError(id);
+    const existing = this.deps.flows.get(id);
+    const split = this.split(doc, existing, false);
+    if (!this.deps.flows.update(id, split.stored, user, this.deps.secrets.sealer(split.secrets))) throw new FlowNotFoundError(id);
+    this.deps.secrets.changed();
     return this.get(id);
   }
 
@@ -83,7 +103,8 @@ export class FlowService {
     this.get(id);
     this.cancelRetry(id);
     await this.deps.engine.stop(id);
-    this.deps.flows.delete(id);
+    this.deps.flows.delete(id); // its secrets go with it (ON DELETE CASCADE)
+    this.deps.secrets.changed();
   }
 
   /**
@@ -94,7 +115,7 @@ export class FlowService {
     const flow = this.get(id);
     this.cancelRetry(id);
     try {
-      await this.deps.engine.start(id, flow.version, flow.doc);
+      await this.deps.engine.start(id, flow.version, this.engineDoc(flow));
       this.deps.flows.setState(id, 'running');
       this.deps.flows.setAutostart(id, true);
     } catch (err) {
@@ -139,7 +160,7 @@ export class FlowService {
     const flow = this.deps.flows.get(id);
     if (!flow?.autostart || this.closed) return;
     try {
-      await this.deps.engine.start(id, flow.version, flow.doc);
+      await this.deps.engine.start(id, flow.version, this.engineDoc(flow));
     } catch (err) {
       const { firstMs, maxMs } = this.deps.resumeRetry ?? DEFAULT_RESUME_RETRY;
       const delay = Math.min(maxMs, firstMs * 2 ** Math.min(attempt - 1, 30));
@@ -170,9 +191,41 @@ export class FlowService {
     this.retries.delete(id);
   }
 
-  private validated(doc: unknown): FlowDocument {
-    const issues = this.validate(doc);
+  /** the stored document with its secrets in clear: only the engine gets it */
+  private engineDoc(flow: StoredFlow): FlowDocument {
+    return withSecrets(flow.doc, this.deps.specs, this.deps.secrets.open(flow.id));
+  }
+
+  /**
+   * Splits the secrets out of `doc` and validates it with them in clear. A `"***"` with no stored
+   * secret to keep is refused, naming the field — unless `imported`, where it and a required
+   * secret left out become `missing` (the node keeps no secret).
+   */
+  private split(doc: unknown, existing: StoredFlow | undefined, imported: boolean): { stored: FlowDocument; secrets: Record<string, string>; missing: MissingSecret[] } {
+    let previous: Record<string, string> = {};
+    if (existing) {
+      try {
+        previous = this.deps.secrets.open(existing.id);
+      } catch {
+        previous = {}; // unreadable (another key): only what is sent now is kept
+      }
+    }
+    const split = splitSecrets(doc, this.deps.specs, existing ? { doc: existing.doc, secrets: previous } : undefined);
+    let issues = this.validate(split.resolved);
+    const missing = [...split.missing];
+    if (imported) {
+      issues = issues.filter((issue) => {
+        const absent = absentSecretAt(issue.path, split.resolved, this.deps.specs);
+        if (absent && !missing.some((m) => m.path === absent.path)) missing.push(absent);
+        return !absent;
+      });
+    } else {
+      const hint = '"***" keeps a stored secret, and there is none for this node: enter the value';
+      const shown = new Set(issues.map((i) => i.path));
+      issues = issues.map((i) => (split.missing.some((m) => m.path === i.path) ? { ...i, message: `${i.message} (${hint})` } : i));
+      for (const m of split.missing) if (!shown.has(m.path)) issues.push({ path: m.path, message: hint });
+    }
     if (issues.length > 0) throw new FlowValidationError(issues);
-    return doc as FlowDocument;
+    return { stored: split.stored as FlowDocument, secrets: split.secrets, missing };
   }
 }
