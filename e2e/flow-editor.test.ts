@@ -162,4 +162,38 @@ describe('flow editor', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="flow-table"] tbody tr').length === 2);
     assert.deepEqual(errors, [], 'no errors in the browser console');
   });
+
+  it('shows a stored http-in token as write-only: kept on save, replaced when typed', async () => {
+    const { page, server, errors } = s!;
+    const path = `e2e-secret-${process.pid}`;
+    const first = `tok-first-${process.pid}`;
+    const created = await server.api('/api/flows', {
+      body: { name: 'E2E secret', nodes: [{ id: '700001', type: 'http-in', params: { method: 'POST', path, auth: 'bearer', token: first }, position: { x: 80, y: 80 } }], edges: [] },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id as string;
+    const call = (token: string) => fetch(`${server.url}/hooks/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    await page.goto(`${server.url}/flows/${id}`);
+    await page.click('[data-testid="node-700001"]');
+    const box = page.locator('input[name="params.token"]');
+    assert.equal(await box.inputValue(), '', 'the token is never in the page');
+    assert.match((await box.getAttribute('placeholder')) ?? '', /stored/);
+    assert.equal(await box.getAttribute('type'), 'password');
+
+    await page.fill('input[name="flow-name"]', 'E2E secret kept');
+    await page.click('[data-testid="btn-save"]');
+    await page.waitForSelector('[data-testid="flow-version"]:has-text("v2")');
+    await server.api(`/api/flows/${id}/start`, { method: 'POST' });
+    assert.equal((await call(first)).status, 200, 'saving without touching it kept the token');
+
+    const second = `tok-second-${process.pid}`;
+    await box.fill(second);
+    await page.click('[data-testid="btn-save"]');
+    await page.waitForSelector('[data-testid="flow-version"]:has-text("v3")');
+    await server.api(`/api/flows/${id}/start`, { method: 'POST' });
+    assert.equal((await call(first)).status, 401);
+    assert.equal((await call(second)).status, 200, 'the typed token replaced it');
+    await server.api(`/api/flows/${id}/stop`, { method: 'POST' });
+    assert.deepEqual(errors, [], 'no errors in the browser console');
+  });
 });

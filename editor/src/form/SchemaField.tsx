@@ -14,6 +14,7 @@ import { ConnectionSelect } from './ConnectionSelect.tsx';
 import { TableInput } from './TableInput.tsx';
 import { ObjectFields } from './ObjectFields.tsx';
 import { ObjectList } from './ObjectList.tsx';
+import { SecretField } from './SecretField.tsx';
 
 /** the control for a field's kind; a value of another shape than expected falls back to JSON */
 export function SchemaField(props: FieldProps & { custom?: CustomRenderer }): ReactNode {
@@ -21,6 +22,7 @@ export function SchemaField(props: FieldProps & { custom?: CustomRenderer }): Re
   const own = custom?.(p);
   if (own !== undefined) return own;
   const v = p.value;
+  if (p.sensitive && (typeof v === 'string' || v === undefined || v === null)) return <SecretField {...p} />;
   switch (p.kind) {
     case 'string':
     case 'password':
