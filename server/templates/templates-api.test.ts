@@ -208,6 +208,31 @@ test('LIVE db-as-http-api: GET /hooks/<path>?name=… answers {"default": rows} 
   }
 });
 
+test('LIVE db-as-http-api with a bearer token: the token is stored sealed, shown as "***", and still guards the hook', async () => {
+  await my.query(`INSERT IGNORE INTO ${SRC} (id, name, rev) VALUES (20, 'guard', 20)`);
+  const path = `tpl-api-auth-${process.pid}`;
+  const secret = `tpl-secret-${process.pid}-${Date.now().toString(36)}`;
+  const created = await api('/api/templates/db-as-http-api/instantiate', {
+    body: { name: 'guarded rows', params: { source: conn['mysql'], sourceTable: SRC, fields: ['id'], orderBy: ['id'], limit: 1, path, auth: 'bearer', secret } },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.equal(created.body.nodes[0].params.token, '***');
+  const id = created.body.id as string;
+  assert.ok(!JSON.stringify((await api(`/api/flows/${id}`, { token: viewerToken })).body).includes(secret));
+  assert.ok(!JSON.stringify(s.store.db.prepare('SELECT doc FROM flow_versions WHERE flow_id = ?').pluck().all(id)).includes(secret));
+  assert.equal(s.store.db.prepare('SELECT count(*) FROM flow_secrets WHERE flow_id = ?').pluck().get(id), 1);
+  const started = await s.api(`/api/flows/${id}/start`, { method: 'POST' });
+  assert.equal(started.body.state, 'running', JSON.stringify(started.body));
+  try {
+    assert.equal((await fetch(`${s.url}/hooks/${path}`)).status, 401);
+    const ok = await fetch(`${s.url}/hooks/${path}`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(ok.status, 200);
+    assert.equal(((await ok.json()) as { default: unknown[] }).default.length, 1);
+  } finally {
+    await s.api(`/api/flows/${id}/stop`, { method: 'POST' });
+  }
+});
+
 test('LIVE mqtt-to-db: device messages mapped and upserted into PostgreSQL', async (t) => {
   const types = await s.api('/api/node-types');
   if (!types.body.some((nt: { type: string }) => nt.type === 'mqtt-in')) return t.skip('the server does not register mqtt-in yet');
