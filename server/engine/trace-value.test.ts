@@ -31,3 +31,10 @@ test('a step serialises once into the stored shape, sensitive params masked', ()
   ));
   assert.deepEqual(data, { input: { payload: '1' }, error: 'boom', params: { token: '***', url: 'u' }, logs: ['l'] });
 });
+
+test('adversarial: a secret with quotes or backslashes is masked although JSON escapes it', () => {
+  const secret = 'p"a\\ss\tword';
+  const json = traceJson({ payload: { echo: `got ${secret}` } }, makeMasker([secret]))!;
+  assert.ok(!json.includes(JSON.stringify(secret).slice(1, -1)), json);
+  assert.deepEqual(JSON.parse(json), { payload: { echo: 'got ***' } });
+});

@@ -58,6 +58,8 @@ export function makeMasker(secretValues: string[]): Masker {
     return out;
   };
   const masker: Masker = (value) => walk(value, new WeakSet());
-  masker.mayNeedMasking = (json) => SENSITIVE_JSON_KEY.test(json) || (pattern !== undefined && secrets.some((secret) => json.includes(secret)));
+  // as the secrets appear inside JSON text: a quote, backslash or control character is escaped there
+  const inJson = secrets.map((secret) => JSON.stringify(secret).slice(1, -1));
+  masker.mayNeedMasking = (json) => SENSITIVE_JSON_KEY.test(json) || inJson.some((secret) => json.includes(secret));
   return masker;
 }
