@@ -7,6 +7,7 @@ import type { NodeSpec } from '../../core/node-spec.ts';
 import type { FlowsRepo, FlowVersion, StoredFlow } from '../store/flows.ts';
 import type { FlowService } from './flow-service.ts';
 import { FlowNotFoundError } from './flow-service.ts';
+import { atImportPath, readImportBody } from './import-file.ts';
 
 export interface ConnectionRef { id: string; name: string; type: string; environment?: string }
 
@@ -43,14 +44,15 @@ export class FlowPorter {
     return { format: 'tributary-flow', formatVersion: 1, exportedAt: new Date().toISOString(), flow: flow.doc, connections: [...refs.values()] };
   }
 
-  /** Accepts an export file or a bare flow document; always creates a new flow. */
-  import(file: ExportFile | FlowDocument, user: string | null): { flow: StoredFlow; warnings: string[] } {
-    const isFile = (file as ExportFile).format === 'tributary-flow';
-    const doc: FlowDocument = structuredClone(isFile ? (file as ExportFile).flow : (file as FlowDocument));
-    const refs = isFile ? (file as ExportFile).connections ?? [] : [];
+  /**
+   * Accepts an export file or a bare flow document; always creates a new flow. A body of the
+   * wrong shape is refused whole, naming the field (import-file.ts).
+   */
+  import(body: unknown, user: string | null): { flow: StoredFlow; warnings: string[] } {
+    const { doc, refs, at } = readImportBody(body);
     const warnings: string[] = [];
     delete doc.id;
-    for (const node of doc.nodes ?? []) {
+    for (const node of doc.nodes) {
       const connId = this.connectionParam(node.type, node.params);
       if (!connId || this.connections.byId(connId)) continue;
       const ref = refs.find((r) => r.id === connId);
@@ -58,7 +60,11 @@ export class FlowPorter {
       if (byName) node.params = { ...node.params, connection: byName.id };
       else warnings.push(`node ${node.id}: connection "${ref?.name ?? connId}" does not exist here; create it and set it on the node`);
     }
-    return { flow: this.service.create(doc, user), warnings };
+    try {
+      return { flow: this.service.create(doc, user), warnings };
+    } catch (err) {
+      throw atImportPath(err, at);
+    }
   }
 
   versions(id: string): { version: number; createdAt: string; createdBy: string | null; name: string; nodeCount: number }[] {
