@@ -3,6 +3,6 @@ export type { PathSegment, ExprRef, TemplatePart, ParsedTemplate, EvalScope, Com
 export { ExpressionError } from './errors.ts';
 export { parseTemplate } from './template-parser.ts';
 export { parsePath } from './path-parser.ts';
-export { getPath, makeSetter, setPath } from './path.ts';
+export { getPath, makeSetter, setPath, setPathProblem } from './path.ts';
 export { compileValue } from './compile.ts';
 export { hasExpression, collectRefs, checkValue } from './scan.ts';

@@ -61,6 +61,22 @@ export function makeGetter(path: readonly PathSegment[]): (root: unknown) => unk
   }
 }
 
+/**
+ * Why `path` cannot be written, or undefined: the one rule for set paths, applied at save
+ * (set node validation) and when a writer is made (flow start).
+ */
+export function setPathProblem(path: readonly PathSegment[]): string | undefined {
+  if (path.length === 0) return 'the path is empty';
+  const bad = path.find(isForbiddenSegment);
+  if (bad !== undefined) return `the key '${String(bad)}' is not allowed in a path (it names an object's prototype or constructor, not a field)`;
+  return undefined;
+}
+
+function assertSettable(path: readonly PathSegment[]): void {
+  const problem = setPathProblem(path);
+  if (problem) throw new TypeError(`cannot set this path: ${problem}`);
+}
+
 const CANONICAL_INDEX = /^(?:0|[1-9][0-9]*)$/;
 
 /**
@@ -71,9 +87,7 @@ const CANONICAL_INDEX = /^(?:0|[1-9][0-9]*)$/;
 export function setPath(
   target: Record<string, unknown>, path: readonly PathSegment[], value: unknown,
 ): Record<string, unknown> {
-  if (path.length === 0) throw new TypeError('setPath needs a non-empty path');
-  const bad = path.find(isForbiddenSegment);
-  if (bad !== undefined) throw new TypeError(`setPath refuses the key '${String(bad)}'`);
+  assertSettable(path);
   return setIn(target, path, 0, value) as Record<string, unknown>;
 }
 
@@ -82,9 +96,7 @@ export function setPath(
  * not on every message. Same result as `setPath(target, path, value)`.
  */
 export function makeSetter(path: readonly PathSegment[]): (target: Record<string, unknown>, value: unknown) => Record<string, unknown> {
-  if (path.length === 0) throw new TypeError('setPath needs a non-empty path');
-  const bad = path.find(isForbiddenSegment);
-  if (bad !== undefined) throw new TypeError(`setPath refuses the key '${String(bad)}'`);
+  assertSettable(path);
   const segments = path.slice();
   return (target, value) => setIn(target, segments, 0, value) as Record<string, unknown>;
 }

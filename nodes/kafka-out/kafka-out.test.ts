@@ -1,6 +1,8 @@
 // kafka-out against the real broker: produce through the engine, read back with kafka-in.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Admin } from 'kafkajs';
 import { testEngine, directConnections } from '../../server/engine/test-support.ts';
 import { kafkaDriver } from '../../server/connections/drivers/kafka.ts';
@@ -11,6 +13,7 @@ import { kafkaInRuntime } from '../kafka-in/runtime.ts';
 import { kafkaOutSpec } from './spec.ts';
 import { kafkaOutRuntime } from './runtime.ts';
 import { headerValues, keyBytes, valueBytes } from '../_kafka/encode.ts';
+import { closedPort } from '../_http/testing.ts';
 import { createTopic, flow, kafkaProfile, Probe, probeSpec, testAdmin, uniqueName, waitFor } from '../_kafka/test-support.ts';
 
 let admin: Admin;
@@ -167,4 +170,59 @@ test('a refused broker port fails the kafka-out step with the connection error, 
   } finally {
     await close();
   }
+});
+
+/** inject → kafka-out once on the profile `k`; the run's outcome, the out step and how long it took */
+async function sendOnce(profileParams: Record<string, unknown>, topic: string) {
+  const { engine, store, close } = setup(profileParams);
+  try {
+    await engine.start('once', 1, flow(
+      [
+        { id: 'in1', type: 'inject', params: { payload: { a: 1 } } },
+        { id: 'out', type: 'kafka-out', params: { connection: 'k', topic } },
+      ],
+      [['in1', 'out']],
+    ));
+    const started = Date.now();
+    const fired = engine.trigger('once', 'in1', undefined, false);
+    const outcome = await fired.done;
+    const took = Date.now() - started;
+    return { outcome, took, step: store.runs.get(fired.runId)!.steps.find((s) => s.nodeId === 'out')! };
+  } finally {
+    await close();
+  }
+}
+
+test('a broker that accepts connections and never answers fails the step within the profile timeout (3 s), not kafkajs\'s 30 s', async () => {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as AddressInfo).port;
+  try {
+    const { outcome, took, step } = await sendOnce({ brokers: [`127.0.0.1:${port}`], timeoutMs: 3000 }, 'never');
+    assert.equal(outcome.status, 'failed');
+    assert.equal(step.status, 'failed');
+    assert.match(step.error!, new RegExp(`^kafka: no answer from 127\\.0\\.0\\.1:${port} within 3000 ms`));
+    assert.ok(took >= 2900 && took < 4000, `failed after ${took} ms`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test('a closed broker port with a 3 s timeout fails the step within 4 s', async () => {
+  const port = await closedPort();
+  const { outcome, took, step } = await sendOnce({ brokers: [`127.0.0.1:${port}`], timeoutMs: 3000 }, 'never');
+  assert.equal(outcome.status, 'failed');
+  assert.match(step.error!, new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${port}|no answer from 127\\.0\\.0\\.1:${port}`));
+  assert.ok(took < 4000, `failed after ${took} ms`);
+});
+
+test('with the same 3 s timeout, sends to the live broker still succeed', async () => {
+  const topic = uniqueName('out-t');
+  topics.push(topic);
+  await createTopic(admin, topic, 1);
+  const { outcome, step } = await sendOnce({ timeoutMs: 3000 }, topic);
+  assert.equal(outcome.status, 'succeeded', outcome.error);
+  assert.deepEqual((step.output as { kafka: unknown }).kafka, { topic, partition: 0, offset: 0 });
 });

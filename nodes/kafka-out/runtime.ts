@@ -31,8 +31,7 @@ export const kafkaOutRuntime: NodeRuntime = {
         const acks = p['acks'] === 0 || p['acks'] === 1 ? p['acks'] : -1;
         let sent;
         try {
-          const producer = await (await client()).producer();
-          sent = await producer.send({ topic, acks, messages: [record] });
+          sent = await (await client()).send({ topic, acks, messages: [record] }, io.signal);
         } catch (err) {
           throw new NodeError(`kafka: ${kafkaErrorMessage(err)}`, err instanceof Error ? err.name : 'KAFKA_ERROR');
         }

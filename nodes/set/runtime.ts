@@ -2,11 +2,19 @@
 import type { Message } from '../../core/flow-types.ts';
 import type { NodeRuntime } from '../../server/engine/node-api.ts';
 import { makeSetter, parsePath } from '../../core/expressions/index.ts';
+import { fieldIssuePath } from './spec.ts';
 
 export const setRuntime: NodeRuntime = {
   type: 'set',
   create(ctx) {
-    const setters = Object.keys((ctx.params['fields'] as object | undefined) ?? {}).map((k) => ({ key: k, set: makeSetter(parsePath(k)) }));
+    const setters = Object.keys((ctx.params['fields'] as object | undefined) ?? {}).map((key) => {
+      try {
+        return { key, set: makeSetter(parsePath(key)) };
+      } catch (err) {
+        // a flow saved before a rule existed: name the field
+        throw new Error(`${fieldIssuePath(key)}: ${(err as Error).message}`);
+      }
+    });
     const replace = ctx.params['mode'] === 'replace';
     return {
       onMessage(msg, io) {

@@ -1,5 +1,10 @@
-import type { NodeSpec } from '../../core/node-spec.ts';
-import { parsePath } from '../../core/expressions/index.ts';
+import type { NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
+import { parsePath, setPathProblem } from '../../core/expressions/index.ts';
+
+/** `fields.total` or `fields["payload.total"]`: the issue path of one key of `fields` */
+export function fieldIssuePath(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `fields.${key}` : `fields[${JSON.stringify(key)}]`;
+}
 
 export const setSpec: NodeSpec = {
   type: 'set',
@@ -21,13 +26,16 @@ export const setSpec: NodeSpec = {
   validate(params) {
     const fields = params['fields'];
     if (!fields || typeof fields !== 'object') return [];
-    const issues = [];
+    const issues: ValidationIssue[] = [];
     for (const key of Object.keys(fields)) {
+      let problem: string | undefined;
       try {
-        if (parsePath(key).length === 0) issues.push({ path: `fields.${key}`, message: 'the path is empty' });
+        // the same rule the set node applies when its flow starts (makeSetter)
+        problem = setPathProblem(parsePath(key));
       } catch (err) {
-        issues.push({ path: `fields.${key}`, message: `not a valid path: ${(err as Error).message}` });
+        problem = `not a valid path: ${(err as Error).message}`;
       }
+      if (problem) issues.push({ path: fieldIssuePath(key), message: problem });
     }
     return issues;
   },

@@ -1,9 +1,11 @@
 /** The comparison of one switch rule. Numbers compare as numbers when both sides are numeric. */
 import type { SWITCH_OPS } from './spec.ts';
+import { compileRegex, type LinearRegex } from '../../core/linear-regex.ts';
 
 export type SwitchOp = (typeof SWITCH_OPS)[number];
 
-export function matches(op: SwitchOp, value: unknown, arg: unknown, regex?: RegExp): boolean {
+/** `regex` is the compiled `arg` of a regex rule (compiled here when not given). */
+export function matches(op: SwitchOp, value: unknown, arg: unknown, regex?: LinearRegex): boolean {
   switch (op) {
     case 'eq':
       return looseEqual(value, arg);
@@ -25,7 +27,7 @@ export function matches(op: SwitchOp, value: unknown, arg: unknown, regex?: RegE
     case 'suffix':
       return typeof value === 'string' && value.endsWith(String(arg));
     case 'regex':
-      return typeof value === 'string' && (regex ?? new RegExp(String(arg))).test(value);
+      return typeof value === 'string' && (regex ?? compileRegex(String(arg ?? ''))).test(value);
     case 'exists':
       return value !== undefined && value !== null;
     case 'empty':

@@ -10,6 +10,7 @@ import type { FlowsRepo, FlowVersion, StoredFlow } from '../store/flows.ts';
 import type { FlowService } from './flow-service.ts';
 import { FlowNotFoundError } from './flow-service.ts';
 import { withoutSecrets } from './secret-slots.ts';
+import { atImportPath, readImportBody } from './import-file.ts';
 
 export interface ConnectionRef { id: string; name: string; type: string; environment?: string }
 
@@ -52,14 +53,15 @@ export class FlowPorter {
     };
   }
 
-  /** Accepts an export file or a bare flow document; always creates a new flow. */
-  import(file: ExportFile | FlowDocument, user: string | null): { flow: StoredFlow; warnings: string[] } {
-    const isFile = (file as ExportFile).format === 'tributary-flow';
-    const doc: FlowDocument = structuredClone(isFile ? (file as ExportFile).flow : (file as FlowDocument));
-    const refs = isFile ? (file as ExportFile).connections ?? [] : [];
+  /**
+   * Accepts an export file or a bare flow document; always creates a new flow. A body of the
+   * wrong shape is refused whole, naming the field (import-file.ts).
+   */
+  import(body: unknown, user: string | null): { flow: StoredFlow; warnings: string[] } {
+    const { doc, refs, at, secretsLeftOut } = readImportBody(body);
     const warnings: string[] = [];
     delete doc.id;
-    for (const node of doc.nodes ?? []) {
+    for (const node of doc.nodes) {
       const connId = this.connectionParam(node.type, node.params);
       if (!connId || this.connections.byId(connId)) continue;
       const ref = refs.find((r) => r.id === connId);
@@ -67,12 +69,16 @@ export class FlowPorter {
       if (byName) node.params = { ...node.params, connection: byName.id };
       else warnings.push(`node ${node.id}: connection "${ref?.name ?? connId}" does not exist here; create it and set it on the node`);
     }
-    const { flow, missingSecrets } = this.service.createImported(doc, user);
-    const leftOut = isFile && Array.isArray((file as ExportFile).secretsLeftOut) ? (file as ExportFile).secretsLeftOut ?? [] : [];
+    let created: ReturnType<FlowService['createImported']>;
+    try {
+      created = this.service.createImported(doc, user);
+    } catch (err) {
+      throw atImportPath(err, at);
+    }
+    const { flow, missingSecrets } = created;
     const missing = new Map<string, { nodeId: string; param: string }>();
-    for (const m of [...missingSecrets, ...leftOut]) {
-      const known = typeof m?.nodeId === 'string' && typeof m.param === 'string' && flow.doc.nodes.some((n) => n.id === m.nodeId);
-      if (known) missing.set(`${m.nodeId}:${m.param}`, { nodeId: m.nodeId, param: m.param });
+    for (const m of [...missingSecrets, ...secretsLeftOut]) {
+      if (flow.doc.nodes.some((n) => n.id === m.nodeId)) missing.set(`${m.nodeId}:${m.param}`, { nodeId: m.nodeId, param: m.param });
     }
     for (const m of missing.values()) {
       warnings.push(`node ${m.nodeId}: the secret "${m.param}" is not in the file (secrets are never exported); enter it again — the node has none until then`);

@@ -10,6 +10,7 @@ import { authRouter } from './routes/auth.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { hooksListener, isHookUrl } from './hooks.ts';
+import { jsonBodyIssue } from './json-guard.ts';
 
 export interface AppDeps {
   version: string;
@@ -44,6 +45,10 @@ function createApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: deps.bodyLimit ?? '5mb', strict: false }));
+  api.use((req, _res, next) => {
+    const issue = jsonBodyIssue(req.body);
+    next(issue ? new HttpError(400, `the request body is refused: ${issue.path}: ${issue.message}`, [issue]) : undefined);
+  });
   api.get('/health', (_req, res) => res.json({ status: 'ok', version: deps.version }));
   api.use('/auth', authRouter(deps.auth, deps.secureCookie ?? false));
   api.use(requireUser((token) => deps.auth.authenticate(token)));

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { HookTable } from '../engine/hook-table.ts';
 import type { HookResponse, Logger } from '../engine/node-api.ts';
+import { jsonBodyIssue } from './json-guard.ts';
 
 const DEFAULT_LIMIT = 1024 * 1024;
 const PREFIX = '/hooks';
@@ -57,6 +58,9 @@ async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse
   } catch {
     return answer(req, res, { status: 400, body: { error: 'the request body is not valid JSON' } });
   }
+  // the same limits as /api bodies: a 10,000-deep document would overflow the stack downstream
+  const issue = Buffer.isBuffer(body) ? undefined : jsonBodyIssue(body);
+  if (issue) return answer(req, res, { status: 400, body: { error: `the request body is refused: ${issue.path}: ${issue.message}` } });
   const reply = await found.route.handle({
     method, path, params: found.params, query: q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) },
     headers: req.headers, body, rawBody: raw,

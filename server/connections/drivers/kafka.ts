@@ -4,7 +4,7 @@
  * them (`client.kafka`), since each consumer belongs to one group.
  */
 import kafkajs from 'kafkajs';
-import type { Kafka, KafkaConfig, LogEntry, Producer, RetryOptions, SASLOptions } from 'kafkajs';
+import type { Kafka, KafkaConfig, LogEntry, Producer, ProducerRecord, RecordMetadata, RetryOptions, SASLOptions } from 'kafkajs';
 import type { ConnectionDriver } from '../driver-api.ts';
 import type { ConnectionProfileResolved, Logger } from '../../engine/node-api.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../../core/connection-types.ts';
@@ -15,6 +15,12 @@ export interface KafkaClient {
   kafka: Kafka;
   /** the profile's producer, shared by every kafka-out; connected on first use, again after a failed connect */
   producer(): Promise<Producer>;
+  /**
+   * Sends through the shared producer (connecting it when needed) and fails once `timeoutMs`
+   * has passed without an answer: a broker that accepts connections and never answers must
+   * fail the step within the profile's timeout, whatever kafkajs's own retries would wait.
+   */
+  send(record: ProducerRecord, signal?: AbortSignal): Promise<RecordMetadata[]>;
   /** kafkajs log lines (errors) go to `log` until the returned function is called */
   attachLog(log: Logger): () => void;
   /** the profile's time budget for connection problems, ms */
@@ -36,10 +42,18 @@ export const kafkaDriver: ConnectionDriver<KafkaClient> = {
   async open(profile) {
     const sinks = new Set<Logger>();
     const timeoutMs = profileTimeout(profile);
-    const kafka = new KafkaClass({ ...kafkaConfig(profile, timeoutMs), logCreator: () => (entry) => forwardLog(sinks, entry) });
+    let lastError: string | undefined;
+    const kafka = new KafkaClass({
+      ...kafkaConfig(profile, timeoutMs),
+      logCreator: () => (entry) => {
+        if (entry.level === logLevel.ERROR) lastError = String(entry.log.message);
+        forwardLog(sinks, entry);
+      },
+    });
     let producer: Promise<Producer> | undefined;
     const groups = new Map<string, GroupClaim>();
-    return {
+    const brokers = brokersOf(profile).join(', ');
+    const client: KafkaClient = {
       kafka,
       timeoutMs,
       claimGroup(groupId, topics, owner) {
@@ -75,6 +89,15 @@ export const kafkaDriver: ConnectionDriver<KafkaClient> = {
         }
         return producer;
       },
+      send(record, signal) {
+        lastError = undefined;
+        // the broker's own wait for acknowledgements fits in the budget as well
+        const work = client.producer().then((p) => p.send({ ...record, timeout: timeoutMs }));
+        return withDeadline(work, timeoutMs, () => {
+          const last = lastError ? ` (last error: ${lastError})` : '';
+          return new Error(`no answer from ${brokers} within ${timeoutMs} ms${last}`);
+        }, signal);
+      },
       attachLog(log) {
         sinks.add(log);
         return () => void sinks.delete(log);
@@ -85,6 +108,7 @@ export const kafkaDriver: ConnectionDriver<KafkaClient> = {
         await connected?.disconnect();
       },
     };
+    return client;
   },
   close: (client) => client.close(),
   async test(profile, timeoutMs) {
@@ -126,14 +150,18 @@ export const kafkaDriver: ConnectionDriver<KafkaClient> = {
 
 export default kafkaDriver;
 
-/** kafkajs settings of a profile; `timeoutMs` bounds connecting and how long connection errors are retried. */
+/**
+ * kafkajs settings of a profile; `timeoutMs` bounds connecting, each request and how long
+ * connection errors are retried. (Fetch and JoinGroup requests extend their own timeout by
+ * the wait they ask the broker for, so consumers are not cut short by this.)
+ */
 export function kafkaConfig(profile: ConnectionProfileResolved, timeoutMs = profileTimeout(profile)): KafkaConfig {
   const p = profile.params;
   const config: KafkaConfig = {
     brokers: brokersOf(profile),
     clientId: typeof p['clientId'] === 'string' && p['clientId'] ? p['clientId'] : 'tributary',
     connectionTimeout: Math.min(timeoutMs, 10_000),
-    requestTimeout: Math.max(timeoutMs, 30_000),
+    requestTimeout: timeoutMs,
     retry: retryWithin(timeoutMs),
     logLevel: logLevel.ERROR,
   };
@@ -159,6 +187,22 @@ export function kafkaErrorMessage(err: unknown): string {
   while (e instanceof Error && e.cause instanceof Error && e.name !== 'KafkaJSProtocolError') e = e.cause;
   const message = e instanceof Error ? e.message : String(e);
   return message || (err instanceof Error ? err.name : 'unknown Kafka error');
+}
+
+/** `work`, or a rejection with `timeout()` after `ms`, or when `signal` aborts (the run stopped). */
+function withDeadline<T>(work: Promise<T>, ms: number, timeout: () => Error, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const finish = (settle: () => void): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const onAbort = (): void => finish(() => reject(new Error('cancelled: the run was stopped')));
+    const timer = setTimeout(() => finish(() => reject(timeout())), ms);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then((v) => finish(() => resolve(v)), (err: unknown) => finish(() => reject(err)));
+  });
 }
 
 function profileTimeout(profile: ConnectionProfileResolved): number {

@@ -8,7 +8,7 @@ import type { NodeStatus } from '../../engine/node-api.ts';
 import { FlowNotRunningError } from '../../engine/engine.ts';
 import { allow, userOf } from '../auth-middleware.ts';
 import { HttpError, notFound } from '../errors.ts';
-import type { ExportFile, FlowPorter } from '../../flows/flow-porter.ts';
+import type { FlowPorter } from '../../flows/flow-porter.ts';
 
 export function flowView(flow: StoredFlow, engine: Engine): Record<string, unknown> {
   return {
@@ -42,7 +42,7 @@ export function flowsRouter(
   });
 
   r.post('/import', allow('write'), (req, res) => {
-    const result = porter.import(bodyObject(req.body) as unknown as ExportFile, userOf(res).username);
+    const result = porter.import(req.body, userOf(res).username);
     res.status(201).json({ ...flowView(result.flow, engine), ...(result.warnings.length ? { warnings: result.warnings } : {}) });
   });
 
