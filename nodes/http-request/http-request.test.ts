@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
 import type { StepRecord } from '../../core/flow-types.ts';
 import type { ConnectionProfileResolved, ConnectionProvider } from '../../server/engine/node-api.ts';
 import { directConnections, testEngine } from '../../server/engine/test-support.ts';
@@ -107,7 +108,10 @@ test('PUT, PATCH and DELETE send their method; text goes as text/plain; other me
 test('responseType: auto reads text and bytes by content type; json, text and base64 force it', async () => {
   assert.equal((await request({ url: `${server.url}/text` })).out.payload, 'plain words');
   const bin = await request({ url: `${server.url}/bin` });
-  assert.deepEqual(bin.out.payload, { $binary: Buffer.from([0, 1, 2, 255]).toString('base64') }, 'a Buffer, shown as $binary in the trace');
+  const bytes = Buffer.from([0, 1, 2, 255]);
+  assert.deepEqual(bin.out.payload, {
+    $binary: { type: 'application/octet-stream', bytes: 4, sha256: createHash('sha256').update(bytes).digest('hex'), head: bytes.toString('base64') },
+  }, 'a Buffer, summarised as $binary (media type, size, digest, head) in the trace');
   assert.deepEqual(bin.out.headers['set-cookie'], ['a=1', 'b=2']);
   assert.equal((await request({ url: `${server.url}/bin`, responseType: 'base64' })).out.payload, 'AAEC/w==');
   assert.equal(typeof (await request({ url: `${server.url}/echo`, responseType: 'text' })).out.payload, 'string');
