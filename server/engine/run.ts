@@ -155,7 +155,7 @@ export class Run {
   get truncation(): TraceTruncation | undefined {
     if (this.leftOut === 0) return undefined;
     return {
-      steps: this.leftOut, keptSteps: this.steps.length, keptBytes: this.storedBytes,
+      steps: this.leftOut, keptSteps: this.steps.length + (this.keepSteps || !this.triggerStep ? 0 : 1), keptBytes: this.storedBytes,
       maxSteps: this.caps.maxSteps, maxBytes: this.caps.maxBytes,
     };
   }

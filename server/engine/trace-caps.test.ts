@@ -102,6 +102,7 @@ test('errors mode: failed steps are capped the same way; the failure that fails 
   assert.equal(failed.filter((s: StepRecord) => s.nodeId === 'check').length, 19 + FAILED_STEPS_PAST_CAPS, 'the trigger step counts too');
   assert.equal(failed.at(-1)!.nodeId, 'final', 'the fatal failure is kept past every cap');
   assert.equal(r.traceTruncated!.steps, 251 - failed.length);
+  assert.equal(r.traceTruncated!.keptSteps, r.steps.length, 'the trigger step included');
 });
 
 test('the byte cap: steps stop being stored once the trace holds maxBytes', async () => {
