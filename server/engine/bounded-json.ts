@@ -33,9 +33,25 @@ export interface BoundedJson {
 
 const MASKED = '"***"';
 
+/** the key list of a large object a caller listed just before the walk (one slot) */
+let remembered: { of: object; keys: string[] } | undefined;
+
+/** Hand over the key list of `of` (already paid for) to the next walk. */
+export function rememberKeys(of: object, keys: string[]): void {
+  remembered = { of, keys };
+}
+
+function keysOf(v: object): string[] {
+  return remembered?.of === v ? remembered.keys : Object.keys(v);
+}
+
 export function boundedJson(value: unknown, options: BoundedOptions): BoundedJson {
   const w = new Writer(options);
-  if (!w.write(value, '', 0)) w.out = 'null';
+  try {
+    if (!w.write(value, '', 0)) w.out = 'null';
+  } finally {
+    remembered = undefined;
+  }
   const cut = w.out.length > options.limit;
   return { text: w.out, cut, bytes: w.out.length + w.unwritten };
 }
@@ -140,7 +156,7 @@ class Writer {
     this.out += '{';
     let first = true;
     const mask = this.mask;
-    for (const key of Object.keys(v)) {
+    for (const key of keysOf(v)) {
       const item = v[key];
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
       const before = this.out;

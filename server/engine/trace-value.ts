@@ -5,7 +5,7 @@
  * walker that stops at the limit, so no value costs much more than the limit to trace.
  */
 import type { StepRecord } from '../../core/flow-types.ts';
-import { boundedJson, maskedPrefix, type TextMasker } from './bounded-json.ts';
+import { boundedJson, maskedPrefix, rememberKeys, type TextMasker } from './bounded-json.ts';
 import { isBinary } from './binary.ts';
 
 export const TRACE_VALUE_LIMIT = 32 * 1024;
@@ -89,9 +89,14 @@ function plainWithin(v: unknown, budget: number, depth: number): number {
   }
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return v instanceof Date ? budget - 26 : -1;
-  for (const key in v) {
+  const keys = Object.keys(v);
+  for (const key of keys) {
     budget = plainWithin((v as Record<string, unknown>)[key], budget - key.length - 4, depth + 1);
-    if (budget < 0) return -1;
+    if (budget < 0) {
+      // listing a million keys costs ~0.5 s: the walker that takes over reuses this list
+      if (keys.length > TRACE_LIST_LIMIT) rememberKeys(v, keys);
+      return -1;
+    }
   }
   return budget;
 }
