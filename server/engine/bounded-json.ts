@@ -36,9 +36,14 @@ const MASKED = '"***"';
 /** the key list of a large object a caller listed just before the walk (one slot) */
 let remembered: { of: object; keys: string[] } | undefined;
 
-/** Hand over the key list of `of` (already paid for) to the next walk. */
+/** Hand over the key list of `of` (already paid for) to the next walk; the longest list is kept. */
 export function rememberKeys(of: object, keys: string[]): void {
-  remembered = { of, keys };
+  if (!remembered || keys.length > remembered.keys.length) remembered = { of, keys };
+}
+
+/** Drop a handed-over list that no walk will use (so it keeps nothing alive). */
+export function forgetKeys(): void {
+  remembered = undefined;
 }
 
 function keysOf(v: object): string[] {
@@ -50,7 +55,7 @@ export function boundedJson(value: unknown, options: BoundedOptions): BoundedJso
   try {
     if (!w.write(value, '', 0)) w.out = 'null';
   } finally {
-    remembered = undefined;
+    forgetKeys();
   }
   const cut = w.out.length > options.limit;
   return { text: w.out, cut, bytes: w.out.length + w.unwritten };

@@ -5,7 +5,7 @@
  * walker that stops at the limit, so no value costs much more than the limit to trace.
  */
 import type { StepRecord } from '../../core/flow-types.ts';
-import { boundedJson, maskedPrefix, rememberKeys, type TextMasker } from './bounded-json.ts';
+import { boundedJson, forgetKeys, maskedPrefix, rememberKeys, type TextMasker } from './bounded-json.ts';
 import { isBinary } from './binary.ts';
 
 export const TRACE_VALUE_LIMIT = 32 * 1024;
@@ -34,6 +34,7 @@ export function traceJson(value: unknown, mask: Masker | undefined, limit = TRAC
     }
     return walked(value, mask, limit);
   } catch (err) {
+    forgetKeys();
     return JSON.stringify({ __unserializable: String(err) });
   }
 }
