@@ -56,6 +56,7 @@ export const documentSchema: JsonSchema = {
       properties: {
         trace: { enum: ['full', 'sampled', 'errors', 'off'] },
         traceSample: { type: 'number', minimum: 0, maximum: 1 },
+        traceMaxSteps: { type: 'integer', minimum: 10, maximum: 100_000 },
         scriptMemoryMb: { type: 'integer', minimum: 8, maximum: 1024 },
       },
     },

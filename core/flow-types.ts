@@ -38,6 +38,8 @@ export interface FlowSettings {
   trace?: TraceMode;
   /** share of runs traced in full in `sampled` mode, 0–1 (default 0.1) */
   traceSample?: number;
+  /** steps kept per run (default 10,000); later steps are left out, failed ones still kept (up to 100 more) */
+  traceMaxSteps?: number;
   /** per-flow memory limit of the script sandbox, MB */
   scriptMemoryMb?: number;
 }
@@ -91,7 +93,18 @@ export interface RunRecord {
   startedAt: string;
   endedAt?: string;
   error?: string;
+  /** set when the run's trace hit its caps (steps, bytes) and steps were left out */
+  traceTruncated?: TraceTruncation;
   steps?: StepRecord[];
+}
+
+/** Why a run's trace is not whole: `steps` were left out after the trace held `keptSteps` steps of `keptBytes` bytes. */
+export interface TraceTruncation {
+  steps: number;
+  keptSteps: number;
+  keptBytes: number;
+  maxSteps: number;
+  maxBytes: number;
 }
 
 export const DEFAULT_SOURCE_PORT = 'out';

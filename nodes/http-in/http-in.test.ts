@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { FlowDocument, StepRecord } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 import type { ConnectionProfileResolved, NodeRuntime } from '../../server/engine/node-api.ts';
@@ -177,6 +178,29 @@ test('an http connection can supply the credentials callers must present', async
   } finally {
     await s.close();
     await connections.closeAll();
+  }
+});
+
+test('a binary body reaches the flow as bytes and is traced as a $binary summary with its media type', async () => {
+  const doc = flow(
+    [
+      { id: 'in', type: 'http-in', params: { method: 'POST', path: 'upload' } },
+      { id: 'out', type: 'http-response', params: { status: 200, headers: { 'content-type': 'application/pdf' } } },
+    ],
+    [['in', 'out']],
+  );
+  const s = await serve(doc);
+  try {
+    const bytes = Buffer.from('%PDF-1.7 \x00\x01\x02 binary body', 'latin1');
+    const res = await fetch(s.hook('upload'), { method: 'POST', headers: { 'content-type': 'application/pdf; name=x' }, body: bytes });
+    assert.equal(res.status, 200);
+    assert.ok(Buffer.from(await res.arrayBuffer()).equals(bytes), 'the flow had the bytes themselves');
+    const run = await ended(s.store, res.headers.get('x-tributary-run')!);
+    const summary = { type: 'application/pdf', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), head: bytes.toString('base64') };
+    assert.deepEqual((run.steps[0]!.output as { payload: unknown }).payload, { $binary: summary });
+    assert.deepEqual((run.steps[1]!.input as { payload: unknown }).payload, { $binary: summary }, 'the next step too');
+  } finally {
+    await s.close();
   }
 });
 

@@ -1,5 +1,5 @@
 /** Request bodies from param values, and response bodies as message payloads. */
-import { NodeError } from '../../server/engine/node-api.ts';
+import { labelBinary, NodeError } from '../../server/engine/node-api.ts';
 
 export type ResponseType = 'auto' | 'json' | 'text' | 'base64';
 
@@ -52,6 +52,7 @@ export function decodeBody(bytes: Buffer, contentType: string | null, as: Respon
       const type = mediaType(contentType);
       if (isJson(type)) return parseJson(bytes);
       if (type === '' || isText(type)) return bytes.toString('utf8');
+      labelBinary(bytes, type);
       return bytes;
     }
   }

@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
 import type { StepRecord } from '../../core/flow-types.ts';
 import type { ConnectionProfileResolved, ConnectionProvider } from '../../server/engine/node-api.ts';
 import { directConnections, testEngine } from '../../server/engine/test-support.ts';
@@ -44,6 +45,16 @@ function api(req: IncomingMessage, res: ServerResponse): void {
         return times.length <= 2 ? json(503, { error: 'busy' }) : json(200, { ok: true, attempt: times.length });
       case 'limited': // 429 with Retry-After once, then 200
         return times.length === 1 ? json(429, { error: 'slow down' }, { 'retry-after': '1' }) : json(200, { ok: true });
+      case 'bytes': { // /bytes/<n>[/chunked]: n bytes, declared or streamed without a length
+        const body = Buffer.alloc(Number(second), 1);
+        if (url.pathname.endsWith('/chunked')) {
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          res.write(body.subarray(0, body.length >> 1));
+          return void setTimeout(() => res.end(body.subarray(body.length >> 1)), 20);
+        }
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+        return void res.end(body);
+      }
       case 'slow':
         return void setTimeout(() => json(200, { late: true }), 1000).unref();
       default:
@@ -107,12 +118,29 @@ test('PUT, PATCH and DELETE send their method; text goes as text/plain; other me
 test('responseType: auto reads text and bytes by content type; json, text and base64 force it', async () => {
   assert.equal((await request({ url: `${server.url}/text` })).out.payload, 'plain words');
   const bin = await request({ url: `${server.url}/bin` });
-  assert.deepEqual(bin.out.payload, { $binary: Buffer.from([0, 1, 2, 255]).toString('base64') }, 'a Buffer, shown as $binary in the trace');
+  const bytes = Buffer.from([0, 1, 2, 255]);
+  assert.deepEqual(bin.out.payload, {
+    $binary: { type: 'application/octet-stream', bytes: 4, sha256: createHash('sha256').update(bytes).digest('hex'), head: bytes.toString('base64') },
+  }, 'a Buffer, summarised as $binary (media type, size, digest, head) in the trace');
   assert.deepEqual(bin.out.headers['set-cookie'], ['a=1', 'b=2']);
   assert.equal((await request({ url: `${server.url}/bin`, responseType: 'base64' })).out.payload, 'AAEC/w==');
   assert.equal(typeof (await request({ url: `${server.url}/echo`, responseType: 'text' })).out.payload, 'string');
   const notJson = await request({ url: `${server.url}/text`, responseType: 'json' });
   assert.match(notJson.step.error ?? '', /not valid JSON/);
+});
+
+test('maxResponseBytes: a larger response fails the step (declared or streamed), without retries', async () => {
+  for (const path of ['bytes/5000', 'bytes/5000/chunked']) {
+    calls.delete(`/${path}`);
+    const { step, outcome } = await request({ url: `${server.url}/${path}`, maxResponseBytes: 1000, retries: 2, retryDelayMs: 10 });
+    assert.equal(outcome.status, 'failed', path);
+    assert.equal(step.error, 'the response is larger than maxResponseBytes (1000 bytes)', path);
+    assert.equal(calls.get(`/${path}`)?.length, 1, `${path}: not retried`);
+  }
+  const ok = await request({ url: `${server.url}/bytes/1000/chunked`, maxResponseBytes: 1000 });
+  assert.equal((ok.out.payload as { $binary: { bytes: number } }).$binary.bytes, 1000, 'exactly the limit is fine');
+  const schema = httpRequestSpec.paramsSchema as { properties: Record<string, { maximum?: number }> };
+  assert.equal(schema.properties['maxResponseBytes']?.maximum, 256 * 1024 * 1024);
 });
 
 test('a connection gives the base URL and the credentials (bearer, basic, apiKey)', async () => {

@@ -10,7 +10,7 @@ import {
 import { headerMap } from '../_http/headers.ts';
 import { decodeBody, encodeBody, type ResponseType } from './body.ts';
 import { backoffMs, retryableStatus, retryAfterMs, sleep } from './retry.ts';
-import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_RETRIES } from './spec.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES, MAX_RETRIES } from './spec.ts';
 
 interface Request {
   method: string;
@@ -20,6 +20,7 @@ interface Request {
   headers: Headers;
   body?: string | Uint8Array<ArrayBuffer>;
   timeoutMs: number;
+  maxResponseBytes: number;
 }
 
 interface Answer { status: number; statusText: string; headers: Headers; bytes: Buffer }
@@ -78,19 +79,54 @@ function buildRequest(params: Record<string, unknown>, client: HttpClient | unde
   if (encoded && !headers.has('content-type')) headers.set('content-type', encoded.contentType);
   if (params['responseType'] === 'json' && !headers.has('accept')) headers.set('accept', 'application/json');
   const timeoutMs = num(params['timeoutMs'], client?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-  return { method, url: url.href, shownUrl: shown(url), headers, ...(encoded ? { body: encoded.body } : {}), timeoutMs };
+  const maxResponseBytes = Math.min(Math.max(Math.trunc(num(params['maxResponseBytes'], DEFAULT_MAX_RESPONSE_BYTES)), 1), MAX_RESPONSE_BYTES);
+  return { method, url: url.href, shownUrl: shown(url), headers, ...(encoded ? { body: encoded.body } : {}), timeoutMs, maxResponseBytes };
 }
 
 async function send(req: Request, signal: AbortSignal): Promise<Answer> {
+  // aborted when the body passes the limit, so the connection is dropped at once
+  const tooLarge = new AbortController();
   const res = await fetch(req.url, {
     method: req.method,
     headers: req.headers,
     ...(req.body !== undefined ? { body: req.body } : {}),
-    signal: AbortSignal.any([signal, AbortSignal.timeout(req.timeoutMs)]),
+    signal: AbortSignal.any([signal, AbortSignal.timeout(req.timeoutMs), tooLarge.signal]),
   });
   // read inside the same deadline: a stalled body times out too
-  const bytes = Buffer.from(await res.arrayBuffer());
+  const bytes = await readLimited(res, req.maxResponseBytes, tooLarge);
   return { status: res.status, statusText: res.statusText, headers: res.headers, bytes };
+}
+
+/** the body, read as it streams in and refused as soon as it passes `limit` (never held whole) */
+async function readLimited(res: Response, limit: number, tooLarge: AbortController): Promise<Buffer> {
+  const refuse = (): NodeError => {
+    tooLarge.abort();
+    return new NodeError(`the response is larger than maxResponseBytes (${sizeText(limit)})`, 'HTTP_RESPONSE_TOO_LARGE', false);
+  };
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) throw refuse();
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks, size);
+    size += value.byteLength;
+    if (size > limit) {
+      const error = refuse();
+      await reader.cancel().catch(() => undefined);
+      throw error;
+    }
+    chunks.push(value);
+  }
+}
+
+function sizeText(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  if (Number.isInteger(mb)) return `${mb} MB`;
+  const kb = bytes / 1024;
+  return Number.isInteger(kb) ? `${kb} KB` : `${bytes} bytes`;
 }
 
 function headersObject(headers: Headers): Record<string, string | string[]> {
@@ -121,6 +157,7 @@ async function exchange(req: Request, io: NodeIO, retries: number, retryDelayMs:
       answer = await send(req, io.signal);
     } catch (err) {
       if (io.signal.aborted) throw new NodeError('the request was cancelled with the run', 'CANCELLED', false);
+      if (err instanceof NodeError) throw err; // e.g. the response is too large: another attempt would be too
       const reason = describeFetchError(err, req.url, req.timeoutMs).replace(req.url, req.shownUrl);
       const timedOut = err instanceof Error && err.name === 'TimeoutError';
       if (last) {

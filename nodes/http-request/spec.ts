@@ -3,6 +3,9 @@ import type { NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
 export const HTTP_REQUEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const MAX_RETRIES = 10;
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** a response is held whole in memory (and parsed on the main thread): larger ones are refused */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 export const httpRequestSpec: NodeSpec = {
   type: 'http-request',
@@ -32,6 +35,14 @@ export const httpRequestSpec: NodeSpec = {
         title: 'Response',
         description: 'auto: JSON by content type, text for text types, a Buffer for binary',
       },
+      maxResponseBytes: {
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_RESPONSE_BYTES,
+        default: DEFAULT_MAX_RESPONSE_BYTES,
+        title: 'Response size limit (bytes)',
+        description: 'a larger response fails the step as soon as it passes the limit (at most 256 MB)',
+      },
       timeoutMs: { type: 'integer', minimum: 1, maximum: 600_000, title: 'Timeout (ms)', description: 'default: the connection’s, else 10000' },
       retries: { type: 'integer', minimum: 0, maximum: MAX_RETRIES, default: 0, title: 'Retries', description: 'on network errors, timeouts, 5xx and 429' },
       retryDelayMs: { type: 'integer', minimum: 0, maximum: 60_000, default: 500, title: 'First retry delay (ms)', description: 'doubles each retry; Retry-After is honoured up to 30 s' },
@@ -52,7 +63,7 @@ export const httpRequestSpec: NodeSpec = {
   ui: {
     icon: 'send',
     order: [
-      'connection', 'method', 'url', 'query', 'headers', 'body', 'responseType', 'timeoutMs', 'retries', 'retryDelayMs',
+      'connection', 'method', 'url', 'query', 'headers', 'body', 'responseType', 'maxResponseBytes', 'timeoutMs', 'retries', 'retryDelayMs',
       'failOnHttpError', 'auth', 'username', 'password', 'token', 'apiKeyHeader', 'apiKey',
     ],
     widgets: { connection: 'connection', url: 'expression', query: 'keyvalue', headers: 'keyvalue', body: 'expression' },

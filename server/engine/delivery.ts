@@ -38,8 +38,13 @@ export function deliver(host: DeliveryHost, run: Run, target: Target, msg: Messa
   attempt(host, run, target, msg, scope, createStep(host, run, target.slot, msg, scope), 1);
 }
 
-function createStep(host: DeliveryHost, run: Run, slot: NodeSlot, msg: Message, scope: Scope): StepRecord | undefined {
+/**
+ * The step's record, or: undefined when the run keeps no steps and nobody watches live; null when
+ * the run's trace is past its caps (the step is left out, unless it fails).
+ */
+function createStep(host: DeliveryHost, run: Run, slot: NodeSlot, msg: Message, scope: Scope): StepRecord | null | undefined {
   if (!run.keepSteps && !host.live()) return undefined;
+  if (!run.admit()) return null;
   const step: StepRecord = { nodeId: slot.id, status: 'running', startedAt: nowIso(), input: msg };
   const iteration = scope.iteration;
   if (iteration !== undefined) {
@@ -51,9 +56,9 @@ function createStep(host: DeliveryHost, run: Run, slot: NodeSlot, msg: Message, 
   return step;
 }
 
-function attempt(host: DeliveryHost, run: Run, target: Target, msg: Message, scope: Scope, step: StepRecord | undefined, n: number): void {
+function attempt(host: DeliveryHost, run: Run, target: Target, msg: Message, scope: Scope, step: StepRecord | null | undefined, n: number): void {
   const slot = target.slot;
-  const io = new DeliveryIO(host, run, slot, target.port, scope, step);
+  const io = new DeliveryIO(host, run, slot, target.port, scope, step ?? undefined);
   let result: void | Promise<void>;
   try {
     io.params = slot.resolveParams(new MessageScope(msg, scope));
@@ -73,7 +78,7 @@ function attempt(host: DeliveryHost, run: Run, target: Target, msg: Message, sco
   }
 }
 
-function succeeded(host: DeliveryHost, run: Run, scope: Scope, step: StepRecord | undefined, n: number): void {
+function succeeded(host: DeliveryHost, run: Run, scope: Scope, step: StepRecord | null | undefined, n: number): void {
   if (step) {
     step.status = 'succeeded';
     step.endedAt = nowIso();
@@ -90,7 +95,7 @@ function failed(
   target: Target,
   msg: Message,
   scope: Scope,
-  step: StepRecord | undefined,
+  step: StepRecord | null | undefined,
   n: number,
   err: unknown,
 ): void {
@@ -111,17 +116,19 @@ function failed(
     step.endedAt = nowIso();
     if (n > 1 && Number.isFinite(n)) step.attempts = n;
     if (host.live()) host.stepEnded(run, step);
-    run.addFailedStep(step);
+    run.addFailedStep(step, host.serialise);
     run.seal(step, host.serialise);
-  } else {
-    // runs whose steps are not kept (errors/sampled modes) still show the step that failed
+  } else if (run.admitFailure(step === null, slot.onError === 'stop')) {
+    // runs whose steps are not kept (errors/sampled modes), or past the trace's caps, still show the step that failed
     const at = nowIso();
     const iteration = scope.iteration;
-    run.addFailedStep({
+    const failedStep: StepRecord = {
       nodeId: slot.id, status: 'failed', startedAt: at, endedAt: at, input: msg, error: message,
       ...(iteration !== undefined ? { iteration } : {}),
       ...(n > 1 && Number.isFinite(n) ? { attempts: n } : {}),
-    });
+    };
+    if (step === null && host.live()) host.stepEnded(run, failedStep);
+    run.addFailedStep(failedStep, host.serialise);
   }
   const error = `node ${slot.id}${slot.node.name ? ` (${slot.node.name})` : ''}: ${message}`;
   switch (slot.onError) {

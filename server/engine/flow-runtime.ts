@@ -15,7 +15,7 @@ import type { EngineStorePort, StateWrite } from './store-port.ts';
 import type { EngineEvents } from './events.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
 import { compileParams, TemplateCache } from './params.ts';
-import { Run } from './run.ts';
+import { DEFAULT_TRACE_CAPS, Run, type TraceCaps } from './run.ts';
 import { deliver, type DeliveryHost } from './delivery.ts';
 import { stepDataJson, traceStep, type Masker } from './trace-value.ts';
 import type { TracedStep } from './store-port.ts';
@@ -47,6 +47,7 @@ export class FlowRuntime {
   private readonly log: Logger;
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
+  private readonly traceCaps: TraceCaps;
 
   constructor(
     readonly flowId: string,
@@ -55,6 +56,8 @@ export class FlowRuntime {
     private readonly deps: FlowRuntimeDeps,
   ) {
     this.log = deps.log;
+    const maxSteps = doc.settings?.traceMaxSteps;
+    this.traceCaps = maxSteps !== undefined ? { ...DEFAULT_TRACE_CAPS, maxSteps } : DEFAULT_TRACE_CAPS;
     const events = deps.events;
     this.host = {
       flowId,
@@ -238,13 +241,14 @@ export class FlowRuntime {
     }
     if (options.skipIfRunning && (this.runningByTrigger.get(slot.id) ?? 0) > 0) return this.recordSkipped(record);
     const full = this.tracesInFull();
-    const run = new Run(record, options.locals ?? {}, full, (r) => this.finish(r, slot.id));
+    const run = new Run(record, options.locals ?? {}, full, (r) => this.finish(r, slot.id), this.traceCaps);
     this.runs.add(run);
     this.runningByTrigger.set(slot.id, (this.runningByTrigger.get(slot.id) ?? 0) + 1);
     if (full) this.deps.store.runStarted(record);
     if (this.deps.events.wants(this.flowId)) this.deps.events.runStart(this.flowId, record);
     const now = record.startedAt;
     const step: StepRecord = { nodeId: slot.id, status: 'succeeded', startedAt: now, endedAt: now, output: msg };
+    run.admit();
     run.addStep(step);
     run.seal(step, this.host.serialise);
     run.triggerStep = step;

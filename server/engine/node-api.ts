@@ -4,6 +4,9 @@
  */
 import type { FlowNode, FlowSettings, Message, RunStatus } from '../../core/flow-types.ts';
 
+/** nodes that make binary payloads name their media type for the trace summary */
+export { labelBinary } from './binary.ts';
+
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;

@@ -3,12 +3,19 @@
  * Run state is plain data so it can be traced and reasoned about.
  */
 import { nowIso } from './clock.ts';
-import type { RunRecord, RunStatus, StepRecord } from '../../core/flow-types.ts';
+import type { RunRecord, RunStatus, StepRecord, TraceTruncation } from '../../core/flow-types.ts';
 import type { RunOutcome } from './node-api.ts';
 import type { TracedStep } from './store-port.ts';
 import { Scope } from './scope.ts';
 
 export type RunEndHandler = (run: Run) => void;
+
+/** How much of one run's trace is kept: past either cap, further steps are left out. */
+export interface TraceCaps { maxSteps: number; maxBytes: number }
+export const DEFAULT_TRACE_MAX_STEPS = 10_000;
+export const DEFAULT_TRACE_CAPS: TraceCaps = { maxSteps: DEFAULT_TRACE_MAX_STEPS, maxBytes: 16 * 1024 * 1024 };
+/** failed steps kept past the caps, so a run that failed late still shows why */
+export const FAILED_STEPS_PAST_CAPS = 100;
 
 const NOTHING_STAGED: ReadonlyMap<string, ReadonlyMap<string, unknown>> = new Map();
 
@@ -27,12 +34,18 @@ export class Run {
   private ended = false;
   private controller?: AbortController;
   private resolveDone!: (outcome: RunOutcome) => void;
+  /** steps recorded (stored, or sent live), their stored bytes, failures past the caps, steps left out */
+  private recorded = 0;
+  private storedBytes = 0;
+  private failedPastCaps = 0;
+  private leftOut = 0;
 
   constructor(
     readonly record: RunRecord,
     readonly locals: Record<string, unknown>,
     readonly keepSteps: boolean,
     private readonly onEnd: RunEndHandler,
+    private readonly caps: TraceCaps = DEFAULT_TRACE_CAPS,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
@@ -76,6 +89,43 @@ export class Run {
   /** the trigger's step: kept even when steps are not, so a failed run shows what started it */
   triggerStep?: StepRecord;
 
+  /** whether the trace still takes steps */
+  private underCaps(): boolean {
+    return this.recorded < this.caps.maxSteps && this.storedBytes < this.caps.maxBytes;
+  }
+
+  /**
+   * Whether a new step is recorded (stored when steps are kept, else only sent live). Past the
+   * caps it is not — neither stored nor sent to live watchers — and counted as left out.
+   */
+  admit(): boolean {
+    if (this.underCaps()) {
+      this.recorded++;
+      return true;
+    }
+    if (this.keepSteps) this.leftOut++;
+    return false;
+  }
+
+  /**
+   * Whether a failed step that has no record yet is recorded: within the caps, else among the
+   * first FAILED_STEPS_PAST_CAPS failures past them, and always when it fails the run (`fatal`).
+   * `refused` tells that admit() had refused it.
+   */
+  admitFailure(refused: boolean, fatal: boolean): boolean {
+    if (!refused && this.underCaps()) {
+      this.recorded++;
+      return true;
+    }
+    if (fatal || this.failedPastCaps < FAILED_STEPS_PAST_CAPS) {
+      this.failedPastCaps++;
+      if (refused && this.keepSteps) this.leftOut--;
+      return true;
+    }
+    if (!refused || !this.keepSteps) this.leftOut++;
+    return false;
+  }
+
   addStep(step: StepRecord): void {
     if (this.keepSteps) (this.open ??= new Map()).set(step, this.steps.push(step) - 1);
   }
@@ -88,12 +138,26 @@ export class Run {
     const at = this.open?.get(step);
     if (at === undefined) return;
     this.open!.delete(step);
-    this.steps[at] = serialise(step);
+    const traced = serialise(step);
+    this.storedBytes += traced.data.length;
+    this.steps[at] = traced;
   }
 
   /** a failed step is kept whatever the trace mode (errors/sampled store failed runs) */
-  addFailedStep(step: StepRecord): void {
-    if (!this.keepSteps) this.steps.push(step);
+  addFailedStep(step: StepRecord, serialise: (s: StepRecord) => TracedStep): void {
+    if (this.open?.has(step)) return; // already in the trace; sealed by the caller
+    const traced = serialise(step);
+    this.storedBytes += traced.data.length;
+    this.steps.push(traced);
+  }
+
+  /** set when steps were left out of the trace */
+  get truncation(): TraceTruncation | undefined {
+    if (this.leftOut === 0) return undefined;
+    return {
+      steps: this.leftOut, keptSteps: this.steps.length + (this.keepSteps || !this.triggerStep ? 0 : 1), keptBytes: this.storedBytes,
+      maxSteps: this.caps.maxSteps, maxBytes: this.caps.maxBytes,
+    };
   }
 
   /** what the trace of this run holds */
@@ -138,6 +202,8 @@ export class Run {
     this.record.status = this.status;
     this.record.endedAt = nowIso();
     if (this.failure !== undefined) this.record.error = this.failure;
+    const truncation = this.truncation;
+    if (truncation) this.record.traceTruncated = truncation;
     this.onEnd(this);
   }
 }

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { HookTable } from '../engine/hook-table.ts';
-import type { HookResponse, Logger } from '../engine/node-api.ts';
+import { labelBinary, type HookResponse, type Logger } from '../engine/node-api.ts';
 import { jsonBodyIssue } from './json-guard.ts';
 
 const DEFAULT_LIMIT = 1024 * 1024;
@@ -48,7 +48,7 @@ async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse
   const limit = found.route.maxBodyBytes ?? DEFAULT_LIMIT;
   let raw: Buffer;
   try {
-    raw = await readBody(req, limit);
+    raw = await readBody(req, res, limit);
   } catch (err) {
     return answer(req, res, { status: 413, body: { error: (err as Error).message } });
   }
@@ -100,24 +100,52 @@ function answer(req: IncomingMessage, res: ServerResponse, reply: HookResponse):
   res.end();
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The body, refused as soon as it passes `limit`: by its declared length before reading, else
+ * while it streams in (nothing past the limit is kept, and the connection is closed after the 413).
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const tooLarge = (): Error => new Error(`the request body exceeds the limit of ${limit} bytes`);
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new Error(`the request body exceeds the limit of ${limit} bytes`));
+    if (declared > limit) return reject(tooLarge());
+    // with a declared length the bytes are copied into place as they arrive: no single large
+    // copy at the end (90 MB joined at once stalls the event loop for ~0.3 s). The memory is
+    // only committed as the bytes arrive.
+    const whole = declared > 0 ? allocate(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error(`the request body exceeds the limit of ${limit} bytes`));
-        req.destroy();
+    const onData = (chunk: Buffer): void => {
+      if (size + chunk.length <= (whole ? whole.length : limit)) {
+        if (whole) chunk.copy(whole, size);
+        else chunks.push(chunk);
+        size += chunk.length;
         return;
       }
-      chunks.push(chunk);
+      req.off('data', onData);
+      chunks.length = 0;
+      // answer the 413, then drop the connection rather than read (and discard) the rest
+      res.setHeader('Connection', 'close');
+      res.on('finish', () => req.destroy());
+      res.on('close', () => req.destroy());
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (whole) resolve(size === whole.length ? whole : whole.subarray(0, size));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function allocate(size: number): Buffer | undefined {
+  try {
+    return Buffer.allocUnsafe(size);
+  } catch {
+    return undefined; // no room now: gather chunks instead, as for a body of unknown length
+  }
 }
 
 function parseBody(raw: Buffer, contentType: string | undefined): unknown {
@@ -126,5 +154,6 @@ function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   if (type === 'application/json' || type.endsWith('+json')) return JSON.parse(raw.toString('utf8'));
   if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
   if (type.startsWith('text/') || type === '') return raw.toString('utf8');
+  labelBinary(raw, type);
   return raw;
 }

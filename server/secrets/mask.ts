@@ -26,6 +26,11 @@ function isPlainObject(v: object): v is Record<string, unknown> {
 export type Masker = ((value: unknown) => unknown) & {
   /** false when JSON text surely holds nothing to mask (no known secret, no sensitive key) */
   mayNeedMasking?: (json: string) => boolean;
+  /** `text` with every known secret replaced (for serialisers that mask as they write) */
+  maskText?: (text: string) => string;
+  isSensitiveKey?: (key: string) => boolean;
+  /** length of the longest known secret (0 when none): how far a cut must look ahead to mask whole */
+  longestSecret?: number;
 };
 
 /** a quoted JSON key that isSensitiveKey would match (false positives only cost a slower path) */
@@ -58,8 +63,11 @@ export function makeMasker(secretValues: string[]): Masker {
     return out;
   };
   const masker: Masker = (value) => walk(value, new WeakSet());
-  // as the secrets appear inside JSON text: a quote, backslash or control character is escaped there
-  const inJson = secrets.map((secret) => JSON.stringify(secret).slice(1, -1));
-  masker.mayNeedMasking = (json) => SENSITIVE_JSON_KEY.test(json) || inJson.some((secret) => json.includes(secret));
+  // in JSON text a secret holding a quote, backslash or control character appears escaped
+  const needles = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))];
+  masker.mayNeedMasking = (json) => SENSITIVE_JSON_KEY.test(json) || needles.some((needle) => json.includes(needle));
+  masker.maskText = maskString;
+  masker.isSensitiveKey = isSensitiveKey;
+  masker.longestSecret = secrets[0]?.length ?? 0;
   return masker;
 }

@@ -30,6 +30,8 @@ export interface FlushResult { written: number; failed: FlushFailure[] }
 interface RunRow {
   id: string; flowId: string; flowVersion: number; trigger: string; status: string;
   startedAt: string; endedAt: string | null; error: string | null;
+  /** JSON of the run's TraceTruncation, when steps were left out */
+  traceTruncated: string | null;
 }
 interface StepRow {
   seq: number; nodeId: string; iteration: number | null; status: string;
@@ -52,6 +54,7 @@ function runRow(r: RunRecord): RunRow {
   return {
     id: r.id, flowId: r.flowId, flowVersion: r.flowVersion, trigger: toJson(r.trigger), status: r.status,
     startedAt: r.startedAt, endedAt: r.endedAt ?? null, error: r.error ?? null,
+    traceTruncated: r.traceTruncated ? toJson(r.traceTruncated) : null,
   };
 }
 
@@ -95,6 +98,7 @@ export class RunWriter implements EngineStorePort {
   private readonly insertRun: Statement<RunParams>;
   private readonly upsertRun: Statement<RunParams>;
   private readonly deleteSteps: Statement<[string]>;
+  private readonly markTruncated: Statement<[string, string]>;
   private readonly insertStep: Statement<StepParams>;
 
   constructor(db: Db, options: RunWriterOptions = {}) {
@@ -115,6 +119,7 @@ export class RunWriter implements EngineStorePort {
          ended_at = excluded.ended_at, error = excluded.error`,
     );
     this.deleteSteps = db.prepare<[string]>('DELETE FROM steps WHERE run_id = ?');
+    this.markTruncated = db.prepare<[string, string]>('UPDATE runs SET trace_truncated = ? WHERE id = ?');
     this.insertStep = db.prepare<StepParams>(
       `INSERT INTO steps (run_id, seq, node_id, iteration, status, started_at, ended_at, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -239,6 +244,7 @@ export class RunWriter implements EngineStorePort {
       return;
     }
     this.upsertRun.run(...params);
+    if (r.traceTruncated !== null) this.markTruncated.run(r.traceTruncated, r.id);
     this.deleteSteps.run(r.id);
     for (const s of op.steps) {
       this.insertStep.run(r.id, s.seq, s.nodeId, s.iteration, s.status, s.startedAt, s.endedAt, s.data);

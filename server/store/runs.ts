@@ -1,5 +1,5 @@
 /** Run and step queries, retention pruning; writes go through RunWriter (the engine port). */
-import type { RunStatus, RunTrigger, StepStatus } from '../../core/flow-types.ts';
+import type { RunStatus, RunTrigger, StepStatus, TraceTruncation } from '../../core/flow-types.ts';
 import type { EngineStorePort } from '../engine/store-port.ts';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
@@ -17,6 +17,8 @@ export interface RunSummary {
   startedAt: string;
   endedAt: string | null;
   error?: string;
+  /** present when the trace hit its caps and steps were left out */
+  traceTruncated?: TraceTruncation;
 }
 
 export interface StepView {
@@ -63,7 +65,7 @@ export interface RunsRepo extends EngineStorePort {
 
 interface RunDbRow {
   id: string; flow_id: string; flow_version: number; trigger: string; status: RunStatus;
-  started_at: string; ended_at: string | null; error: string | null;
+  started_at: string; ended_at: string | null; error: string | null; trace_truncated: string | null;
 }
 interface StepDbRow {
   node_id: string; iteration: number | null; status: StepStatus; started_at: string;
@@ -76,7 +78,7 @@ interface StepData {
 export const MAX_LIST_LIMIT = 500;
 export const DEFAULT_LIST_LIMIT = 50;
 const PRUNE_CHUNK = 500;
-const RUN_SELECT = 'SELECT id, flow_id, flow_version, "trigger", status, started_at, ended_at, error FROM runs';
+const RUN_SELECT = 'SELECT id, flow_id, flow_version, "trigger", status, started_at, ended_at, error, trace_truncated FROM runs';
 
 function toSummary(r: RunDbRow): RunSummary {
   const out: RunSummary = {
@@ -84,6 +86,7 @@ function toSummary(r: RunDbRow): RunSummary {
     status: r.status, startedAt: r.started_at, endedAt: r.ended_at,
   };
   if (r.error !== null) out.error = r.error;
+  if (r.trace_truncated !== null) out.traceTruncated = fromJson<TraceTruncation>(r.trace_truncated);
   return out;
 }
 

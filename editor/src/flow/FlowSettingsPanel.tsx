@@ -36,6 +36,21 @@ export function FlowSettingsPanel() {
             <option value="off">off</option>
           </select>
         </FieldRow>
+        <FieldRow name="traceMaxSteps" label="Steps kept per run" help="a run's trace keeps at most this many steps (later ones are counted, failed ones still kept); 10–100,000">
+          <input
+            name="flow.traceMaxSteps"
+            className="input"
+            type="number"
+            min={10}
+            max={100000}
+            placeholder="10000"
+            value={settings.traceMaxSteps ?? ''}
+            onChange={(e) => {
+              const { traceMaxSteps: _drop, ...rest } = settings;
+              setMeta({ settings: e.target.value === '' ? rest : { ...rest, traceMaxSteps: Number(e.target.value) } });
+            }}
+          />
+        </FieldRow>
         <FieldRow name="scriptMemoryMb" label="Script memory (MB)" help="memory limit of this flow's script sandbox">
           <input
             name="flow.scriptMemoryMb"

@@ -53,6 +53,12 @@ export function RunDetail({ runId, tick }: { runId: string; tick: number }) {
         )}
       </div>
       {run.error && <div className="step-error">{run.error}</div>}
+      {run.traceTruncated && (
+        <div className="banner info small" data-testid="trace-truncated">
+          The trace keeps {run.traceTruncated.keptSteps.toLocaleString()} steps: {run.traceTruncated.steps.toLocaleString()} more were left out
+          (limits per run: {run.traceTruncated.maxSteps.toLocaleString()} steps, {Math.round(run.traceTruncated.maxBytes / 1048576)} MB). Failed steps are kept.
+        </div>
+      )}
       {steps.length === 0 && <div className="muted small pad">No steps recorded (the flow's trace mode may be "errors" or "off").</div>}
       {steps.map((s, i) => (
         <StepItem key={`${s.nodeId}-${i}`} step={s} />

@@ -19,6 +19,8 @@ test('not offered when the trace cannot give the same payload back', () => {
   const reason = (r: ReturnType<typeof rerunOf>): string => (r.ok ? 'offered' : r.reason);
   assert.match(reason(rerunOf(run({ payload: { rows: [1, { __truncated: true, items: 5000 }] } }))), /shortened/);
   assert.match(reason(rerunOf(run({ payload: { user: 'a', password: '***' } }))), /masked/);
+  const binary = { $binary: { type: 'application/pdf', bytes: 9, sha256: 'ab', head: 'JVBERi0=' } };
+  assert.match(reason(rerunOf(run({ payload: binary }))), /summary of the binary/);
   assert.match(reason(rerunOf(run({ topic: 'no payload' }))), /no payload/);
   assert.match(reason(rerunOf(run({ payload: 1 }, 'other'))), /does not hold its trigger message/);
 });
