@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from './bootstrap.ts';
+import type { Config } from './config.ts';
 import { createLogger } from './log.ts';
 
-export const TEST_ADMIN_PASSWORD = 'admin-test-pass-1';
+/** long enough and not common (the password policy applies to the first admin too) */
+export const TEST_ADMIN_PASSWORD = 'test-owner-pass-1';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -16,11 +18,21 @@ export interface TestServer extends RunningServer {
   destroy(): Promise<void>;
 }
 
-export async function startTestServer(options: { dataDir?: string; env?: Record<string, string>; resumeRetry?: ServerOptions['resumeRetry'] } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  resumeRetry?: ServerOptions['resumeRetry'];
+  /** settings on top of the test defaults (hooksPort, allowedOrigins, …) */
+  config?: Partial<Config>;
+  /** server options on top of the test defaults (sessionTtlMs, onPasswordCheck, …) */
+  server?: Omit<ServerOptions, 'log' | 'resumeRetry'>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const server = await startServer(
-    { port: 0, host: '127.0.0.1', dataDir, adminPassword: TEST_ADMIN_PASSWORD, shutdownGraceMs: 3000, secretKey: 'test-secret-key' },
-    { log: createLogger({ level: 'error' }), ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}) },
+    { port: 0, host: '127.0.0.1', dataDir, adminPassword: TEST_ADMIN_PASSWORD, shutdownGraceMs: 3000, secretKey: 'test-secret-key', ...options.config },
+    { log: createLogger({ level: 'error' }), ...options.server, ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}) },
   );
   const api: TestServer['api'] = async (path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
