@@ -8,6 +8,9 @@ import { ScryptSlots } from './scrypt-slots.ts';
 /** at most 4 hashes at once (libuv's default thread pool), 16 more waiting; see ScryptSlots */
 const slots = new ScryptSlots(4, 16);
 
+/** how many scrypt computations run right now (never more than 4) */
+export const scryptInFlight = (): number => slots.inFlight;
+
 /**
  * 32 MiB of memory per hash, ~70 ms of CPU. Above glibc's 32 MiB cap on its dynamic mmap
  * threshold, so the buffer is always mmapped and handed back to the OS when the hash is done;
