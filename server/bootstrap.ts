@@ -11,9 +11,11 @@ import { allSpecs, specsByType } from '../nodes/specs.ts';
 import { allRuntimes } from '../nodes/runtimes.ts';
 import { serverNodeChecks } from '../nodes/server-checks.ts';
 import type { Config } from './config.ts';
-import { openStore, type Store } from './store/store.ts';
+import { openStore, storeFiles, type Store } from './store/store.ts';
+import { tightenFileModes } from './store/private-files.ts';
+import { join } from 'node:path';
 import { startRetention } from './store/retention.ts';
-import { loadSecretKey } from './secrets/key.ts';
+import { KEY_FILE, loadSecretKey } from './secrets/key.ts';
 import { createSecretBox } from './secrets/cipher.ts';
 import { makeMasker, type Masker } from './secrets/mask.ts';
 import { createAuthService } from './auth/auth-service.ts';
@@ -27,7 +29,8 @@ import { FlowService } from './flows/flow-service.ts';
 import { FlowPorter } from './flows/flow-porter.ts';
 import { FlowSecrets } from './flows/flow-secrets.ts';
 import { connectionCheck } from './flows/connection-check.ts';
-import { createRequestListener } from './http/app.ts';
+import { createHooksListener, createRequestListener } from './http/app.ts';
+import { OriginPolicy } from './http/origin.ts';
 import { LiveHub } from './http/live.ts';
 import { flowsRouter } from './http/routes/flows.ts';
 import { runsRouter } from './http/routes/runs.ts';
@@ -41,6 +44,9 @@ import type { Logger } from './engine/node-api.ts';
 export interface RunningServer {
   url: string;
   port: number;
+  /** set when /hooks is served on its own port (Config.hooksPort) */
+  hooksUrl?: string;
+  hooksPort?: number;
   store: Store;
   engine: Engine;
   /** set when the first admin was created with a generated password */
@@ -55,9 +61,15 @@ export interface ServerOptions {
   editorDir?: string;
   /** delays between attempts to resume a flow at boot (default 2 s doubling up to 60 s) */
   resumeRetry?: { firstMs: number; maxMs: number };
+  /** session lifetime (tests of expiry) */
+  sessionTtlMs?: number;
+  /** told of every scrypt check a login makes (tests count them) */
+  onPasswordCheck?: () => void;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  // before the store opens them: files an earlier version left readable by others
+  const tightened = tightenFileModes([...storeFiles(config.dataDir), join(config.dataDir, KEY_FILE)]);
   const store = openStore({ dataDir: config.dataDir });
   const interrupted = store.runs.markInterrupted();
   const key = loadSecretKey({ dataDir: config.dataDir, envKey: config.secretKey });
@@ -77,9 +89,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const log = options.log ? maskedLogger(options.log, mask) : createLogger({ mask });
   flowSecrets.sealLegacy(store.settings, log);
   if (interrupted > 0) log.warn('runs interrupted by the previous stop were marked failed', { count: interrupted });
+  for (const t of tightened) log.warn('a data file was readable by other users: its mode is now 0600', { file: t.file, was: t.from });
 
-  const admin = await ensureFirstAdmin(store, config.adminPassword);
-  const auth = createAuthService(store);
+  let admin;
+  try {
+    admin = await ensureFirstAdmin(store, config.adminPassword);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const auth = createAuthService(store, {
+    ...(options.sessionTtlMs !== undefined ? { ttlMs: options.sessionTtlMs } : {}),
+    ...(options.onPasswordCheck ? { onPasswordCheck: options.onPasswordCheck } : {}),
+  });
+  const origins = new OriginPolicy(config.allowedOrigins ?? []);
   const drivers = new Map(allDrivers.map((d) => [d.type, d]));
   const pool = new ConnectionPool(connections, drivers, { log });
   const hooks = new HookTable();
@@ -109,28 +132,42 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       .filter((f) => f.doc.nodes.some((n) => n.params?.['connection'] === connectionId))
       .map((f) => ({ flowId: f.id, name: f.name }));
 
+  const hooksOnOwnPort = config.hooksPort !== undefined;
   const listener = createRequestListener({
     version: VERSION,
     log,
     auth,
     hooks,
+    origins,
+    hooksOnOwnPort,
     editorDir: options.editorDir ?? fileURLToPath(new URL('../editor/dist', import.meta.url)),
     routers: {
       '/flows': flowsRouter(flows, engine, porter, listFlows, (id) => live.statusOf(id)),
       '/runs': runsRouter(store.runs),
       '/node-types': nodeTypesRouter(allSpecs),
-      '/users': usersRouter(store),
+      '/users': usersRouter(auth),
       '/connections': connectionsRouter(connections, pool, drivers, usersOf),
       '/templates': templatesRouter(flows, engine, (id) => connections.get(id)?.type),
     },
   });
   const server: Server = createServer(listener);
-  live.attach(server, (token) => auth.authenticate(token), (flowId) => store.flows.get(flowId) !== undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  live.attach(server, auth, (flowId) => store.flows.get(flowId) !== undefined, origins);
+  const hooksServer: Server | undefined = hooksOnOwnPort ? createServer(createHooksListener({ hooks, log })) : undefined;
+  const listen = (s: Server, port: number): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, config.host, () => resolve((s.address() as AddressInfo).port));
+    });
+  const port = await listen(server, config.port);
+  let hooksPort: number | undefined;
+  try {
+    hooksPort = hooksServer ? await listen(hooksServer, config.hooksPort ?? 0) : undefined;
+  } catch (err) {
+    await live.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    store.close();
+    throw err;
+  }
   const retention = startRetention(store, { onError: (err) => log.error('retention: prune failed', { error: String(err) }) });
   await flows.resumeRunning();
 
@@ -142,14 +179,18 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       await engine.shutdown(config.shutdownGraceMs);
       await pool.closeAll();
       await live.close();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of hooksServer ? [server, hooksServer] : [server]) {
+        s.closeAllConnections?.();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
       store.close();
     })());
 
+  const urlOf = (p: number): string => `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${p}`;
   return {
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url: urlOf(port),
     port,
+    ...(hooksPort !== undefined ? { hooksUrl: urlOf(hooksPort), hooksPort } : {}),
     store,
     engine,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),

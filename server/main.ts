@@ -13,8 +13,18 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const server = await startServer(config);
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tributary: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   process.stdout.write(`Tributary is running at ${server.url} (data in ${config.dataDir})\n`);
+  if (server.hooksUrl) process.stdout.write(`http-in endpoints are served at ${server.hooksUrl}/hooks/…\n`);
   if (server.generatedAdminPassword) {
     process.stdout.write(
       `\nFirst start: created user "admin" with password\n\n    ${server.generatedAdminPassword}\n\n` +

@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from './bootstrap.ts';
+import type { Config } from './config.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './engine/node-api.ts';
 
-export const TEST_ADMIN_PASSWORD = 'admin-test-pass-1';
+/** long enough and not common (the password policy applies to the first admin too) */
+export const TEST_ADMIN_PASSWORD = 'test-owner-pass-1';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -17,11 +19,23 @@ export interface TestServer extends RunningServer {
   destroy(): Promise<void>;
 }
 
-export async function startTestServer(options: { dataDir?: string; env?: Record<string, string>; resumeRetry?: ServerOptions['resumeRetry']; log?: Logger } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  dataDir?: string;
+  env?: Record<string, string>;
+  resumeRetry?: ServerOptions['resumeRetry'];
+  /** settings on top of the test defaults (hooksPort, allowedOrigins, …) */
+  config?: Partial<Config>;
+  /** server options on top of the test defaults (sessionTtlMs, onPasswordCheck, …) */
+  server?: Omit<ServerOptions, 'log' | 'resumeRetry'>;
+  /** the server's logger (default: errors only, to the console) */
+  log?: Logger;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const server = await startServer(
-    { port: 0, host: '127.0.0.1', dataDir, adminPassword: TEST_ADMIN_PASSWORD, shutdownGraceMs: 3000, secretKey: 'test-secret-key' },
-    { log: options.log ?? createLogger({ level: 'error' }), ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}) },
+    { port: 0, host: '127.0.0.1', dataDir, adminPassword: TEST_ADMIN_PASSWORD, shutdownGraceMs: 3000, secretKey: 'test-secret-key', ...options.config },
+    { log: options.log ?? createLogger({ level: 'error' }), ...options.server, ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}) },
   );
   const api: TestServer['api'] = async (path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };

@@ -19,7 +19,7 @@ function profiled(flags: string[], side: string): string[] {
   const dir = process.env['BENCH_CPU_PROF'];
   return dir ? [...flags, '--cpu-prof', `--cpu-prof-dir=${join(dir, side)}`] : flags;
 }
-const ADMIN_PASSWORD = 'bench-admin-pass-1';
+const ADMIN_PASSWORD = 'bench-owner-pass-1';
 
 export interface ChainJob { messages: number; warmup: number; batch: number }
 export interface ChainResult { rate: number; seconds: number; cpuSeconds: number; rss: number; runsStored?: number; stepsStored?: number }

@@ -18,7 +18,7 @@ childMain(async () => {
       port: 0,
       host: '127.0.0.1',
       dataDir,
-      adminPassword: process.env['BENCH_ADMIN_PASSWORD'] ?? 'bench-admin-pass',
+      adminPassword: process.env['BENCH_ADMIN_PASSWORD'] ?? 'bench-owner-pass',
       secretKey: 'bench-secret-key',
       shutdownGraceMs: 3000,
     },

@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../../server/bootstrap.ts';
 import { createLogger } from '../../server/log.ts';
 import { MARIADB, POSTGRES } from './tables.ts';
 
-const PASSWORD = 'bench-sync-admin-1';
+const PASSWORD = 'bench-sync-owner-1';
 
 export interface FlowRunResult { status: string; error?: string; seconds: number; cpuSeconds: number; peakRssMiB: number }
 

@@ -102,3 +102,15 @@ test('outside a run started by http-in there is no request to answer: a clear st
   const step = store.runs.get(fired.runId)!.steps.find((s) => s.nodeId === 'out')!;
   assert.match(step.error ?? '', /no HTTP request is waiting for an answer: http-response works only in runs started by an http-in node/);
 });
+
+test('answers are sandboxed pages (CSP sandbox, nosniff); allowScripts lets scripts run without same-origin', async () => {
+  const html = { body: '<script>1</script>', headers: { 'Content-Type': 'text/html' } };
+  const strict = await call(answer(html));
+  assert.equal(strict.res.headers.get('content-security-policy'), 'sandbox');
+  assert.equal(strict.res.headers.get('x-content-type-options'), 'nosniff');
+  const scripts = await call(answer({ ...html, allowScripts: true }));
+  const csp = scripts.res.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /^sandbox .*allow-scripts/);
+  assert.doesNotMatch(csp, /allow-same-origin/);
+  assert.equal(scripts.text, '<script>1</script>');
+});

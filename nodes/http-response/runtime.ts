@@ -26,7 +26,8 @@ export const httpResponseRuntime: NodeRuntime = {
         const body = raw === undefined ? null : raw;
         // express would send a bare string as text/html
         if (typeof body === 'string' && !hasHeader(headers, 'content-type')) headers['Content-Type'] = 'text/plain; charset=utf-8';
-        if (responder.respond({ status, headers, body })) {
+        const allowScripts = io.params['allowScripts'] === true;
+        if (responder.respond({ status, headers, body, ...(allowScripts ? { allowScripts } : {}) })) {
           io.trace(responder.manual ? `manual run: the answer would be ${status}` : `answered ${status}`);
         } else {
           io.trace(`the request was already answered (run end, timeout or another http-response); this ${status} was dropped`);

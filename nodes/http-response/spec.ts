@@ -23,13 +23,26 @@ export const httpResponseSpec: NodeSpec = {
         description: 'name → value (expressions allowed)',
       },
       body: { default: '${payload}', title: 'Body', description: 'text is sent as text/plain, anything else as JSON' },
+      allowScripts: {
+        type: 'boolean',
+        default: false,
+        title: 'Let an HTML page run scripts',
+        description: 'off: the answer is a sandboxed page that runs no scripts and submits no forms',
+      },
     },
     additionalProperties: false,
   },
   ui: {
     icon: 'reply',
-    order: ['status', 'headers', 'body'],
+    order: ['status', 'headers', 'body', 'allowScripts'],
     widgets: { status: 'expression', headers: 'keyvalue', body: 'expression' },
-    help: 'Only in runs started by http-in; the first answer wins, later ones are traced and dropped.',
+    help:
+      'Only in runs started by http-in; the first answer wins, later ones are traced and dropped. ' +
+      'Every answer carries "Content-Security-Policy: sandbox" and "X-Content-Type-Options: nosniff": a page ' +
+      '(Content-Type text/html) is shown, but runs no scripts and submits no forms. "Let an HTML page run scripts" ' +
+      'lets its scripts, forms and popups run, still in a sandbox with an origin of its own, so they cannot act ' +
+      'with the login of a Tributary user who opens the page. The risk that stays: every visitor runs those scripts, ' +
+      'so never put request data into such a page unescaped (cross-site scripting against your visitors). ' +
+      'A Content-Security-Policy set in Headers is added to the sandbox, never replaces it.',
   },
 };

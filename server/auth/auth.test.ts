@@ -101,8 +101,8 @@ describe('first admin', () => {
   test('with the env password', async () => {
     const store = fresh();
     try {
-      assert.deepEqual(await ensureFirstAdmin(store, 'from-env-pw'), { created: true });
-      const u = await verifyCredentials(store, 'admin', 'from-env-pw');
+      assert.deepEqual(await ensureFirstAdmin(store, 'from-env-password'), { created: true });
+      const u = await verifyCredentials(store, 'admin', 'from-env-password');
       assert.equal(u?.role, 'admin');
       assert.deepEqual(await ensureFirstAdmin(store, 'other'), { created: false }, 'only on an empty store');
       assert.equal(await verifyCredentials(store, 'admin', 'other'), undefined);
@@ -158,24 +158,24 @@ describe('user management and login', () => {
   test('create, validate, change password ends sessions, last admin protected', async () => {
     const store = fresh();
     try {
-      await ensureFirstAdmin(store, 'admin-password');
-      await assert.rejects(createUser(store, { username: 'bad name', password: 'long-enough', role: 'viewer' }),
+      await ensureFirstAdmin(store, 'first-owner-pw');
+      await assert.rejects(createUser(store, { username: 'bad name', password: 'long-enough-pw', role: 'viewer' }),
         (e: unknown) => e instanceof ValidationError && e.details[0]?.path === 'username');
       await assert.rejects(createUser(store, { username: 'eve', password: 'short', role: 'viewer' }),
         (e: unknown) => e instanceof ValidationError && e.details[0]?.path === 'password');
-      await assert.rejects(createUser(store, { username: 'eve', password: 'long-enough', role: 'root' as 'admin' }),
+      await assert.rejects(createUser(store, { username: 'eve', password: 'long-enough-pw', role: 'root' as 'admin' }),
         (e: unknown) => e instanceof ValidationError && e.details[0]?.path === 'role');
-      const eve = await createUser(store, { username: 'eve', password: 'long-enough', role: 'editor' });
-      await assert.rejects(createUser(store, { username: 'eve', password: 'long-enough', role: 'viewer' }), ConflictError);
+      const eve = await createUser(store, { username: 'eve', password: 'long-enough-pw', role: 'editor' });
+      await assert.rejects(createUser(store, { username: 'eve', password: 'long-enough-pw', role: 'viewer' }), ConflictError);
 
       const auth = createAuthService(store);
-      const login = await auth.login('eve', 'long-enough');
+      const login = await auth.login('eve', 'long-enough-pw');
       assert.ok(login);
       assert.equal(login.user.role, 'editor');
       assert.equal('passwordHash' in login.user, false);
       assert.equal(auth.authenticate(login.token)?.id, eve.id);
       assert.equal(await auth.login('eve', 'wrong-password'), undefined);
-      assert.equal(await auth.login('nobody', 'long-enough'), undefined);
+      assert.equal(await auth.login('nobody', 'long-enough-pw'), undefined);
 
       assert.equal((await updateUser(store, eve.id, { password: 'brand-new-pw' }))?.id, eve.id);
       assert.equal(auth.authenticate(login.token), undefined, 'password change ends sessions');
@@ -188,7 +188,7 @@ describe('user management and login', () => {
       await assert.rejects(updateUser(store, admin.id, { role: 'editor' }), ConflictError);
       assert.equal(deleteUser(store, eve.id), true);
 
-      const again = await auth.login('admin', 'admin-password');
+      const again = await auth.login('admin', 'first-owner-pw');
       assert.ok(again);
       auth.logout(again.token);
       assert.equal(auth.authenticate(again.token), undefined);

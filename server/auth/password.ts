@@ -3,9 +3,13 @@
  * `scrypt$N$r$p$<salt>$<key>` (base64url) — so they can be raised later without breaking old hashes.
  */
 import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ScryptSlots } from './scrypt-slots.ts';
 
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 1024;
+/** at most 4 hashes at once (libuv's default thread pool), 16 more waiting; see ScryptSlots */
+const slots = new ScryptSlots(4, 16);
+
+/** how many scrypt computations run right now (never more than 4) */
+export const scryptInFlight = (): number => slots.inFlight;
 
 /**
  * 32 MiB of memory per hash, ~70 ms of CPU. Above glibc's 32 MiB cap on its dynamic mmap
@@ -48,14 +52,18 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, opts: Scryp
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_LEN);
   const { N, r, p } = DEFAULTS;
-  return format(N, r, p, salt, await scryptAsync(password, salt, KEY_LEN, options(N, r, p)));
+  const key = await slots.run(() => scryptAsync(password, salt, KEY_LEN, options(N, r, p)), false);
+  return format(N, r, p, salt, key);
 }
 
-/** false for a wrong password or a malformed hash; never throws for either */
+/**
+ * false for a wrong password or a malformed hash; never throws for either.
+ * Throws PasswordCheckBusyError when too many checks are already waiting.
+ */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   const h = parse(hash);
   if (!h) return false;
-  const key = await scryptAsync(password, h.salt, h.key.length, options(h.N, h.r, h.p));
+  const key = await slots.run(() => scryptAsync(password, h.salt, h.key.length, options(h.N, h.r, h.p)), true);
   return timingSafeEqual(key, h.key);
 }
 
@@ -70,14 +78,6 @@ export function verifyPasswordSync(password: string, hash: string): boolean {
   const h = parse(hash);
   if (!h) return false;
   return timingSafeEqual(scryptSync(password.normalize('NFC'), h.salt, h.key.length, options(h.N, h.r, h.p)), h.key);
-}
-
-/** an error message, or undefined when the password is acceptable */
-export function checkPasswordPolicy(password: unknown): string | undefined {
-  if (typeof password !== 'string') return 'password must be a string';
-  if (password.length < MIN_PASSWORD_LENGTH) return `password must have at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.length > MAX_PASSWORD_LENGTH) return `password must have at most ${MAX_PASSWORD_LENGTH} characters`;
-  return undefined;
 }
 
 /** whether a stored hash uses weaker parameters than today's (re-hash on next login) */

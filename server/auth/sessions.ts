@@ -1,6 +1,7 @@
 /** Log-in sessions stored as token hashes with a fixed expiry. */
 import type { Store } from '../store/store.ts';
 import type { User } from '../store/users.ts';
+import type { SessionRecord } from '../store/sessions.ts';
 import { hashToken, newSessionToken } from './tokens.ts';
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -18,9 +19,14 @@ export function createSession(store: SessionStore, userId: string, now: Date = n
 
 /** the user of a live session; undefined for unknown, expired or malformed tokens */
 export function authenticateToken(store: SessionStore, token: string, now: Date = new Date()): User | undefined {
-  // a real token is 43 chars; anything far off is not worth a lookup
+  // a real token is 43 chars; anything far off is not worth a lookup (findSession)
+  return findSession(store, token, now)?.user;
+}
+
+/** the user and expiry of a live session; undefined as for authenticateToken */
+export function findSession(store: SessionStore, token: string, now: Date = new Date()): SessionRecord | undefined {
   if (token.length < 16 || token.length > 256) return undefined;
-  return store.sessions.findUser(hashToken(token), now.toISOString());
+  return store.sessions.find(hashToken(token), now.toISOString());
 }
 
 export function revokeSession(store: SessionStore, token: string): boolean {

@@ -1,8 +1,9 @@
 /** User management on the store: validation, hashing, login check. */
 import { ValidationError } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
-import { isRole, type Role, type User } from '../store/users.ts';
-import { checkPasswordPolicy, hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { isRole, LANGUAGES, type Preferences, type Role, type User, type UserChanges } from '../store/users.ts';
+import { hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { passwordProblem } from './password-policy.ts';
 
 type UserStore = Pick<Store, 'users' | 'sessions'>;
 
@@ -16,8 +17,11 @@ const DUMMY_HASH = 'scrypt$32768$8$1$OEDV-h1aDwTrtxnEP5G-_w$6h_pTObSNuBJcydMbeT8
 
 export interface NewUser { username: string; password: string; role: Role }
 
+/** what an admin may change on a user (PUT /api/users/:id) */
+export interface UserUpdate { role?: unknown; password?: unknown; disabled?: unknown }
+
 function invalid(path: string, message: string): never {
-  throw new ValidationError(`${path} ${message}`, [{ path, message }]);
+  throw new ValidationError(`${path}: ${message}`, [{ path, message }]);
 }
 
 function checkRole(role: unknown): Role {
@@ -25,9 +29,10 @@ function checkRole(role: unknown): Role {
   return role;
 }
 
-function checkPassword(password: unknown): string {
-  const problem = checkPasswordPolicy(password);
-  if (problem) invalid('password', problem.replace(/^password /, ''));
+/** the password when the policy allows it; ValidationError naming `path` otherwise */
+export function checkPassword(password: unknown, username: string, path = 'password'): string {
+  const problem = passwordProblem(password, username);
+  if (problem) invalid(path, problem);
   return password as string;
 }
 
@@ -37,20 +42,33 @@ export async function createUser(store: UserStore, input: NewUser): Promise<User
     invalid('username', 'must be 1–64 characters of letters, digits, _ . @ -');
   }
   const role = checkRole(input.role);
-  const passwordHash = await hashPassword(checkPassword(input.password));
+  const passwordHash = await hashPassword(checkPassword(input.password, input.username));
   return store.users.create({ username: input.username, passwordHash, role });
 }
 
-/** a new password ends every session of the user; undefined when the user does not exist */
-export async function updateUser(
-  store: UserStore, id: string, changes: { role?: Role; password?: string },
-): Promise<User | undefined> {
-  const update: { role?: Role; passwordHash?: string } = {};
+/**
+ * Applies an admin's changes; a new password or `disabled: true` ends the user's sessions
+ * (except `keepTokenHash`, the caller's own when they change themselves).
+ * Undefined when the user does not exist.
+ */
+export async function updateUser(store: UserStore, id: string, changes: UserUpdate, keepTokenHash?: string): Promise<User | undefined> {
+  const current = store.users.get(id);
+  if (!current) return undefined;
+  const update: UserChanges = {};
   if (changes.role !== undefined) update.role = checkRole(changes.role);
-  if (changes.password !== undefined) update.passwordHash = await hashPassword(checkPassword(changes.password));
+  if (changes.disabled !== undefined) {
+    if (typeof changes.disabled !== 'boolean') invalid('disabled', 'must be true or false');
+    update.disabled = changes.disabled;
+  }
+  if (changes.password !== undefined) update.passwordHash = await hashPassword(checkPassword(changes.password, current.username));
   const user = store.users.update(id, update);
-  if (user && update.passwordHash) store.sessions.deleteForUser(id);
+  if (user && endsSessions(update)) store.sessions.deleteForUser(id, keepTokenHash);
   return user;
+}
+
+/** whether these changes end the user's sessions */
+export function endsSessions(changes: { passwordHash?: string; password?: unknown; disabled?: unknown }): boolean {
+  return changes.passwordHash !== undefined || changes.password !== undefined || changes.disabled === true;
 }
 
 /** ConflictError('last_admin') for the last admin; false when there is no such user */
@@ -58,13 +76,29 @@ export function deleteUser(store: UserStore, id: string): boolean {
   return store.users.delete(id);
 }
 
-/** the user when username and password match; same cost whether or not the user exists */
-export async function verifyCredentials(store: UserStore, username: string, password: string): Promise<User | undefined> {
+/**
+ * The user when username (without case) and password match and the user is not disabled;
+ * same cost whether or not the user exists. `onCheck` is told of every scrypt check.
+ */
+export async function verifyCredentials(store: UserStore, username: string, password: string, onCheck?: () => void): Promise<User | undefined> {
   const found = store.users.findByUsername(username);
+  onCheck?.();
   const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
-  if (!found || !ok) return undefined;
+  if (!found || !ok || found.disabled) return undefined;
   // a hash made with weaker parameters than today's is replaced while the password is at hand
   if (needsRehash(found.passwordHash)) store.users.update(found.id, { passwordHash: await hashPassword(password) });
   const { passwordHash: _hash, ...user } = found;
   return user;
+}
+
+/** preferences from a PUT /api/auth/me body: known keys only; null clears one */
+export function checkPreferences(input: Record<string, unknown>, current: Preferences): Preferences {
+  const next: Preferences = { ...current };
+  for (const [key, value] of Object.entries(input)) {
+    if (key !== 'language') invalid(key, 'is not a preference (known: language)');
+    if (value === null) delete next.language;
+    else if (typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)) next.language = value as Preferences['language'] & string;
+    else invalid('language', `must be one of ${LANGUAGES.join(', ')}`);
+  }
+  return next;
 }

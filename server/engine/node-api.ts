@@ -167,7 +167,13 @@ export interface HookRequest {
   rawBody?: Buffer;
 }
 
-export interface HookResponse { status: number; headers?: Record<string, string>; body?: unknown }
+export interface HookResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** let a served page run scripts (in a sandbox with an opaque origin); see server/http/hooks.ts */
+  allowScripts?: boolean;
+}
 
 /** A node error with a code the trace can show. */
 export class NodeError extends Error {

@@ -36,10 +36,10 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tributary-flow-secrets-'));
   s = await serve();
   for (const [username, role] of [['eddie', 'editor'], ['vera', 'viewer']] as const) {
-    assert.equal((await s.api('/api/users', { body: { username, password: `${username}-pass-123`, role } })).status, 201);
+    assert.equal((await s.api('/api/users', { body: { username, password: `${username === "eddie" ? "lantern-grove-77" : "copper-meadow-58"}`, role } })).status, 201);
   }
-  editorToken = (await s.api('/api/auth/login', { body: { username: 'eddie', password: 'eddie-pass-123' }, token: null })).body.token;
-  viewerToken = (await s.api('/api/auth/login', { body: { username: 'vera', password: 'vera-pass-123' }, token: null })).body.token;
+  editorToken = (await s.api('/api/auth/login', { body: { username: 'eddie', password: 'lantern-grove-77' }, token: null })).body.token;
+  viewerToken = (await s.api('/api/auth/login', { body: { username: 'vera', password: 'copper-meadow-58' }, token: null })).body.token;
   // answers with what it received, the credentials inside an innocuous string
   echo = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
@@ -228,8 +228,8 @@ test('hook auth keeps working after a save and after a server restart (the engin
   await waitFor(() => s.api(`/api/flows/${id}`), (r) => r.body.state === 'running', 10_000, 'resumed');
   assert.equal((await hook(path)).status, 401, 'after a restart: 401 without the token');
   assert.equal((await hook(path, token)).status, 200, 'after a restart: 200 with it');
-  editorToken = (await s.api('/api/auth/login', { body: { username: 'eddie', password: 'eddie-pass-123' }, token: null })).body.token;
-  viewerToken = (await s.api('/api/auth/login', { body: { username: 'vera', password: 'vera-pass-123' }, token: null })).body.token;
+  editorToken = (await s.api('/api/auth/login', { body: { username: 'eddie', password: 'lantern-grove-77' }, token: null })).body.token;
+  viewerToken = (await s.api('/api/auth/login', { body: { username: 'vera', password: 'copper-meadow-58' }, token: null })).body.token;
   await s.api(`/api/flows/${id}/stop`, { method: 'POST' });
 });
 

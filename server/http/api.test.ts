@@ -39,12 +39,12 @@ test('health needs no auth; the API needs a user', async () => {
 });
 
 test('password guessing: five wrong passwords in a row get 429 with Retry-After, even with the right one; other users still log in', async () => {
-  const created = await s.api('/api/users', { body: { username: 'gina', password: 'gina-pass-123', role: 'viewer' } });
+  const created = await s.api('/api/users', { body: { username: 'gina', password: 'sunny-days-123', role: 'viewer' } });
   assert.equal(created.status, 201);
   for (let i = 0; i < 5; i++) {
     assert.equal((await s.api('/api/auth/login', { body: { username: 'gina', password: `guess-${i}` }, token: null })).status, 401);
   }
-  const blocked = await s.api('/api/auth/login', { body: { username: 'gina', password: 'gina-pass-123' }, token: null });
+  const blocked = await s.api('/api/auth/login', { body: { username: 'gina', password: 'sunny-days-123' }, token: null });
   assert.equal(blocked.status, 429);
   assert.match(blocked.body.error, /too many failed logins from this address; try again in \d+ s/);
   const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'gina', password: 'x' }) });

@@ -1,6 +1,6 @@
-/** The HTTP server's request listener: /hooks (http-in), then express for /api and the editor. */
+/** The HTTP server's request listeners: /hooks (http-in), then express for /api and the editor. */
 import express, { type Router } from 'express';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../engine/node-api.ts';
@@ -9,8 +9,11 @@ import { allow, requireUser } from './auth-middleware.ts';
 import { authRouter } from './routes/auth.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { errorHandler, HttpError } from './errors.ts';
-import { hooksListener, isHookUrl } from './hooks.ts';
+import { HOOK_SANDBOX, hooksListener, isHookUrl } from './hooks.ts';
 import { jsonBodyIssue } from './json-guard.ts';
+import { csrfGuard } from './csrf.ts';
+import { OriginPolicy } from './origin.ts';
+import { apiHeaders, editorHeaders } from './security-headers.ts';
 
 export interface AppDeps {
   version: string;
@@ -24,13 +27,34 @@ export interface AppDeps {
   secureCookie?: boolean;
   /** JSON body limit of /api */
   bodyLimit?: string;
+  /** origins besides the server's own that may use the session cookie (CSRF check) */
+  origins?: OriginPolicy;
+  /** /hooks is served by its own listener on another port (createHooksListener); here it is 404 */
+  hooksOnOwnPort?: boolean;
 }
 
-/** /hooks requests go straight to the hook table; everything else to the express app */
+/** /hooks requests go straight to the hook table (unless on their own port); everything else to express */
 export function createRequestListener(deps: AppDeps): RequestListener {
   const hooks = hooksListener(deps.hooks, deps.log);
   const app = createApp(deps);
+  if (deps.hooksOnOwnPort) {
+    return (req, res) => (isHookUrl(req.url) ? notHere(res, 'http-in endpoints are served on the hooks port (TRIBUTARY_HOOKS_PORT)') : app(req, res));
+  }
   return (req, res) => (isHookUrl(req.url) ? hooks(req, res) : app(req, res));
+}
+
+/** the hooks port: /hooks only, so that pages flows serve have an origin of their own */
+export function createHooksListener(deps: Pick<AppDeps, 'hooks' | 'log'>): RequestListener {
+  const hooks = hooksListener(deps.hooks, deps.log);
+  return (req, res) => (isHookUrl(req.url) ? hooks(req, res) : notHere(res, 'this port serves only /hooks'));
+}
+
+function notHere(res: ServerResponse, why: string): void {
+  res.statusCode = 404;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', HOOK_SANDBOX);
+  res.end(JSON.stringify({ error: `not found: ${why}`, code: 'NOT_FOUND' }));
 }
 
 /** /api (JSON, authenticated) and the editor's static files */
@@ -38,12 +62,10 @@ function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
 
   const api = express.Router();
+  api.use(apiHeaders);
+  api.use(csrfGuard(deps.origins ?? new OriginPolicy()));
   api.use(express.json({ limit: deps.bodyLimit ?? '5mb', strict: false }));
   api.use((req, _res, next) => {
     const issue = jsonBodyIssue(req.body);
@@ -58,6 +80,7 @@ function createApp(deps: AppDeps): express.Express {
   api.use(errorHandler(deps.log));
   app.use('/api', api);
 
+  app.use(editorHeaders);
   const editor = deps.editorDir;
   if (editor && existsSync(join(editor, 'index.html'))) {
     app.use(express.static(editor, { index: 'index.html', maxAge: '1h' }));
@@ -71,6 +94,6 @@ function createApp(deps: AppDeps): express.Express {
 
 function placeholderPage(version: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Tributary</title></head>
-<body style="font-family:system-ui;margin:3rem"><h1>Tributary ${version}</h1>
+<body><h1>Tributary ${version}</h1>
 <p>The server is running. The visual editor is not built in this checkout; use the REST API under <code>/api</code> (see README).</p></body></html>`;
 }

@@ -10,12 +10,24 @@ export type AuthUser = User;
 
 export const SESSION_COOKIE = 'tributary_session';
 
-export function tokenOf(req: Pick<Request, 'headers'>): string | undefined {
+type WithHeaders = Pick<Request, 'headers'>;
+
+/** the token of an `Authorization: Bearer` header */
+export function bearerOf(req: WithHeaders): string | undefined {
   const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
-  const cookies = req.headers.cookie;
-  if (typeof cookies === 'string') return parseCookie(cookies)[SESSION_COOKIE];
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim() || undefined;
   return undefined;
+}
+
+/** the token of the session cookie (which a browser sends by itself, hence the CSRF check) */
+export function sessionCookieOf(req: WithHeaders): string | undefined {
+  const cookies = req.headers.cookie;
+  return typeof cookies === 'string' ? parseCookie(cookies)[SESSION_COOKIE] || undefined : undefined;
+}
+
+/** the caller's token: the Bearer header wins over the cookie */
+export function tokenOf(req: WithHeaders): string | undefined {
+  return bearerOf(req) ?? sessionCookieOf(req);
 }
 
 export function requireUser(authenticate: (token: string) => AuthUser | undefined): RequestHandler {

@@ -4,7 +4,8 @@ import type { ValidationIssue } from '../../core/node-spec.ts';
 import type { Logger } from '../engine/node-api.ts';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly details?: ValidationIssue[]) {
+  /** `code`: a stable name of the error (SPEC §7), e.g. CSRF_ORIGIN */
+  constructor(readonly status: number, message: string, readonly details?: ValidationIssue[], readonly code?: string) {
     super(message);
   }
 }
@@ -14,7 +15,7 @@ export const notFound = (what: string, id: string): HttpError => new HttpError(4
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     if (err instanceof HttpError) {
-      res.status(err.status).json({ error: err.message, ...(err.details ? { details: err.details } : {}) });
+      res.status(err.status).json({ error: err.message, ...(err.code ? { code: err.code } : {}), ...(err.details ? { details: err.details } : {}) });
       return;
     }
     const e = err as { type?: string; status?: number; statusCode?: number; message?: string; name?: string };
@@ -34,7 +35,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (e?.name === 'ValidationError' || e?.name === 'NotFoundError' || e?.name === 'ConflictError') {
       const code = e.name === 'ValidationError' ? 400 : e.name === 'NotFoundError' ? 404 : 409;
       const details = (err as { details?: ValidationIssue[] }).details;
-      res.status(code).json({ error: e.message, ...(details ? { details } : {}) });
+      const stable = (err as { code?: unknown }).code;
+      res.status(code).json({ error: e.message, ...(typeof stable === 'string' ? { code: stable } : {}), ...(details ? { details } : {}) });
       return;
     }
     log.error('unhandled error in an API route', { error: e?.message ?? String(err) });

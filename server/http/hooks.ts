@@ -14,6 +14,15 @@ const PREFIX = '/hooks';
 
 export type HookListener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/**
+ * Every /hooks answer is a sandboxed document: a page a flow serves (text/html written by
+ * anyone who may edit flows) runs in an opaque origin, never as the editor's origin, so it
+ * cannot use the session of a user who opens it. `allowScripts` (http-response) lets scripts,
+ * forms and popups run, still in that opaque origin; same-origin is never granted.
+ */
+export const HOOK_SANDBOX = 'sandbox';
+export const HOOK_SANDBOX_WITH_SCRIPTS = 'sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads';
+
 /** true for `/hooks`, `/hooks/…` and `/hooks?…` (any case, as express mounted it) */
 export function isHookUrl(url: string | undefined): boolean {
   if (!url || url.length < PREFIX.length || url.slice(0, PREFIX.length).toLowerCase() !== PREFIX) return false;
@@ -23,7 +32,6 @@ export function isHookUrl(url: string | undefined): boolean {
 
 export function hooksListener(table: HookTable, log: Logger): HookListener {
   return (req, res) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     serve(table, req, res).catch((err: unknown) => {
       log.error('http-in handler failed', { path: req.url, error: String(err) });
       if (!res.headersSent) answer(req, res, { status: 500, body: { error: 'the flow could not handle the request' } });
@@ -75,6 +83,12 @@ async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse
  */
 function answer(req: IncomingMessage, res: ServerResponse, reply: HookResponse): void {
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  // after the flow's headers, so that a flow cannot lift them; a CSP the flow sets is kept
+  // as a second policy, and a browser enforces both
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  const own = res.getHeader('content-security-policy');
+  const sandbox = reply.allowScripts === true ? HOOK_SANDBOX_WITH_SCRIPTS : HOOK_SANDBOX;
+  res.setHeader('Content-Security-Policy', own === undefined ? sandbox : [...[own].flat().map(String), sandbox]);
   res.statusCode = reply.status;
   const body = reply.body;
   if (body === undefined || body === null) return void res.end();

@@ -5,7 +5,8 @@
  * - otherwise `<dataDir>/secret.key`: 32 random bytes written once, created with mode 0600.
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { makePrivateDir } from '../store/private-files.ts';
 import { join } from 'node:path';
 
 export const KEY_FILE = 'secret.key';
@@ -25,7 +26,7 @@ export function deriveKey(secret: string): Buffer {
 
 export function loadSecretKey(options: { dataDir: string; envKey?: string | undefined }): SecretKey {
   if (options.envKey) return { key: deriveKey(options.envKey), source: 'env' };
-  mkdirSync(options.dataDir, { recursive: true });
+  makePrivateDir(options.dataDir);
   const file = join(options.dataDir, KEY_FILE);
   let fd: number;
   try {

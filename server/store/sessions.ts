@@ -1,37 +1,45 @@
 /** sessions table: only SHA-256 hashes of tokens are stored (see server/auth/sessions.ts). */
 import type { Db } from './db.ts';
-import type { Role, User } from './users.ts';
+import { toUser, USER_COLUMNS, type User, type UserRow } from './users.ts';
+
+export interface SessionRecord { user: User; expiresAt: string }
 
 export interface SessionsRepo {
   insert(tokenHash: string, userId: string, createdAt: string, expiresAt: string): void;
-  /** the session's user when the session exists and `expires_at > now` */
+  /** the session's user when the session exists, `expires_at > now` and the user is not disabled */
   findUser(tokenHash: string, now: string): User | undefined;
+  /** the same, with the session's expiry */
+  find(tokenHash: string, now: string): SessionRecord | undefined;
   delete(tokenHash: string): boolean;
-  deleteForUser(userId: string): number;
+  /** every session of the user, except the one with `keepTokenHash` */
+  deleteForUser(userId: string, keepTokenHash?: string): number;
   deleteExpired(now: string): number;
 }
 
-interface JoinRow { id: string; username: string; role: Role; created_at: string }
+type JoinRow = Omit<UserRow, 'password_hash'> & { expires_at: string };
 
 export function createSessionsRepo(db: Db): SessionsRepo {
   const insert = db.prepare<[string, string, string, string]>(
     'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
   );
-  const find = db.prepare<[string, string], JoinRow>(
-    `SELECT u.id, u.username, u.role, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = ? AND s.expires_at > ?`,
+  const userCols = USER_COLUMNS.split(', ').map((c) => `u.${c}`).join(', ');
+  const select = db.prepare<[string, string], JoinRow>(
+    `SELECT ${userCols}, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`,
   );
   const del = db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?');
-  const delUser = db.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?');
+  const delUser = db.prepare<[string, string]>('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?');
   const delExpired = db.prepare<[string]>('DELETE FROM sessions WHERE expires_at <= ?');
+  const find = (h: string, now: string): SessionRecord | undefined => {
+    const r = select.get(h, now);
+    return r ? { user: toUser(r), expiresAt: r.expires_at } : undefined;
+  };
   return {
     insert: (h, u, c, e) => void insert.run(h, u, c, e),
-    findUser: (h, now) => {
-      const r = find.get(h, now);
-      return r ? { id: r.id, username: r.username, role: r.role, createdAt: r.created_at } : undefined;
-    },
+    findUser: (h, now) => find(h, now)?.user,
+    find,
     delete: (h) => del.run(h).changes > 0,
-    deleteForUser: (u) => delUser.run(u).changes,
+    deleteForUser: (u, keep) => delUser.run(u, keep ?? '').changes,
     deleteExpired: (now) => delExpired.run(now).changes,
   };
 }

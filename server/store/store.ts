@@ -2,8 +2,8 @@
  * The embedded store: one SQLite file `<dataDir>/tributary.db` (WAL) and one repository per
  * table group. `store.runs` is the engine's EngineStorePort.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createPrivateFile, makePrivateDir } from './private-files.ts';
 import { openDatabase, type Db } from './db.ts';
 import { migrate } from './migrate.ts';
 import { createUsersRepo, type UsersRepo } from './users.ts';
@@ -43,11 +43,16 @@ export interface Store {
 
 export const DB_FILE = 'tributary.db';
 
+/** the store's files in a data directory (for checking their modes) */
+export const storeFiles = (dataDir: string): string[] => [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`].map((f) => join(dataDir, f));
+
 export function openStore(options: StoreOptions): Store {
   let file = ':memory:';
   if (options.dataDir !== ':memory:') {
-    mkdirSync(options.dataDir, { recursive: true });
+    makePrivateDir(options.dataDir);
     file = join(options.dataDir, DB_FILE);
+    // SQLite gives its -wal and -shm files the mode of the database file
+    createPrivateFile(file);
   }
   const db = openDatabase(file, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
   try {

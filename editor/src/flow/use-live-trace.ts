@@ -24,6 +24,8 @@ export function useLiveTrace(flowId: string | undefined): void {
       });
     });
     socket.on('disconnect', () => live.setConnected(false));
+    // the server closes the socket when its session ends (logout elsewhere, new password, user disabled)
+    socket.on('session:ended', () => useAuth.getState().expire('Your session has ended; please log in again.'));
     socket.on('connect_error', () => live.setConnected(false));
     socket.on('run:start', (run: RunRecord) => live.runStart(run));
     socket.on('run:end', (run: RunRecord) => live.runEnd(run));
