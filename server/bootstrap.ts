@@ -72,6 +72,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const log = options.log ?? createLogger({ mask: (v) => masker()(v) });
   if (interrupted > 0) log.warn('runs interrupted by the previous stop were marked failed', { count: interrupted });
 
+  const unwatchStorage = store.health.watch((event) => {
+    if (event.kind === 'failed') {
+      log.warn('the store cannot write; writes answer 507/503 and runs are refused until it can', { code: event.error.code, detail: event.error.detail });
+    } else if (event.kind === 'recovered') {
+      log.info('the store can write again', { afterMs: event.afterMs });
+    } else {
+      log.error('run data was given up because the store could not write it', { count: event.count, error: event.error.message });
+    }
+  });
+
   const admin = await ensureFirstAdmin(store, config.adminPassword);
   const auth = createAuthService(store);
   const drivers = new Map(allDrivers.map((d) => [d.type, d]));
@@ -107,6 +117,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     log,
     auth,
     hooks,
+    storage: store.health,
     editorDir: options.editorDir ?? fileURLToPath(new URL('../editor/dist', import.meta.url)),
     routers: {
       '/flows': flowsRouter(flows, engine, porter, listFlows, (id) => live.statusOf(id)),
@@ -138,6 +149,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
+      unwatchStorage();
     })());
 
   return {

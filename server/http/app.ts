@@ -10,6 +10,7 @@ import { authRouter } from './routes/auth.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { hooksListener, isHookUrl } from './hooks.ts';
+import type { StorageError } from '../store/errors.ts';
 
 export interface AppDeps {
   version: string;
@@ -23,6 +24,8 @@ export interface AppDeps {
   secureCookie?: boolean;
   /** JSON body limit of /api */
   bodyLimit?: string;
+  /** the store's health: /api/health reports it, API writes that hit a full disk report to it */
+  storage?: { problem(): StorageError | undefined; failed(err: StorageError): void };
 }
 
 /** /hooks requests go straight to the hook table; everything else to the express app */
@@ -44,13 +47,18 @@ function createApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: deps.bodyLimit ?? '5mb', strict: false }));
-  api.get('/health', (_req, res) => res.json({ status: 'ok', version: deps.version }));
+  api.get('/health', (_req, res) => {
+    // 503 while the store cannot write, so a load balancer sends traffic elsewhere
+    const problem = deps.storage?.problem();
+    if (!problem) return void res.json({ status: 'ok', version: deps.version });
+    res.status(503).json({ status: 'degraded', version: deps.version, storage: problem.code === 'STORAGE_FULL' ? 'full' : 'unavailable' });
+  });
   api.use('/auth', authRouter(deps.auth, deps.secureCookie ?? false));
   api.use(requireUser((token) => deps.auth.authenticate(token)));
   api.use(allow('read'));
   for (const [path, router] of Object.entries(deps.routers)) api.use(path, router);
   api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.baseUrl}${req.path}`)));
-  api.use(errorHandler(deps.log));
+  api.use(errorHandler(deps.log, deps.storage ? (err) => deps.storage?.failed(err) : undefined));
   app.use('/api', api);
 
   const editor = deps.editorDir;
