@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from './bootstrap.ts';
 import { createLogger } from './log.ts';
+import type { Logger } from './engine/node-api.ts';
 
 export const TEST_ADMIN_PASSWORD = 'admin-test-pass-1';
 
@@ -16,11 +17,11 @@ export interface TestServer extends RunningServer {
   destroy(): Promise<void>;
 }
 
-export async function startTestServer(options: { dataDir?: string; env?: Record<string, string>; resumeRetry?: ServerOptions['resumeRetry'] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; env?: Record<string, string>; resumeRetry?: ServerOptions['resumeRetry']; log?: Logger } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tributary-test-'));
   const server = await startServer(
     { port: 0, host: '127.0.0.1', dataDir, adminPassword: TEST_ADMIN_PASSWORD, shutdownGraceMs: 3000, secretKey: 'test-secret-key' },
-    { log: createLogger({ level: 'error' }), ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}) },
+    { log: options.log ?? createLogger({ level: 'error' }), ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}) },
   );
   const api: TestServer['api'] = async (path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
