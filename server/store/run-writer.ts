@@ -285,13 +285,17 @@ export class RunWriter implements WriterPort {
     }
     const failed: FlushFailure[] = [];
     const waiting: Array<[Written, Error | undefined]> = [];
+    let keptError: StorageError | undefined;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
       const error = failures > 0 ? errors[i] : undefined;
       if (op.written) waiting.push([op.written, error]);
-      else if (error instanceof StorageError) this.keep(op, error);
-      else if (error) failed.push({ runId: op.kind === 'state' ? '' : op.run.id, op: op.kind, error });
+      else if (error instanceof StorageError) {
+        this.retained.push(op);
+        keptError = error;
+      } else if (error) failed.push({ runId: op.kind === 'state' ? '' : op.run.id, op: op.kind, error });
     }
+    if (keptError) this.bound(keptError);
     for (const f of failed) this.onFlushError(f);
     // last: a callback may queue more (the engine records the failed run)
     for (const [written, error] of waiting) {
@@ -314,8 +318,8 @@ export class RunWriter implements WriterPort {
     return storage;
   }
 
-  private keep(op: Op, error: StorageError): void {
-    this.retained.push(op);
+  /** the oldest kept operations beyond maxRetained are given up, and reported */
+  private bound(error: StorageError): void {
     const over = this.retained.length - this.maxRetained;
     if (over > 0) {
       this.retained.splice(0, over);
