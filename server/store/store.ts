@@ -65,10 +65,11 @@ export function openStore(options: StoreOptions): Store {
   const health = new StorageHealth({
     ...(file === ':memory:' ? {} : { dataDir: options.dataDir }),
     ...(options.storageCheckMs !== undefined ? { checkMs: options.storageCheckMs } : {}),
-    probe: () => {
+    // a probe never waits for a lock: the event loop must stay free while the store is in trouble
+    probe: () => withoutBusyWait(db, () => {
       writer.retry();
       probe();
-    },
+    }),
   });
   const writer = new RunWriter(db, { ...options.runs, storage: options.runs?.storage ?? health });
   const flushQuietly = (): void => void writer.flush();
@@ -97,6 +98,16 @@ export function openStore(options: StoreOptions): Store {
 }
 
 const PROBE_KEY = '~storage-probe';
+
+function withoutBusyWait(db: Db, work: () => void): void {
+  const wait = Number(db.pragma('busy_timeout', { simple: true }));
+  db.pragma('busy_timeout = 0');
+  try {
+    work();
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
+}
 
 /**
  * A write that needs room: 64 KiB put into the settings table and taken out again in one
