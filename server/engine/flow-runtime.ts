@@ -235,7 +235,9 @@ export class FlowRuntime {
     return {
       get: <T>(key: string) => slot.committed.get(key) as T | undefined,
       set: (key, value) => {
-        this.deps.store.commitState([{ flowId: this.flowId, nodeId: slot.id, key, value }]);
+        this.deps.store.commitState([{ flowId: this.flowId, nodeId: slot.id, key, value }], (error) => {
+          if (error) this.log.warn('node state could not be saved', { flowId: this.flowId, nodeId: slot.id, key, error: error.message });
+        });
         slot.committed.set(key, value);
       },
     };

@@ -8,7 +8,7 @@
  *
  * When the storage is full or unavailable (StorageError) the whole batch fails: waited
  * operations hear it through their callback (the engine then reports the run failed and keeps
- * its node state uncommitted); the others are kept, up to `maxRetained`, and written by
+ * its node state uncommitted); the other run rows are kept, up to `maxRetained`, and written by
  * `retry()` once the storage is back (StorageHealth calls it). Nothing is dropped unreported.
  * `flushIntervalMs: 0` writes through: each call is its own transaction.
  */
@@ -220,7 +220,7 @@ export class RunWriter implements WriterPort {
     if (this.flushing || this.queue.length === 0) return { written: 0, failed: [] };
     const ops = this.queue;
     this.queue = [];
-    return this.write(ops);
+    return this.write(ops, true);
   }
 
   /**
@@ -231,7 +231,7 @@ export class RunWriter implements WriterPort {
     if (this.flushing || this.retained.length === 0) return { written: 0, failed: [] };
     const ops = this.retained;
     this.retained = [];
-    const result = this.write(ops);
+    const result = this.write(ops, false);
     const stuck = this.retained.length > 0 ? this.lastStorageError : undefined;
     if (stuck) throw stuck;
     return result;
@@ -254,7 +254,8 @@ export class RunWriter implements WriterPort {
     return result;
   }
 
-  private write(ops: Op[]): FlushResult {
+  /** `drained`: these are all queued operations, so the staged state they carried is no longer needed */
+  private write(ops: Op[], drained: boolean): FlushResult {
     this.flushing = true;
     const errors: (Error | undefined)[] = new Array<Error | undefined>(ops.length);
     let failures = 0;
@@ -280,7 +281,7 @@ export class RunWriter implements WriterPort {
         }
       }
     } finally {
-      this.overlay.clear();
+      if (drained) this.overlay.clear();
       this.flushing = false;
     }
     const failed: FlushFailure[] = [];
@@ -290,7 +291,9 @@ export class RunWriter implements WriterPort {
       const op = ops[i]!;
       const error = failures > 0 ? errors[i] : undefined;
       if (op.written) waiting.push([op.written, error]);
-      else if (error instanceof StorageError) {
+      // kept: run rows only (a start inserts nothing over a newer row, a run ends once); a
+      // state write kept for later could land over a newer value, so it is reported instead
+      else if (error instanceof StorageError && op.kind !== 'state') {
         this.retained.push(op);
         keptError = error;
       } else if (error) failed.push({ runId: op.kind === 'state' ? '' : op.run.id, op: op.kind, error });
