@@ -54,6 +54,7 @@ test('API writes on a full disk answer 507 STORAGE_FULL, never a bare 500, and w
     ['flow create', () => srv.api('/api/flows', { body: { ...flowDoc, name: `new-${tag}` } })],
     ['connection create', () => srv.api('/api/connections', { body: { name: `pg-${tag}`, type: 'postgres', environment: 'test', params: { host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres' } } })],
     ['user create', () => srv.api('/api/users', { body: { username: `u-${tag}`, password: 'a-long-password-1', role: 'viewer' } })],
+    ['flow start', () => srv.api(`/api/flows/${flow.body.id}/start`, { method: 'POST' })],
   ];
 
   srv.store.flush();
@@ -67,8 +68,9 @@ test('API writes on a full disk answer 507 STORAGE_FULL, never a bare 500, and w
       assert.match(res.body.error, /^storage full: /, what);
     }
   }
-  // nothing half written: the failed save made no version
+  // nothing half written: the failed save made no version, the start that could not be recorded runs nothing
   assert.equal((await srv.api(`/api/flows/${flow.body.id}`)).body.version, 1);
+  if (disk.mechanism === 'tmpfs') assert.equal(srv.engine.isRunning(flow.body.id), false);
   assert.equal((await health(srv)).status, 503);
 
   disk.free(srv.store.db);

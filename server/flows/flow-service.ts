@@ -96,11 +96,22 @@ export class FlowService {
     this.cancelRetry(id);
     try {
       await this.deps.engine.start(id, flow.version, flow.doc);
+    } catch (err) {
+      try {
+        this.deps.flows.setState(id, 'error', err instanceof Error ? err.message : String(err));
+        this.deps.flows.setAutostart(id, false);
+      } catch (stateError) {
+        // the store cannot write (disk full): the user still hears why the flow did not start
+        this.deps.log.warn('the flow state could not be saved', { flowId: id, error: String(stateError) });
+      }
+      throw err;
+    }
+    try {
       this.deps.flows.setState(id, 'running');
       this.deps.flows.setAutostart(id, true);
     } catch (err) {
-      this.deps.flows.setState(id, 'error', err instanceof Error ? err.message : String(err));
-      this.deps.flows.setAutostart(id, false);
+      // the store cannot record that it runs (disk full): then it does not run, nothing half done
+      await this.deps.engine.stop(id);
       throw err;
     }
     return this.get(id);
