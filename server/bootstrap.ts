@@ -91,10 +91,21 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   if (interrupted > 0) log.warn('runs interrupted by the previous stop were marked failed', { count: interrupted });
   for (const t of tightened) log.warn('a data file was readable by other users: its mode is now 0600', { file: t.file, was: t.from });
 
+  const unwatchStorage = store.health.watch((event) => {
+    if (event.kind === 'failed') {
+      log.warn('the store cannot write; writes answer 507/503 and runs are refused until it can', { code: event.error.code, detail: event.error.detail });
+    } else if (event.kind === 'recovered') {
+      log.info('the store can write again', { afterMs: event.afterMs });
+    } else {
+      log.error('run data was given up because the store could not write it', { count: event.count, error: event.error.message });
+    }
+  });
+
   let admin;
   try {
     admin = await ensureFirstAdmin(store, config.adminPassword);
   } catch (err) {
+    unwatchStorage();
     store.close();
     throw err;
   }
@@ -140,6 +151,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     hooks,
     origins,
     hooksOnOwnPort,
+    storage: store.health,
     editorDir: options.editorDir ?? fileURLToPath(new URL('../editor/dist', import.meta.url)),
     routers: {
       '/flows': flowsRouter(flows, engine, porter, listFlows, (id) => live.statusOf(id)),
@@ -184,6 +196,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
         await new Promise<void>((resolve) => s.close(() => resolve()));
       }
       store.close();
+      unwatchStorage();
     })());
 
   const urlOf = (p: number): string => `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${p}`;

@@ -3,8 +3,9 @@
  * per request and answers with what http-response gives, else with the run's end or a 504.
  */
 import type { Message } from '../../core/flow-types.ts';
-import type {
-  ConnectionLease, FiredRun, HookRequest, HookResponse, NodeContext, NodeRuntime, RunOutcome,
+import {
+  runNotRecorded, StorageError,
+  type ConnectionLease, type FiredRun, type HookRequest, type HookResponse, type NodeContext, type NodeRuntime, type RunOutcome,
 } from '../../server/engine/node-api.ts';
 import { authFromSettings, type HttpAuth, type HttpClient } from '../../server/connections/drivers/http.ts';
 import { authCheck, credentialHeaders, type AuthCheck } from '../_http/check-auth.ts';
@@ -48,6 +49,11 @@ function endAnswer(outcome: RunOutcome): HookResponse {
   return { status: 503, body: { error: outcome.error ?? `the run was ${outcome.status}`, runId } };
 }
 
+/** the run cannot be recorded (storage full or unavailable): the caller may try again later */
+function notRecordedAnswer(err: StorageError): HookResponse {
+  return { status: 503, body: { error: runNotRecorded(err), code: err.code } };
+}
+
 function maskHeaders(headers: HookRequest['headers'], names: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...headers };
   for (const n of names) if (n in out) out[n] = '***';
@@ -77,6 +83,7 @@ export const httpInRuntime: NodeRuntime = {
       if (refused) return refused;
       const responder = createResponder();
       const fired: FiredRun = ctx.fire(message(req), { kind: 'event', locals: { [HTTP_RESPONSE_LOCAL]: responder } });
+      if (fired.refused) return notRecordedAnswer(fired.refused);
       let timer: NodeJS.Timeout | undefined;
       if (settings.immediate) responder.respond({ status: 202, body: { runId: fired.runId } });
       else {
@@ -87,6 +94,13 @@ export const httpInRuntime: NodeRuntime = {
       }
       const answer = await responder.answer;
       clearTimeout(timer);
+      // nothing is answered for a run that is not on record (its start or end stored)
+      try {
+        await fired.recorded?.();
+      } catch (err) {
+        if (err instanceof StorageError) return notRecordedAnswer(err);
+        return { status: 500, body: { error: 'the run could not be recorded', runId: fired.runId } };
+      }
       return { ...answer, headers: { ...answer.headers, [RUN_HEADER]: fired.runId } };
     }
 

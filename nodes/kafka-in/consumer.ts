@@ -1,6 +1,6 @@
 /**
  * One kafka-in node's consumer. Each record starts a run; its offset is committed only once
- * the run succeeded. A failed run pauses the partition and seeks back to the record, which is
+ * the run succeeded (and its end is stored: a run whose end cannot be stored counts as failed). A failed run pauses the partition and seeks back to the record, which is
  * delivered again after a backoff, so nothing later in that partition is committed before it.
  */
 import type { Consumer, EachMessagePayload } from 'kafkajs';
@@ -128,7 +128,11 @@ export class KafkaInConsumer {
     if (!this.firstSeen.has(key)) this.firstSeen.set(key, Number(message.offset));
     const decoded = decodeRecord(topic, partition, message, this.p.format);
     if (decoded.error !== undefined) return this.onUnparsable(topic, partition, message.offset, decoded.msg, decoded.error, pause);
-    const outcome = await this.outcomeOf(this.ctx.fire(decoded.msg, { kind: 'event' }), heartbeat);
+    const fired = this.ctx.fire(decoded.msg, { kind: 'event' });
+    // refused (the store cannot write): nothing ran, so it is no attempt; fetched again after the
+    // first backoff, until the store writes again (the engine shows the condition on this node)
+    if (fired.refused) return this.rewind(topic, partition, message.offset, pause, this.p.retryBackoffMs);
+    const outcome = await this.outcomeOf(fired, heartbeat);
     if (outcome?.status === 'succeeded') {
       this.clearProblem(key);
       return this.commit(topic, partition, message.offset);

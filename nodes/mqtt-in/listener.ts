@@ -39,6 +39,8 @@ export class MqttInListener {
   private invalid = 0;
   private lastInvalid: string | undefined;
   private released = false;
+  /** waiting for the storage to write again after runs were refused */
+  private heldBack = false;
   private readonly handler: MessageHandler = (m) => this.receive(m);
 
   constructor(
@@ -112,6 +114,20 @@ export class MqttInListener {
     this.showStatus(link.state);
   }
 
+  /**
+   * The run was refused (the store cannot write): the message is not acknowledged (a persistent
+   * session's QoS 1; any other is gone, as MQTT has no redelivery for it). Once the store writes
+   * again, the connection is renewed so the broker sends again what it holds.
+   */
+  private holdBack(): void {
+    if (this.heldBack || !this.ctx.storageRecovered) return;
+    this.heldBack = true;
+    this.ctx.storageRecovered(() => {
+      this.heldBack = false;
+      if (!this.stopping && this.p.persistentSession) this.link?.redeliver();
+    });
+  }
+
   private watch(link: MqttLink): void {
     this.offState?.();
     this.offState = link.onState((s) => this.showStatus(s));
@@ -131,8 +147,11 @@ export class MqttInListener {
     if (this.stopping) return false;
     const { msg, error } = decodeMessage(m, this.p.format);
     if (error === undefined) {
-      this.ctx.fire(msg, { kind: 'event' });
-      return true;
+      // with a persistent session a QoS 1 message is acknowledged when this returns: only for a stored run
+      const fired = this.ctx.fire(msg, { kind: 'event', recordStart: this.p.persistentSession && m.qos === 1 });
+      if (!fired.refused) return true;
+      this.holdBack();
+      return false;
     }
     // a failed run shows what arrived; nothing is delivered, and the next messages go on
     this.invalid++;

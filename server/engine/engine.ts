@@ -1,7 +1,7 @@
 /** Runs flows: start (replacing a running version), stop, trigger, and shutdown of all. */
 import type { FlowDocument } from '../../core/flow-types.ts';
 import type { FiredRun } from './node-api.ts';
-import { FlowRuntime, type FlowRuntimeDeps } from './flow-runtime.ts';
+import { FlowRuntime, type FlowRuntimeDeps, type TriggerOptions } from './flow-runtime.ts';
 
 export class FlowNotRunningError extends Error {
   constructor(flowId: string) {
@@ -56,12 +56,12 @@ export class Engine {
   }
 
   /** Fire `nodeId` (default: the flow's first inject, else timer) now. */
-  trigger(flowId: string, nodeId: string | undefined, payload: unknown, hasPayload: boolean): FiredRun {
+  trigger(flowId: string, nodeId: string | undefined, payload: unknown, hasPayload: boolean, options: TriggerOptions = {}): FiredRun {
     const runtime = this.flows.get(flowId);
     if (!runtime) throw new FlowNotRunningError(flowId);
     const id = nodeId ?? runtime.defaultTrigger();
     if (!id) throw new Error('this flow has no trigger node to fire');
-    return runtime.trigger(id, payload, hasPayload);
+    return runtime.trigger(id, payload, hasPayload, options);
   }
 
   /** Stop every flow: triggers first, running runs get `graceMs` to finish. */

@@ -21,6 +21,8 @@ import { stepDataJson, traceStep, type Masker } from './trace-value.ts';
 import type { TracedStep } from './store-port.ts';
 import { cloneValue } from './clone-message.ts';
 import { newRunId } from './run-id.ts';
+import { StorageError, runNotRecorded } from './storage-error.ts';
+import { onRecord, RecordGate } from './record-gate.ts';
 
 export interface FlowRuntimeDeps {
   specs: ReadonlyMap<string, NodeSpec>;
@@ -35,6 +37,15 @@ export interface FlowRuntimeDeps {
   checker: SchemaChecker;
 }
 
+/** how a manual trigger (REST /trigger) fires */
+export interface TriggerOptions {
+  /** write the run's start before it runs; refuse it when that write fails */
+  recordStart?: boolean;
+}
+
+/** runs of this flow that could not be recorded for lack of storage, while it lasts */
+interface StorageTrouble { error: StorageError; nodes: Set<string>; refused: number }
+
 export class FlowRuntime {
   private readonly slots = new Map<string, NodeSlot>();
   private readonly runs = new Set<Run>();
@@ -48,6 +59,13 @@ export class FlowRuntime {
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
   private readonly traceCaps: TraceCaps;
+  /** each node's own last status, so a storage warning can be laid over it and taken off again */
+  private readonly ownStatus = new Map<string, NodeStatus>();
+  private storageTrouble: StorageTrouble | undefined;
+  private readonly recoveryListeners = new Set<() => void>();
+  private unwatchStorage: (() => void) | undefined;
+  /** options of the manual trigger being fired now */
+  private manual: TriggerOptions | undefined;
 
   constructor(
     readonly flowId: string,
@@ -85,6 +103,7 @@ export class FlowRuntime {
 
   /** Creates every node instance, then starts triggers. On failure everything created is stopped. */
   async start(): Promise<void> {
+    this.unwatchStorage = this.deps.store.watchStorage(() => this.storageChanged());
     try {
       const referenced = referencedNodes(this.doc, this.deps.specs);
       for (const node of this.doc.nodes) {
@@ -103,6 +122,8 @@ export class FlowRuntime {
   async stop(graceMs: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.unwatchStorage?.();
+    this.recoveryListeners.clear();
     const triggers = [...this.slots.values()].filter((s) => s.spec.trigger);
     const others = [...this.slots.values()].filter((s) => !s.spec.trigger);
     await this.stopAll(triggers);
@@ -127,11 +148,19 @@ export class FlowRuntime {
   }
 
   /** Fire a trigger node now (editor, POST /trigger). */
-  trigger(nodeId: string, payload: unknown, hasPayload: boolean): FiredRun {
+  trigger(nodeId: string, payload: unknown, hasPayload: boolean, options: TriggerOptions = {}): FiredRun {
     const slot = this.slots.get(nodeId);
     if (!slot) throw new Error(`node "${nodeId}" is not running in this flow`);
-    if (slot.instance.trigger) return slot.instance.trigger(payload, hasPayload);
-    return this.fire(slot, { payload: hasPayload ? payload : undefined }, { kind: 'manual' });
+    if (slot.instance.trigger) {
+      // the node fires through ctx.fire with options of its own; these are added there
+      this.manual = options;
+      try {
+        return slot.instance.trigger(payload, hasPayload);
+      } finally {
+        this.manual = undefined;
+      }
+    }
+    return this.fire(slot, { payload: hasPayload ? payload : undefined }, { kind: 'manual', ...options });
   }
 
   /** The trigger node that /trigger fires by default: the first inject, else the first timer, else the first trigger. */
@@ -180,8 +209,9 @@ export class FlowRuntime {
       signal: this.controller.signal,
       fire: (msg, options) => this.fire(slot, msg, options),
       fireFailed: (msg, error, options) => this.fireFailed(slot, msg, error, options),
-      setStatus: (status: NodeStatus) => this.deps.events.nodeStatus(this.flowId, node.id, status),
+      setStatus: (status: NodeStatus) => this.nodeStatus(node.id, status),
       hooks: this.deps.hooks,
+      storageRecovered: (listener) => this.onStorageRecovered(listener),
     };
     try {
       slot.instance = await runtime.create(ctx);
@@ -208,7 +238,9 @@ export class FlowRuntime {
     return {
       get: <T>(key: string) => slot.committed.get(key) as T | undefined,
       set: (key, value) => {
-        this.deps.store.commitState([{ flowId: this.flowId, nodeId: slot.id, key, value }]);
+        this.deps.store.commitState([{ flowId: this.flowId, nodeId: slot.id, key, value }], (error) => {
+          if (error) this.log.warn('node state could not be saved', { flowId: this.flowId, nodeId: slot.id, key, error: error.message });
+        });
         slot.committed.set(key, value);
       },
     };
@@ -237,14 +269,29 @@ export class FlowRuntime {
   private fire(slot: NodeSlot, msg: Message, options: FireOptions = {}): FiredRun {
     const record = this.newRecord(slot, options);
     if (this.stopping) {
-      return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'cancelled', error: 'flow is stopping' }) };
+      return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'cancelled', error: 'flow is stopping' }), recorded: onRecord };
     }
+    // while the store cannot write, nothing starts that could not be recorded or commit its state
+    const problem = this.deps.store.storageProblem();
+    if (problem) return this.refuse(slot, record, problem);
     if (options.skipIfRunning && (this.runningByTrigger.get(slot.id) ?? 0) > 0) return this.recordSkipped(record);
     const full = this.tracesInFull();
-    const run = new Run(record, options.locals ?? {}, full, (r) => this.finish(r, slot.id), this.traceCaps);
+    let gate: RecordGate | undefined;
+    if (full && (options.recordStart ?? this.manual?.recordStart)) {
+      try {
+        this.deps.store.runStartedNow(record);
+      } catch (err) {
+        if (err instanceof StorageError) return this.refuse(slot, record, err);
+        throw err;
+      }
+    } else if (full) {
+      gate = new RecordGate();
+      this.deps.store.runStarted(record, gate.written);
+      if (gate.error instanceof StorageError) return this.refuse(slot, record, gate.error);
+    }
+    const run = new Run(record, options.locals ?? {}, full, (r) => this.finish(r, slot.id, gate), this.traceCaps);
     this.runs.add(run);
     this.runningByTrigger.set(slot.id, (this.runningByTrigger.get(slot.id) ?? 0) + 1);
-    if (full) this.deps.store.runStarted(record);
     if (this.deps.events.wants(this.flowId)) this.deps.events.runStart(this.flowId, record);
     const now = record.startedAt;
     const step: StepRecord = { nodeId: slot.id, status: 'succeeded', startedAt: now, endedAt: now, output: msg };
@@ -260,7 +307,15 @@ export class FlowRuntime {
       else for (const t of targets) deliver(this.host, run, t, cloneValue(msg), run.root);
     }
     run.leave(run.root);
-    return { runId: record.id, done: run.done };
+    return { runId: record.id, done: run.done, recorded: gate ? () => gate.promise() : onRecord };
+  }
+
+  /** a run that does not start because it could not be recorded: nothing ran */
+  private refuse(slot: NodeSlot, record: RunRecord, error: StorageError): FiredRun {
+    const trouble = this.noteStorage(slot.id, error);
+    trouble.refused++;
+    const outcome = { runId: record.id, status: 'failed' as const, error: runNotRecorded(error) };
+    return { runId: record.id, refused: error, done: Promise.resolve(outcome), recorded: () => Promise.reject(error) };
   }
 
   private fireFailed(slot: NodeSlot, msg: Message, error: string, options: FireOptions = {}): FiredRun {
@@ -270,7 +325,7 @@ export class FlowRuntime {
     const step: StepRecord = { nodeId: slot.id, status: 'failed', startedAt: now, endedAt: now, output: msg, error };
     if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [this.storedStep(step, this.deps.masker())], []));
     this.deps.events.runEnd(this.flowId, record);
-    return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'failed', error: record.error! }) };
+    return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'failed', error: record.error! }), recorded: onRecord };
   }
 
   private recordSkipped(record: RunRecord): FiredRun {
@@ -279,35 +334,151 @@ export class FlowRuntime {
     record.error = 'skipped: the previous run of this serial trigger was still running';
     if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [], []));
     this.deps.events.runEnd(this.flowId, record);
-    return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'skipped', error: record.error }) };
+    return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'skipped', error: record.error }), recorded: onRecord };
   }
 
-  private finish(run: Run, triggerId: string): void {
+  /**
+   * The run ended. Its end (and, when it succeeded, its staged node state) is written; it
+   * settles once that is stored — or as failed, with its state not committed, when it is not.
+   */
+  private finish(run: Run, triggerId: string, gate: RecordGate | undefined): void {
     this.runs.delete(run);
     const left = (this.runningByTrigger.get(triggerId) ?? 1) - 1;
     if (left === 0) this.runningByTrigger.delete(triggerId);
     else this.runningByTrigger.set(triggerId, left);
     const record = run.record;
-    const writes: StateWrite[] = [];
-    if (record.status === 'succeeded') {
-      for (const [nodeId, map] of run.stagedState) for (const [key, value] of map) writes.push({ flowId: this.flowId, nodeId, key, value });
+    if (gate?.error) {
+      // its start was not stored (whoever fired it was told): it does not count as done
+      this.notRecorded(run, triggerId, gate.error, []);
+    } else {
+      const writes: StateWrite[] = [];
+      if (record.status === 'succeeded') {
+        for (const [nodeId, map] of run.stagedState) for (const [key, value] of map) writes.push({ flowId: this.flowId, nodeId, key, value });
+      }
+      const keep = run.keepSteps || (this.traceMode !== 'off' && record.status !== 'succeeded');
+      if (keep || writes.length > 0) this.record(run, triggerId, keep, writes, gate);
+      else this.settle(run, record.status, record.error);
     }
-    const keep = run.keepSteps || (this.traceMode !== 'off' && record.status !== 'succeeded');
-    let storeError: string | undefined;
+    if (this.runs.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private record(run: Run, triggerId: string, keep: boolean, writes: StateWrite[], gate: RecordGate | undefined): void {
+    const record = run.record;
+    // later runs see the new state at once (watermarks move on); taken back if the write fails
+    for (const w of writes) this.slots.get(w.nodeId)?.committed.set(w.key, w.value);
+    let answered = false;
+    const written = (error?: Error): void => {
+      if (answered) return;
+      answered = true;
+      gate?.written(error);
+      if (error) this.notRecorded(run, triggerId, error, writes);
+      else this.settle(run, record.status, record.error);
+    };
     try {
       if (keep) {
         const mask = this.deps.masker();
-        this.deps.store.runFinished(record, run.tracedSteps().map((s) => ('data' in s ? s : this.storedStep(s, mask))), writes);
-      } else if (writes.length > 0) this.deps.store.commitState(writes);
-      for (const w of writes) this.slots.get(w.nodeId)?.committed.set(w.key, w.value);
+        this.deps.store.runFinished(record, run.tracedSteps().map((s) => ('data' in s ? s : this.storedStep(s, mask))), writes, written);
+      } else this.deps.store.commitState(writes, written);
     } catch (err) {
-      storeError = `the run could not be recorded: ${err instanceof Error ? err.message : String(err)}`;
-      this.log.error('recording a run failed', { flowId: this.flowId, runId: run.id, error: storeError });
+      // e.g. a value that cannot be serialised: nothing of the run was queued
+      written(err instanceof Error ? err : new Error(String(err)));
     }
-    if (storeError) run.settle('failed', storeError);
-    else run.settle(record.status, record.error);
-    this.deps.events.runEnd(this.flowId, record);
-    if (this.runs.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** The run's end could not be stored: its state is not committed and it settles failed. */
+  private notRecorded(run: Run, triggerId: string, error: Error, writes: StateWrite[]): void {
+    const storage = error instanceof StorageError ? error : undefined;
+    const message = storage ? runNotRecorded(storage) : `the run could not be recorded: ${error.message}`;
+    this.reloadState(writes);
+    if (storage) this.noteStorage(triggerId, storage);
+    else this.log.error('recording a run failed', { flowId: this.flowId, runId: run.id, error: message });
+    this.settle(run, 'failed', message);
+    // the failure itself, without steps or state: kept by the store until it can write again
+    if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(run.record, [], []));
+  }
+
+  private settle(run: Run, status: RunRecord['status'], error: string | undefined): void {
+    run.settle(status, error);
+    this.deps.events.runEnd(this.flowId, run.record);
+  }
+
+  /** the committed state of these nodes as the store has it (a write of it failed) */
+  private reloadState(writes: StateWrite[]): void {
+    for (const nodeId of new Set(writes.map((w) => w.nodeId))) {
+      const slot = this.slots.get(nodeId);
+      if (!slot) continue;
+      try {
+        const stored = this.deps.store.loadNodeState(this.flowId, nodeId);
+        slot.committed.clear();
+        for (const [key, value] of Object.entries(stored)) slot.committed.set(key, value);
+      } catch (err) {
+        this.log.warn('reloading node state failed', { flowId: this.flowId, nodeId, error: String(err) });
+      }
+    }
+  }
+
+  /** Runs of `nodeId` cannot be recorded: warn once per condition, show it on the node until it is over. */
+  private noteStorage(nodeId: string, error: StorageError): StorageTrouble {
+    let trouble = this.storageTrouble;
+    if (!trouble || trouble.error.code !== error.code) {
+      trouble = this.storageTrouble = { error, nodes: trouble?.nodes ?? new Set(), refused: trouble?.refused ?? 0 };
+      this.log.warn(`${runNotRecorded(error)}; new runs of this flow are refused until the storage can write again`, {
+        flowId: this.flowId, nodeId, code: error.code, detail: error.detail,
+      });
+      for (const id of trouble.nodes) this.showStatus(id);
+    }
+    if (!trouble.nodes.has(nodeId)) {
+      trouble.nodes.add(nodeId);
+      this.showStatus(nodeId);
+    }
+    return trouble;
+  }
+
+  private storageChanged(): void {
+    const trouble = this.storageTrouble;
+    if (!trouble || this.deps.store.storageProblem()) return;
+    this.storageTrouble = undefined;
+    this.log.info('the storage can write again; this flow records runs again', { flowId: this.flowId, refused: trouble.refused });
+    for (const id of trouble.nodes) this.showStatus(id);
+    const listeners = [...this.recoveryListeners];
+    this.recoveryListeners.clear();
+    for (const l of listeners) {
+      try {
+        l();
+      } catch (err) {
+        this.log.warn('a storage recovery listener failed', { flowId: this.flowId, error: String(err) });
+      }
+    }
+  }
+
+  private onStorageRecovered(listener: () => void): () => void {
+    if (!this.storageTrouble && !this.deps.store.storageProblem()) {
+      queueMicrotask(listener);
+      return () => undefined;
+    }
+    this.recoveryListeners.add(listener);
+    return () => void this.recoveryListeners.delete(listener);
+  }
+
+  private nodeStatus(nodeId: string, status: NodeStatus): void {
+    this.ownStatus.set(nodeId, status);
+    if (this.storageTrouble?.nodes.has(nodeId)) this.showStatus(nodeId);
+    else this.deps.events.nodeStatus(this.flowId, nodeId, status);
+  }
+
+  /** the node's own status, with the storage condition laid over it while it lasts */
+  private showStatus(nodeId: string): void {
+    const own = this.ownStatus.get(nodeId);
+    const trouble = this.storageTrouble;
+    if (!trouble?.nodes.has(nodeId)) {
+      this.deps.events.nodeStatus(this.flowId, nodeId, own ?? { state: 'ok', text: '' });
+      return;
+    }
+    const what = trouble.error.code === 'STORAGE_FULL' ? 'storage full' : 'storage unavailable';
+    const note = `${what}: new runs are refused and their messages not acknowledged until it can write again`;
+    this.deps.events.nodeStatus(this.flowId, nodeId, {
+      ...own, state: 'error', text: own?.text ? `${own.text} · ${note}` : note, storage: trouble.error.code,
+    });
   }
 
   private storedStep(step: StepRecord | TracedStep, mask: Masker): TracedStep {

@@ -3,6 +3,9 @@
  * (types only); the engine never imports a node runtime.
  */
 import type { FlowNode, FlowSettings, Message, RunStatus } from '../../core/flow-types.ts';
+import type { StorageError } from './storage-error.ts';
+
+export { StorageError, runNotRecorded } from './storage-error.ts';
 
 /** nodes that make binary payloads name their media type for the trace summary */
 export { labelBinary } from './binary.ts';
@@ -77,6 +80,11 @@ export interface NodeContext<P = Record<string, unknown>> {
   setStatus(status: NodeStatus): void;
   /** the flow's HTTP hook registry (for http-in) */
   hooks: HookRegistry;
+  /**
+   * once, when the storage can write again after runs of this flow were refused (FiredRun.refused),
+   * e.g. to have a broker deliver again what was not acknowledged; returns the cancel
+   */
+  storageRecovered?(listener: () => void): () => void;
 }
 
 export interface NodeStatus { state: 'ok' | 'warn' | 'error' | 'idle'; text: string; [key: string]: unknown }
@@ -87,12 +95,28 @@ export interface FireOptions {
   skipIfRunning?: boolean;
   /** per-run values visible to every node of the run (e.g. the HTTP response of http-in) */
   locals?: Record<string, unknown>;
+  /**
+   * write the run's start before it runs (one write, not batched): for a trigger that
+   * acknowledges its message right away (MQTT QoS 1), so the ack means the run is stored.
+   * A run whose start cannot be stored is refused.
+   */
+  recordStart?: boolean;
 }
 
 export interface FiredRun {
   runId: string;
-  /** resolves when the run has ended (never rejects) */
+  /** resolves when the run has ended and its end is stored (never rejects); failed when the end could not be stored */
   done: Promise<RunOutcome>;
+  /**
+   * set when the run did not start because it cannot be recorded (storage full or
+   * unavailable): nothing ran, `done` is failed; do not acknowledge the message
+   */
+  refused?: StorageError;
+  /**
+   * resolves once the run is on record (its start or end stored; at once when nothing is
+   * recorded at its start); rejects with the StorageError when it cannot be
+   */
+  recorded?(): Promise<void>;
 }
 
 export interface RunOutcome { runId: string; status: RunStatus; error?: string }

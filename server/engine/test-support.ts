@@ -5,7 +5,8 @@ import { SchemaChecker } from '../../core/schema-check.ts';
 import { Engine } from './engine.ts';
 import { silentEvents, type EngineEvents } from './events.ts';
 import { HookTable } from './hook-table.ts';
-import type { EngineStorePort, StateWrite, TracedStep } from './store-port.ts';
+import type { EngineStorePort, StateWrite, TracedStep, Written } from './store-port.ts';
+import type { StorageError } from './storage-error.ts';
 import type { ConnectionProfileResolved, ConnectionProvider } from './node-api.ts';
 import type { ConnectionDriver } from '../connections/driver-api.ts';
 import { createLogger } from '../log.ts';
@@ -13,7 +14,22 @@ import { createLogger } from '../log.ts';
 export class MemoryStorePort implements EngineStorePort {
   readonly runs = new Map<string, RunRecord & { steps: StepRecord[] }>();
   readonly state = new Map<string, unknown>();
-  failNextFinish = false;
+  failNextFinish: boolean | Error = false;
+  /** set to make the store report a storage problem (setProblem tells the watchers) */
+  private problem: StorageError | undefined;
+  private readonly watchers = new Set<() => void>();
+
+  setProblem(problem: StorageError | undefined): void {
+    this.problem = problem;
+    for (const w of [...this.watchers]) w();
+  }
+  storageProblem(): StorageError | undefined {
+    return this.problem;
+  }
+  watchStorage(listener: () => void): () => void {
+    this.watchers.add(listener);
+    return () => void this.watchers.delete(listener);
+  }
 
   loadNodeState(flowId: string, nodeId: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
@@ -23,19 +39,28 @@ export class MemoryStorePort implements EngineStorePort {
     }
     return out;
   }
-  runStarted(run: RunRecord): void {
+  runStarted(run: RunRecord, written?: Written): void {
     this.runs.set(run.id, { ...run, steps: [] });
+    written?.();
   }
-  runFinished(run: RunRecord, steps: (StepRecord | TracedStep)[], writes: StateWrite[]): void {
+  runStartedNow(run: RunRecord): void {
+    if (this.problem) throw this.problem;
+    this.runStarted(run);
+  }
+  runFinished(run: RunRecord, steps: (StepRecord | TracedStep)[], writes: StateWrite[], written?: Written): void {
     if (this.failNextFinish) {
+      const error = this.failNextFinish instanceof Error ? this.failNextFinish : new Error('disk full');
       this.failNextFinish = false;
-      throw new Error('disk full');
+      if (!written) throw error;
+      return written(error);
     }
     this.runs.set(run.id, { ...run, steps: steps.map(fromTraced) });
     this.commitState(writes);
+    written?.();
   }
-  commitState(writes: StateWrite[]): void {
+  commitState(writes: StateWrite[], written?: Written): void {
     for (const w of writes) this.state.set(JSON.stringify([w.flowId, w.nodeId, w.key]), w.value);
+    written?.();
   }
   flush(): void {}
 }

@@ -10,6 +10,7 @@ import type { NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
 import { validateFlow } from '../../core/validate-flow.ts';
 import type { SchemaChecker } from '../../core/schema-check.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { TriggerOptions } from '../engine/flow-runtime.ts';
 import type { FiredRun, Logger } from '../engine/node-api.ts';
 import type { FlowsRepo, StoredFlow } from '../store/flows.ts';
 import type { FlowSecrets } from './flow-secrets.ts';
@@ -116,11 +117,22 @@ export class FlowService {
     this.cancelRetry(id);
     try {
       await this.deps.engine.start(id, flow.version, this.engineDoc(flow));
+    } catch (err) {
+      try {
+        this.deps.flows.setState(id, 'error', err instanceof Error ? err.message : String(err));
+        this.deps.flows.setAutostart(id, false);
+      } catch (stateError) {
+        // the store cannot write (disk full): the user still hears why the flow did not start
+        this.deps.log.warn('the flow state could not be saved', { flowId: id, error: String(stateError) });
+      }
+      throw err;
+    }
+    try {
       this.deps.flows.setState(id, 'running');
       this.deps.flows.setAutostart(id, true);
     } catch (err) {
-      this.deps.flows.setState(id, 'error', err instanceof Error ? err.message : String(err));
-      this.deps.flows.setAutostart(id, false);
+      // the store cannot record that it runs (disk full): then it does not run, nothing half done
+      await this.deps.engine.stop(id);
       throw err;
     }
     return this.get(id);
@@ -136,9 +148,9 @@ export class FlowService {
     return this.get(id);
   }
 
-  trigger(id: string, nodeId: string | undefined, payload: unknown, hasPayload: boolean): FiredRun {
+  trigger(id: string, nodeId: string | undefined, payload: unknown, hasPayload: boolean, options: TriggerOptions = {}): FiredRun {
     this.get(id);
-    return this.deps.engine.trigger(id, nodeId, payload, hasPayload);
+    return this.deps.engine.trigger(id, nodeId, payload, hasPayload, options);
   }
 
   /**
@@ -165,12 +177,18 @@ export class FlowService {
       const { firstMs, maxMs } = this.deps.resumeRetry ?? DEFAULT_RESUME_RETRY;
       const delay = Math.min(maxMs, firstMs * 2 ** Math.min(attempt - 1, 30));
       const reason = err instanceof Error ? err.message : String(err);
-      this.deps.flows.setState(id, 'error', `${reason} (could not resume it; attempt ${attempt}, next in ${seconds(delay)})`);
+      try {
+        this.deps.flows.setState(id, 'error', `${reason} (could not resume it; attempt ${attempt}, next in ${seconds(delay)})`);
+      } catch (stateError) {
+        // the store cannot write (disk full): the retry below must still be planned
+        this.deps.log.warn('the flow state could not be saved', { flowId: id, error: String(stateError) });
+      }
       this.deps.log.error('flow could not be resumed; retrying', { flowId: id, attempt, retryInMs: delay, error: reason });
       if (this.closed) return;
       const timer = setTimeout(() => {
         this.retries.delete(id);
-        void this.resume(id, attempt + 1);
+        // a store that cannot write (disk full) must not take the process down from a timer
+        this.resume(id, attempt + 1).catch((e: unknown) => this.deps.log.error('resuming a flow failed', { flowId: id, error: String(e) }));
       }, delay);
       timer.unref();
       this.retries.set(id, timer);

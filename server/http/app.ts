@@ -14,6 +14,7 @@ import { jsonBodyIssue } from './json-guard.ts';
 import { csrfGuard } from './csrf.ts';
 import { OriginPolicy } from './origin.ts';
 import { apiHeaders, editorHeaders } from './security-headers.ts';
+import type { StorageError } from '../store/errors.ts';
 
 export interface AppDeps {
   version: string;
@@ -31,6 +32,8 @@ export interface AppDeps {
   origins?: OriginPolicy;
   /** /hooks is served by its own listener on another port (createHooksListener); here it is 404 */
   hooksOnOwnPort?: boolean;
+  /** the store's health: /api/health reports it, API writes that hit a full disk report to it */
+  storage?: { problem(): StorageError | undefined; failed(err: StorageError): void };
 }
 
 /** /hooks requests go straight to the hook table (unless on their own port); everything else to express */
@@ -71,13 +74,18 @@ function createApp(deps: AppDeps): express.Express {
     const issue = jsonBodyIssue(req.body);
     next(issue ? new HttpError(400, `the request body is refused: ${issue.path}: ${issue.message}`, [issue]) : undefined);
   });
-  api.get('/health', (_req, res) => res.json({ status: 'ok', version: deps.version }));
+  api.get('/health', (_req, res) => {
+    // 503 while the store cannot write, so a load balancer sends traffic elsewhere
+    const problem = deps.storage?.problem();
+    if (!problem) return void res.json({ status: 'ok', version: deps.version });
+    res.status(503).json({ status: 'degraded', version: deps.version, storage: problem.code === 'STORAGE_FULL' ? 'full' : 'unavailable' });
+  });
   api.use('/auth', authRouter(deps.auth, deps.secureCookie ?? false));
   api.use(requireUser((token) => deps.auth.authenticate(token)));
   api.use(allow('read'));
   for (const [path, router] of Object.entries(deps.routers)) api.use(path, router);
   api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.baseUrl}${req.path}`)));
-  api.use(errorHandler(deps.log));
+  api.use(errorHandler(deps.log, deps.storage ? (err) => deps.storage?.failed(err) : undefined));
   app.use('/api', api);
 
   app.use(editorHeaders);

@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { ValidationIssue } from '../../core/node-spec.ts';
 import type { Logger } from '../engine/node-api.ts';
+import { storageErrorOf, type StorageError } from '../store/errors.ts';
 
 export class HttpError extends Error {
   /** `code`: a stable name of the error (SPEC §7), e.g. CSRF_ORIGIN */
@@ -12,10 +13,22 @@ export class HttpError extends Error {
 
 export const notFound = (what: string, id: string): HttpError => new HttpError(404, `${what} "${id}" not found`);
 
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/** the storage cannot write: 507 when it is full, 503 when it is unavailable for now (locked, I/O error) */
+export function storageStatus(err: StorageError): number {
+  return err.code === 'STORAGE_FULL' ? 507 : 503;
+}
+
+/** `onStorageError`: told of every write refused for lack of storage (the store's health) */
+export function errorHandler(log: Logger, onStorageError?: (err: StorageError) => void): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: err.message, ...(err.code ? { code: err.code } : {}), ...(err.details ? { details: err.details } : {}) });
+      return;
+    }
+    const storage = storageErrorOf(err);
+    if (storage) {
+      onStorageError?.(storage);
+      res.status(storageStatus(storage)).json({ error: storage.message, code: storage.code });
       return;
     }
     const e = err as { type?: string; status?: number; statusCode?: number; message?: string; name?: string };

@@ -1,5 +1,8 @@
-/** Errors the store and the services on it throw; the HTTP layer maps them to 404/409/400. */
+/** Errors the store and the services on it throw; the HTTP layer maps them to 404/409/400/507/503. */
 import type { ValidationIssue } from '../../core/node-spec.ts';
+import { StorageError } from '../engine/storage-error.ts';
+
+export { StorageError, type StorageErrorCode } from '../engine/storage-error.ts';
 
 export class NotFoundError extends Error {
   constructor(message: string) {
@@ -29,4 +32,20 @@ export function isUniqueViolation(err: unknown): boolean {
     typeof err === 'object' && err !== null && 'code' in err &&
     (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
   );
+}
+
+/**
+ * The one place that decides whether an error means "the store cannot write": by SQLite's
+ * extended result code or the file system's errno, never by message text. Anything else → undefined.
+ */
+export function storageErrorOf(err: unknown): StorageError | undefined {
+  if (err instanceof StorageError) return err;
+  if (typeof err !== 'object' || err === null || !('code' in err) || typeof err.code !== 'string') return undefined;
+  const code = err.code;
+  const detail = err instanceof Error ? err.message : code;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return new StorageError('STORAGE_FULL', detail, { cause: err });
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_BUSY') || code === 'EIO') {
+    return new StorageError('STORAGE_UNAVAILABLE', detail, { cause: err });
+  }
+  return undefined;
 }

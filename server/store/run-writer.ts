@@ -1,14 +1,22 @@
 /**
  * The engine's persistence port (EngineStorePort). Calls are queued and written in batches —
- * one transaction per flush, every `flushIntervalMs` or `maxBatch` operations — because one
- * transaction per run caps throughput. If a batch fails, each operation is retried in its own
+ * one transaction per flush — because one transaction per run caps throughput. A batch is
+ * written within `waitedFlushMs` when an operation in it is waited for (a `written` callback:
+ * the engine settles a run only once its end is stored), else within `flushIntervalMs`, or at
+ * once at `maxBatch` operations. If a batch fails, each operation is retried in its own
  * transaction, so a bad run never takes the others down and no run is ever half written.
- * `flushIntervalMs: 0` writes through: each call is its own transaction and throws on failure.
+ *
+ * When the storage is full or unavailable (StorageError) the whole batch fails: waited
+ * operations hear it through their callback (the engine then reports the run failed and keeps
+ * its node state uncommitted); the other run rows are kept, up to `maxRetained`, and written by
+ * `retry()` once the storage is back (StorageHealth calls it). Nothing is dropped unreported.
+ * `flushIntervalMs: 0` writes through: each call is its own transaction.
  */
 import type { RunRecord, StepRecord } from '../../core/flow-types.ts';
-import type { EngineStorePort, StateWrite, TracedStep } from '../engine/store-port.ts';
+import type { EngineStorePort, StateWrite, TracedStep, Written } from '../engine/store-port.ts';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
+import { StorageError, storageErrorOf } from './errors.ts';
 import { prepareNodeState, type NodeStateStatements } from './node-state.ts';
 import { fromJson, nowIso, toJson } from './util.ts';
 
@@ -17,10 +25,21 @@ type Statement<P extends unknown[]> = Database.Statement<P>;
 export interface RunWriterOptions {
   /** max delay before queued writes hit the disk; 0 = write-through (default 20) */
   flushIntervalMs?: number;
+  /** max delay once a queued operation is waited for (default 2) */
+  waitedFlushMs?: number;
   /** flush at once when this many operations are queued (default 500) */
   maxBatch?: number;
+  /** operations kept for retry while the storage cannot write; beyond it the oldest are given up (default 10,000) */
+  maxRetained?: number;
   /** a queued operation that could not be written (it was dropped whole) */
   onFlushError?: (failure: FlushFailure) => void;
+  /** where storage failures and given-up operations are reported (StorageHealth) */
+  storage?: StorageSink;
+}
+
+export interface StorageSink {
+  failed(error: StorageError): void;
+  lost(count: number, error: Error): void;
 }
 
 /** `runId` is empty for a commitState operation */
@@ -40,10 +59,11 @@ interface StepRow {
 /** `json === null` deletes the key */
 interface StateRow { flowId: string; nodeId: string; key: string; json: string | null }
 
+/** `written`: told the outcome once the operation is stored or failed; such an operation is never kept for retry */
 type Op =
-  | { kind: 'start'; run: RunRow }
-  | { kind: 'finish'; run: RunRow; steps: StepRow[]; state: StateRow[] }
-  | { kind: 'state'; state: StateRow[] };
+  | { kind: 'start'; run: RunRow; written: Written | undefined }
+  | { kind: 'finish'; run: RunRow; steps: StepRow[]; state: StateRow[]; written: Written | undefined }
+  | { kind: 'state'; state: StateRow[]; written: Written | undefined };
 
 type RunParams = [string, string, number, string, string, string, string | null, string | null];
 type StepParams = [string, number, string, number | null, string, string, string | null, string];
@@ -82,16 +102,27 @@ function stateRows(writes: StateWrite[]): StateRow[] {
 
 const stateKey = (flowId: string, nodeId: string): string => `${flowId}\u0000${nodeId}`;
 
-export class RunWriter implements EngineStorePort {
+type WriterPort = Omit<EngineStorePort, 'storageProblem' | 'watchStorage'>;
+
+export class RunWriter implements WriterPort {
   private readonly intervalMs: number;
+  private readonly waitedMs: number;
   private readonly maxBatch: number;
+  private readonly maxRetained: number;
   private readonly onFlushError: (f: FlushFailure) => void;
+  private readonly storage: StorageSink | undefined;
   private queue: Op[] = [];
+  /** operations not written because the storage could not write, oldest first */
+  private retained: Op[] = [];
   /** state of queued successful runs, so loadNodeState sees it before it is flushed */
   private readonly overlay = new Map<string, Map<string, string | null>>();
   private timer: NodeJS.Timeout | undefined;
+  /** the pending timer is the short one (something in the queue is waited for) */
+  private timerWaited = false;
   private flushing = false;
   private closed = false;
+  /** why the last write failed for lack of storage (what retry() throws while it still does) */
+  private lastStorageError: StorageError | undefined;
   private readonly state: NodeStateStatements;
   private readonly applyBatch: (ops: Op[]) => void;
   private readonly applyOne: (op: Op) => void;
@@ -103,7 +134,10 @@ export class RunWriter implements EngineStorePort {
 
   constructor(db: Db, options: RunWriterOptions = {}) {
     this.intervalMs = Math.max(0, options.flushIntervalMs ?? 20);
+    this.waitedMs = Math.max(0, Math.min(this.intervalMs, options.waitedFlushMs ?? 2));
     this.maxBatch = Math.max(1, options.maxBatch ?? 500);
+    this.maxRetained = Math.max(0, options.maxRetained ?? 10_000);
+    this.storage = options.storage;
     this.onFlushError = options.onFlushError ?? ((f) => {
       console.error(`store: run ${f.runId} (${f.op}) was not written: ${f.error.message}`);
     });
@@ -133,19 +167,30 @@ export class RunWriter implements EngineStorePort {
     this.applyOne = db.transaction((op: Op) => this.apply(op));
   }
 
-  runStarted(run: RunRecord): void {
-    this.enqueue({ kind: 'start', run: runRow(run) });
+  runStarted(run: RunRecord, written?: Written): void {
+    this.enqueue({ kind: 'start', run: runRow(run), written });
   }
 
-  runFinished(run: RunRecord, steps: (StepRecord | TracedStep)[], stateWrites: StateWrite[]): void {
+  /** writes the start now, outside any batch; throws StorageError (or the write's error) when it is not stored */
+  runStartedNow(run: RunRecord): void {
+    if (this.closed) throw new Error('store is closed');
+    try {
+      this.applyOne({ kind: 'start', run: runRow(run), written: undefined });
+    } catch (err) {
+      throw this.storageFailure(err) ?? err;
+    }
+  }
+
+  runFinished(run: RunRecord, steps: (StepRecord | TracedStep)[], stateWrites: StateWrite[], written?: Written): void {
     // serialise now: a value that cannot be stored fails this call, not a later batch
     const state = run.status === 'succeeded' ? stateRows(stateWrites) : [];
-    this.enqueue({ kind: 'finish', run: runRow(run), steps: steps.map(stepRow), state });
+    this.enqueue({ kind: 'finish', run: runRow(run), steps: steps.map(stepRow), state, written });
   }
 
   /** state of a successful run whose trace is not kept; all of it or nothing */
-  commitState(stateWrites: StateWrite[]): void {
-    if (stateWrites.length > 0) this.enqueue({ kind: 'state', state: stateRows(stateWrites) });
+  commitState(stateWrites: StateWrite[], written?: Written): void {
+    if (stateWrites.length > 0) this.enqueue({ kind: 'state', state: stateRows(stateWrites), written });
+    else written?.();
   }
 
   loadNodeState(flowId: string, nodeId: string): Record<string, unknown> {
@@ -166,61 +211,170 @@ export class RunWriter implements EngineStorePort {
     return this.queue.length;
   }
 
-  /** write everything queued now; failures are reported through onFlushError and returned */
+  /** number of operations kept until the storage can write again */
+  get kept(): number {
+    return this.retained.length;
+  }
+
+  /**
+   * Writes everything queued now. Failures are reported (callbacks, onFlushError, the storage
+   * sink) and returned; operations kept for retry are not failures.
+   */
   flush(): FlushResult {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.clearTimer();
     if (this.flushing || this.queue.length === 0) return { written: 0, failed: [] };
     const ops = this.queue;
     this.queue = [];
+    return this.write(ops, true);
+  }
+
+  /**
+   * Writes the operations kept while the storage could not write. Throws the StorageError when
+   * it still cannot (they stay kept); StorageHealth calls this before it reports recovery.
+   */
+  retry(): FlushResult {
+    if (this.flushing || this.retained.length === 0) return { written: 0, failed: [] };
+    const ops = this.retained;
+    this.retained = [];
+    const result = this.write(ops, false);
+    const stuck = this.retained.length > 0 ? this.lastStorageError : undefined;
+    if (stuck) throw stuck;
+    return result;
+  }
+
+  /** flush and refuse further writes; what still cannot be written is reported lost */
+  close(): FlushResult {
+    const result = this.flush();
+    this.closed = true;
+    if (this.retained.length > 0) {
+      try {
+        this.retry();
+      } catch (err) {
+        const lost = this.retained.length;
+        this.retained = [];
+        this.storage?.lost(lost, err instanceof Error ? err : new Error(String(err)));
+        if (!this.storage) console.error(`store: ${lost} run writes were lost at close: ${String(err)}`);
+      }
+    }
+    return result;
+  }
+
+  /** `drained`: these are all queued operations, so the staged state they carried is no longer needed */
+  private write(ops: Op[], drained: boolean): FlushResult {
     this.flushing = true;
-    const failed: FlushFailure[] = [];
+    const errors: (Error | undefined)[] = new Array<Error | undefined>(ops.length);
+    let failures = 0;
     try {
       try {
         this.applyBatch(ops);
-      } catch {
-        // the batch rolled back: write one by one so only the broken operations are lost
-        for (const op of ops) {
-          try {
-            this.applyOne(op);
-          } catch (err) {
-            failed.push({ runId: op.kind === 'state' ? '' : op.run.id, op: op.kind, error: err instanceof Error ? err : new Error(String(err)) });
+      } catch (batchError) {
+        const storage = this.storageFailure(batchError);
+        if (storage) {
+          // out of space or unavailable: one by one would fail the same way, only slower
+          errors.fill(storage);
+          failures = ops.length;
+        } else {
+          // the batch rolled back: write one by one so only the broken operations are lost
+          for (let i = 0; i < ops.length; i++) {
+            try {
+              this.applyOne(ops[i]!);
+            } catch (err) {
+              errors[i] = this.storageFailure(err) ?? (err instanceof Error ? err : new Error(String(err)));
+              failures++;
+            }
           }
         }
       }
     } finally {
-      this.overlay.clear();
+      if (drained) this.overlay.clear();
       this.flushing = false;
     }
+    const failed: FlushFailure[] = [];
+    const waiting: Array<[Written, Error | undefined]> = [];
+    let keptError: StorageError | undefined;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      const error = failures > 0 ? errors[i] : undefined;
+      if (op.written) waiting.push([op.written, error]);
+      // kept: run rows only (a start inserts nothing over a newer row, a run ends once); a
+      // state write kept for later could land over a newer value, so it is reported instead
+      else if (error instanceof StorageError && op.kind !== 'state') {
+        this.retained.push(op);
+        keptError = error;
+      } else if (error) failed.push({ runId: op.kind === 'state' ? '' : op.run.id, op: op.kind, error });
+    }
+    if (keptError) this.bound(keptError);
     for (const f of failed) this.onFlushError(f);
-    return { written: ops.length - failed.length, failed };
+    // last: a callback may queue more (the engine records the failed run)
+    for (const [written, error] of waiting) {
+      try {
+        written(error);
+      } catch (err) {
+        console.error(`store: a run write callback failed: ${String(err)}`);
+      }
+    }
+    return { written: ops.length - failures, failed };
   }
 
-  /** flush and refuse further writes */
-  close(): FlushResult {
-    const result = this.flush();
-    this.closed = true;
-    return result;
+  /** the StorageError behind `err`, reported to the storage sink; undefined for any other error */
+  private storageFailure(err: unknown): StorageError | undefined {
+    const storage = storageErrorOf(err);
+    if (storage) {
+      this.lastStorageError = storage;
+      this.storage?.failed(storage);
+    }
+    return storage;
+  }
+
+  /** the oldest kept operations beyond maxRetained are given up, and reported */
+  private bound(error: StorageError): void {
+    const over = this.retained.length - this.maxRetained;
+    if (over > 0) {
+      this.retained.splice(0, over);
+      this.storage?.lost(over, error);
+      if (!this.storage) console.error(`store: ${over} run writes were given up: ${error.message}`);
+    }
   }
 
   private enqueue(op: Op): void {
     if (this.closed) throw new Error('store is closed');
-    if (this.intervalMs === 0) {
-      this.applyOne(op);
-      return;
-    }
+    if (this.intervalMs === 0) return this.writeThrough(op);
     this.queue.push(op);
     if (op.kind !== 'start') this.stage(op.state);
     if (this.queue.length >= this.maxBatch) this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.flush();
-      }, this.intervalMs);
-      this.timer.unref();
+    else this.schedule(op.written !== undefined);
+  }
+
+  /** its own transaction now; with a callback the outcome goes there, else a failure throws */
+  private writeThrough(op: Op): void {
+    let error: Error | undefined;
+    try {
+      this.applyOne(op);
+    } catch (err) {
+      error = this.storageFailure(err) ?? (err instanceof Error ? err : new Error(String(err)));
     }
+    if (op.written) op.written(error);
+    else if (error) throw error;
+  }
+
+  private schedule(waited: boolean): void {
+    if (this.timer) {
+      if (!waited || this.timerWaited) return;
+      clearTimeout(this.timer);
+    }
+    this.timerWaited = waited;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, waited ? this.waitedMs : this.intervalMs);
+    // somebody awaits a waited write: that timer keeps the process alive until it is written
+    if (!waited) this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private stage(rows: StateRow[]): void {

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
 import { ValidationError } from './errors.ts';
 import type { FlushResult, RunWriter } from './run-writer.ts';
+import type { StorageHealth } from './storage-health.ts';
 import { fromJson } from './util.ts';
 
 /** A run as the API shows it (SPEC §6). `endedAt` is null while running. */
@@ -110,7 +111,7 @@ function isoOrThrow(value: string, path: string): string {
   return new Date(t).toISOString();
 }
 
-export function createRunsRepo(db: Db, writer: RunWriter): RunsRepo {
+export function createRunsRepo(db: Db, writer: RunWriter, health: StorageHealth): RunsRepo {
   const byId = db.prepare<[string], RunDbRow>(`${RUN_SELECT} WHERE id = ?`);
   const stepsOf = db.prepare<[string], StepDbRow>(
     'SELECT node_id, iteration, status, started_at, ended_at, data FROM steps WHERE run_id = ? ORDER BY seq',
@@ -140,11 +141,14 @@ export function createRunsRepo(db: Db, writer: RunWriter): RunsRepo {
   };
 
   return {
-    runStarted: (run) => writer.runStarted(run),
-    runFinished: (run, steps, state) => writer.runFinished(run, steps, state),
-    commitState: (state) => writer.commitState(state),
+    runStarted: (run, written) => writer.runStarted(run, written),
+    runStartedNow: (run) => writer.runStartedNow(run),
+    runFinished: (run, steps, state, written) => writer.runFinished(run, steps, state, written),
+    commitState: (state, written) => writer.commitState(state, written),
     loadNodeState: (flowId, nodeId) => writer.loadNodeState(flowId, nodeId),
     flush: () => writer.flush(),
+    storageProblem: () => health.problem(),
+    watchStorage: (listener) => health.watch(() => listener()),
 
     list: (query = {}) => {
       writer.flush();

@@ -173,6 +173,15 @@ export class MqttLink {
     return deadline(up, timeoutMs, why, signal).finally(off);
   }
 
+  /**
+   * Drops the connection: the client reconnects (after the backoff's wait) and the broker sends
+   * a persistent session again what it holds unacknowledged — the QoS 1 messages handlers refused.
+   */
+  redeliver(): void {
+    if (this.closing || !this.client.connected) return;
+    this.client.stream?.destroy();
+  }
+
   /** disconnects (politely, then by dropping the socket) and stops reconnecting */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {

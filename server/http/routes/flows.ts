@@ -9,6 +9,8 @@ import { FlowNotRunningError } from '../../engine/engine.ts';
 import { allow, userOf } from '../auth-middleware.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { FlowPorter } from '../../flows/flow-porter.ts';
+import { storageErrorOf } from '../../store/errors.ts';
+import { runNotRecorded } from '../../engine/storage-error.ts';
 
 export function flowView(flow: StoredFlow, engine: Engine): Record<string, unknown> {
   return {
@@ -90,7 +92,7 @@ export function flowsRouter(
     try {
       res.json(flowView(await service.start(param(req, 'id')), engine));
     } catch (err) {
-      if ((err as Error).name === 'NotFoundError') throw err;
+      if ((err as Error).name === 'NotFoundError' || storageErrorOf(err)) throw err;
       throw new HttpError(409, `the flow could not start: ${(err as Error).message}`);
     }
   });
@@ -105,11 +107,18 @@ export function flowsRouter(
     const nodeId = body['nodeId'];
     if (nodeId !== undefined && typeof nodeId !== 'string') throw new HttpError(400, 'nodeId must be a string');
     try {
-      const fired = service.trigger(param(req, 'id'), nodeId, body['payload'], 'payload' in body);
+      // the run's start is written before it runs: a 200 names a run that is stored
+      const fired = service.trigger(param(req, 'id'), nodeId, body['payload'], 'payload' in body, { recordStart: true });
+      if (fired.refused) {
+        res.status(503).json({ error: runNotRecorded(fired.refused), code: fired.refused.code });
+        return;
+      }
       res.json({ runId: fired.runId });
     } catch (err) {
       if (err instanceof FlowNotRunningError) throw new HttpError(409, err.message);
       if ((err as Error).name === 'NotFoundError') throw err;
+      const storage = storageErrorOf(err);
+      if (storage) throw storage;
       throw new HttpError(400, (err as Error).message);
     }
   });
