@@ -59,7 +59,7 @@ function open(auth: { token?: string; headers?: Record<string, string> }, server
 }
 
 /** the socket is closed by the server within `ms` of `since` */
-async function closedWithin(o: Open, since: number, ms = 1000): Promise<void> {
+async function closedWithin(o: Open, since: number, ms = 3000): Promise<void> {
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still connected ${ms} ms after the session ended`)), ms + 50));
   const { at, reason } = await Promise.race([o.disconnected, timeout]);
   assert.equal(reason, 'io server disconnect');
