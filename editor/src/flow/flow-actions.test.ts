@@ -29,7 +29,7 @@ before(async () => {
   s = await startTestServer();
   openTab(`${s.url}/flows/new`);
   useRoute.getState().sync();
-  const reply = await authApi.login('admin', 'test-owner-pass-1');
+  const reply = await authApi.login('admin', s.adminPassword);
   useAuth.getState().setSession(reply.token, reply.user);
   await useNodeTypes.getState().load();
 });

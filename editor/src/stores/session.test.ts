@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createConnection } from 'mysql2/promise';
 import { authApi, connectionsApi, flowsApi } from '../api/endpoints.ts';
 import { ApiError } from '../api/http.ts';
-import { allSpecs, startTestServer, TEST_ADMIN_PASSWORD, waitFor, type TestServer } from '../testing/server.test-support.ts';
+import { allSpecs, startTestServer, waitFor, type TestServer } from '../testing/server.test-support.ts';
 import { canWrite, useAuth } from './auth-store.ts';
 import { useConnections } from './connections-store.ts';
 import { useNodeTypes } from './node-types-store.ts';
@@ -42,7 +42,7 @@ beforeEach(() => {
   useAuth.setState({ notice: undefined });
 });
 
-async function logIn(username = 'admin', password = TEST_ADMIN_PASSWORD): Promise<void> {
+async function logIn(username = 'admin', password = s.adminPassword): Promise<void> {
   const reply = await authApi.login(username, password);
   useAuth.getState().setSession(reply.token, reply.user);
 }
