@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../api/types.ts';
 import { withKey } from '../lib/json.ts';
-import { descriptionOf, isShown, kindOf, orderedFields, propertiesOf, requiredOf, titleOf, withDefaults } from '../lib/schema.ts';
+import { descriptionOf, isShown, kindOf, orderedFields, propertiesOf, requiredFor, titleOf, withDefaults } from '../lib/schema.ts';
 import type { CustomRenderer } from './field-types.ts';
 import { FieldRow } from './FieldRow.tsx';
 import { SchemaField } from './SchemaField.tsx';
@@ -29,8 +29,8 @@ export interface SchemaFormProps {
 /** a form generated from an object schema and its UI hints */
 export function SchemaForm(p: SchemaFormProps) {
   const props = propertiesOf(p.schema);
-  const required = requiredOf(p.schema);
   const effective = withDefaults(p.schema, p.value);
+  const required = requiredFor(p.schema, effective);
   const names = (p.only ?? orderedFields(p.schema, p.order)).filter((n) => props[n] && isShown(p.showIf?.[n], effective));
   return (
     <div className={p.compact ? 'form compact' : 'form'}>

@@ -23,6 +23,31 @@ export function requiredOf(schema: JsonSchema): string[] {
   return Array.isArray(req) ? req.filter((r): r is string => typeof r === 'string') : [];
 }
 
+/**
+ * the fields required for these values: `required`, plus the `required` of the `then` or `else`
+ * branch an `if` on fixed values picks (MySQL and Oracle profiles need host and user unless in
+ * professional mode)
+ */
+export function requiredFor(schema: JsonSchema, values: Record<string, unknown>): string[] {
+  const base = requiredOf(schema);
+  const cond = schema['if'];
+  if (!isRecord(cond)) return base;
+  const branch = holds(cond, values) ? schema['then'] : schema['else'];
+  return isRecord(branch) ? [...new Set([...base, ...requiredOf(branch)])] : base;
+}
+
+/** an `if` schema made of `required` and `const`/`enum` properties, checked against the values */
+function holds(cond: JsonSchema, values: Record<string, unknown>): boolean {
+  if (requiredOf(cond).some((name) => values[name] === undefined)) return false;
+  return Object.entries(propertiesOf(cond)).every(([name, s]) => {
+    const v = values[name];
+    if (v === undefined) return true;
+    if ('const' in s && s['const'] !== v) return false;
+    const allowed = enumOf(s);
+    return !allowed || allowed.includes(v);
+  });
+}
+
 /** properties in `order` first, then the rest as declared */
 export function orderedFields(schema: JsonSchema, order: readonly string[] = []): string[] {
   const names = Object.keys(propertiesOf(schema));
@@ -45,10 +70,12 @@ export function enumOf(schema: JsonSchema): unknown[] | undefined {
   return Array.isArray(e) ? e : undefined;
 }
 
+/** `select — get rows`; a label that already starts with its value (`0 · at most once`) shows alone */
 export function enumLabel(schema: JsonSchema, value: unknown): string {
   const labels = schema['x-enumLabels'];
   const label = isRecord(labels) ? labels[String(value)] : undefined;
-  return typeof label === 'string' ? `${String(value)} — ${label}` : String(value);
+  if (typeof label !== 'string') return String(value);
+  return label.startsWith(`${String(value)} `) ? label : `${String(value)} — ${label}`;
 }
 
 export function itemsOf(schema: JsonSchema): JsonSchema {

@@ -127,11 +127,18 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
     });
     // edges from ports that no longer exist (a removed switch rule) go with them
     const edges = portsChanged ? get().edges.filter((e) => e.source !== id || ports.includes(e.sourceHandle ?? 'out')) : get().edges;
-    set({ nodes, edges, dirty: true, issues: clearNodeIssues(get().issues, id, patch) });
+    const gone = get().edges.filter((e) => !edges.includes(e)).map((e) => e.id);
+    set({ nodes, edges, dirty: true, issues: withoutIssuesOf(clearNodeIssues(get().issues, id, patch), [], gone) });
   },
 
   removeNode(id) {
-    set({ nodes: get().nodes.filter((n) => n.id !== id), edges: get().edges.filter((e) => e.source !== id && e.target !== id), dirty: true });
+    const gone = get().edges.filter((e) => e.source === id || e.target === id).map((e) => e.id);
+    set({
+      nodes: get().nodes.filter((n) => n.id !== id),
+      edges: get().edges.filter((e) => e.source !== id && e.target !== id),
+      dirty: true,
+      issues: withoutIssuesOf(get().issues, [id], gone),
+    });
   },
 
   select(id) {
@@ -140,12 +147,14 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
 
   onNodesChange(changes) {
     const meaningful = changes.some((c) => c.type === 'remove' || c.type === 'add' || (c.type === 'position' && c.dragging === false));
-    set({ nodes: applyNodeChanges(changes, get().nodes), ...(meaningful ? { dirty: true } : {}) });
+    const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
+    set({ nodes: applyNodeChanges(changes, get().nodes), ...(meaningful ? { dirty: true } : {}), ...(removed.length > 0 ? { issues: withoutIssuesOf(get().issues, removed, []) } : {}) });
   },
 
   onEdgesChange(changes) {
     const meaningful = changes.some((c) => c.type === 'remove' || c.type === 'add');
-    set({ edges: applyEdgeChanges(changes, get().edges), ...(meaningful ? { dirty: true } : {}) });
+    const removed = changes.flatMap((c) => (c.type === 'remove' ? [c.id] : []));
+    set({ edges: applyEdgeChanges(changes, get().edges), ...(meaningful ? { dirty: true } : {}), ...(removed.length > 0 ? { issues: withoutIssuesOf(get().issues, [], removed) } : {}) });
   },
 
   connect(c) {
@@ -174,6 +183,16 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
     set({ issues, edges: get().edges.map((e) => decorateEdge(e, issues.edges[e.id] !== undefined)) });
   },
 }));
+
+/** a deleted node or wire takes the server's complaints about it along (the problems list would name what is gone) */
+function withoutIssuesOf(issues: FlowIssues, nodeIds: readonly string[], edgeIds: readonly string[]): FlowIssues {
+  if (!nodeIds.some((id) => issues.nodes[id]) && !edgeIds.some((id) => issues.edges[id])) return issues;
+  const nodes = { ...issues.nodes };
+  const edges = { ...issues.edges };
+  for (const id of nodeIds) delete nodes[id];
+  for (const id of edgeIds) delete edges[id];
+  return { ...issues, nodes, edges };
+}
 
 /** editing a field clears the server's complaint about it */
 function clearNodeIssues(issues: FlowIssues, id: string, patch: Partial<NodeData>): FlowIssues {

@@ -32,12 +32,25 @@ interface LiveState {
   bump(): void;
 }
 
+/**
+ * Runs whose start this page saw: a step of one of them that is not the newest run belongs to
+ * an older run still going (a timer in parallel mode) and must not take the canvas back.
+ */
+const startedRuns = new Set<string>();
+const STARTED_RUNS_KEPT = 500;
+
+function noteStarted(runId: string): void {
+  startedRuns.add(runId);
+  if (startedRuns.size > STARTED_RUNS_KEPT) startedRuns.delete(startedRuns.values().next().value as string);
+}
+
 export const useLive = create<LiveState>()((set, get) => ({
   connected: false,
   marks: {},
   statuses: {},
   runTick: 0,
   reset(flowId, statuses = {}) {
+    startedRuns.clear();
     set({ flowId, runId: undefined, marks: {}, statuses, connected: false });
   },
   setConnected(connected) {
@@ -45,6 +58,7 @@ export const useLive = create<LiveState>()((set, get) => ({
   },
   runStart(run) {
     if (run.flowId !== get().flowId) return;
+    noteStarted(run.id);
     // a new run repaints the canvas from scratch; the trigger node has fired (it sends no step events)
     set({ runId: run.id, marks: { [run.trigger.nodeId]: { state: 'succeeded', active: 0 } }, runTick: get().runTick + 1 });
   },
@@ -57,8 +71,12 @@ export const useLive = create<LiveState>()((set, get) => ({
   },
   nodeStart(ev) {
     if (ev.flowId !== get().flowId) return;
-    // a step of a run whose start we missed (subscribed late)
-    if (get().runId !== ev.runId) set({ runId: ev.runId, marks: {} });
+    if (get().runId !== ev.runId) {
+      if (startedRuns.has(ev.runId)) return;
+      // a step of a run whose start we missed (subscribed late)
+      noteStarted(ev.runId);
+      set({ runId: ev.runId, marks: {} });
+    }
     const prev = get().marks[ev.nodeId];
     const mark: NodeMark = { state: prev?.state === 'failed' ? 'failed' : 'running', active: (prev?.active ?? 0) + 1 };
     if (prev?.error) mark.error = prev.error;

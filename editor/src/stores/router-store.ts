@@ -27,7 +27,10 @@ export const useRoute = create<RouteState>()((set, get) => ({
   },
 }));
 
-/** `/flows/:id` against `/flows/f_1` → `{id: 'f_1'}`; undefined when it does not match */
+/**
+ * `/flows/:id` against `/flows/f_1` → `{id: 'f_1'}`; undefined when it does not match, also
+ * when a parameter has broken %-escapes (a typed address must not break the page)
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/').filter(Boolean);
   const got = path.split('/').filter(Boolean);
@@ -35,10 +38,21 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   const params: Record<string, string> = {};
   for (const [i, seg] of want.entries()) {
     const actual = got[i] as string;
-    if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(actual);
-    else if (seg !== actual) return undefined;
+    if (seg.startsWith(':')) {
+      const decoded = decodeSegment(actual);
+      if (decoded === undefined) return undefined;
+      params[seg.slice(1)] = decoded;
+    } else if (seg !== actual) return undefined;
   }
   return params;
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 export const navigate = (to: string, options?: { replace?: boolean }): void => useRoute.getState().navigate(to, options);
