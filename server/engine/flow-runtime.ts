@@ -204,6 +204,7 @@ export class FlowRuntime {
   private committedState(slot: NodeSlot): NodeState {
     return {
       get: <T>(key: string) => slot.committed.get(key) as T | undefined,
+      keys: () => slot.committed.keys(),
       set: (key, value) => {
         this.deps.store.commitState([{ flowId: this.flowId, nodeId: slot.id, key, value }]);
         slot.committed.set(key, value);

@@ -1,0 +1,52 @@
+/**
+ * What a runner reports for one run (a line of the bootstrap's protocol) → the run's value or
+ * its ScriptError. Lines come from another process and, before that, from code that shares a
+ * context with the user's: each is checked here, and one that does not check out fails its
+ * run only.
+ */
+import { SCRIPT_ERROR_CODES, ScriptError, userError, type ScriptErrorCode } from './errors.ts';
+import type { ScriptSource } from './source.ts';
+
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: ScriptError };
+
+const malformed = (what: string): Outcome => ({
+  ok: false,
+  error: new ScriptError(`the script runner sent a malformed ${what}`, 'SCRIPT_DATA'),
+});
+
+export function decodeLine(line: string, source: Pick<ScriptSource, 'filename' | 'lineCount'>): Outcome {
+  const head = line.charCodeAt(0);
+  if (line === 'u') return { ok: true, value: undefined };
+  if (head === 101 /* e */ || head === 120 /* x */) {
+    let parts: unknown;
+    try {
+      parts = JSON.parse(line.slice(1));
+    } catch {
+      return malformed('error');
+    }
+    if (!Array.isArray(parts) || !parts.every((p) => typeof p === 'string')) return malformed('error');
+    const [first = '', message = '', stack = ''] = parts as string[];
+    if (head === 101) return { ok: false, error: userError({ name: first, message, stack }, source.filename, source.lineCount) };
+    const code = (SCRIPT_ERROR_CODES as readonly string[]).includes(first) ? (first as ScriptErrorCode) : 'SCRIPT_ERROR';
+    return { ok: false, error: new ScriptError(message, code) };
+  }
+  if (head === 112 /* p */) return malformed('result');
+  try {
+    return { ok: true, value: JSON.parse(line) };
+  } catch {
+    return malformed('result (not JSON)');
+  }
+}
+
+export function failureLine(code: ScriptErrorCode, message: string): string {
+  return `x${JSON.stringify([code, message])}`;
+}
+
+/** 1.2 MB, 512 KB: sizes in messages the user reads */
+export function formatSize(chars: number): string {
+  if (chars >= 1024 * 1024) {
+    const mb = chars / (1024 * 1024);
+    return `${mb >= 10 ? Math.floor(mb) : Math.floor(mb * 10) / 10} MB`;
+  }
+  return `${Math.max(1, Math.ceil(chars / 1024))} KB`;
+}
