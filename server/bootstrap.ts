@@ -36,6 +36,7 @@ import { connectionsRouter } from './http/routes/connections.ts';
 import { templatesRouter } from './http/routes/templates.ts';
 import { createLogger } from './log.ts';
 import type { Logger } from './engine/node-api.ts';
+import { configureScriptRunners, stopIdleScriptRunners } from './sandbox/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -70,6 +71,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     return maskerFor.masker;
   };
   const log = options.log ?? createLogger({ mask: (v) => masker()(v) });
+  // script runners (child processes) start with the first script node; their events go here
+  configureScriptRunners({ log });
   if (interrupted > 0) log.warn('runs interrupted by the previous stop were marked failed', { count: interrupted });
 
   const admin = await ensureFirstAdmin(store, config.adminPassword);
@@ -133,6 +136,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       retention.stop();
       flows.close();
       await engine.shutdown(config.shutdownGraceMs);
+      stopIdleScriptRunners();
       await pool.closeAll();
       await live.close();
       server.closeAllConnections?.();

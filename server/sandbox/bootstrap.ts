@@ -62,6 +62,7 @@ const apply = Reflect.apply, freeze = Object.freeze, create = Object.create;
 const remoteCall = remote.applySyncPromise;
 const toString = String, now = Date.now;
 const slice = String.prototype.slice;
+const isPrototypeOf = Object.prototype.isPrototypeOf, promiseProto = Promise.prototype;
 const ErrorType = Error, TypeErrorType = TypeError, RangeErrorType = RangeError;
 const limits = parse($5);
 const timers = create(null);
@@ -97,9 +98,10 @@ function refused(code, message) {
   return 'x[' + quote(code) + ',' + quote(message) + ']';
 }
 function mb(chars) {
-  if (chars < 1048576) return toString(chars < 1024 ? 1 : (chars + 1023) / 1024 | 0) + ' KB';
-  const value = chars / 1048576;
-  return (value >= 10 ? toString(value | 0) : toString((value * 10 | 0) / 10)) + ' MB';
+  const units = chars >= 1048576 ? chars / 1048576 : (chars > 1 ? chars : 1) / 1024;
+  const tenths = units * 10, whole = tenths | 0;
+  const shown = (whole === tenths ? whole : whole + 1) / 10;
+  return toString(shown) + (chars >= 1048576 ? ' MB' : ' KB');
 }
 function thrown(e) {
   let name = 'Error', message, stack = '';
@@ -147,7 +149,24 @@ function decode(json) {
 }
 function call(op, a, b) {
   if (runs[current] === undefined) throw new ErrorType('this run of the script has already ended');
-  return apply(remoteCall, remote, [undefined, [current, op, a, b]]);
+  let answer;
+  try {
+    answer = apply(remoteCall, remote, [undefined, [current, op, a, b]]);
+  } catch (e) {
+    throw again(e);
+  }
+  return answer;
+}
+/** a host error made again here, so its stack holds the user's line */
+function again(e) {
+  let name = 'Error', message = 'the sandbox call failed';
+  try {
+    if (typeof e.name === 'string') name = e.name;
+    if (typeof e.message === 'string') message = e.message;
+  } catch (inner) {
+    // keep the defaults
+  }
+  return name === 'RangeError' ? new RangeErrorType(message) : name === 'TypeError' ? new TypeErrorType(message) : new ErrorType(message);
 }
 function keyOf(key) {
   return cut(toString(key), 1000);
@@ -222,13 +241,23 @@ async function follow(token, promise) {
   }
   finish(token, line);
 }
+/** a promise, or an object with a callable then (one whose then cannot even be read is a value) */
+function pending(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  if (apply(isPrototypeOf, promiseProto, [value])) return true;
+  try {
+    return typeof value.then === 'function';
+  } catch (e) {
+    return false;
+  }
+}
 function runOne(token, msg) {
   current = token;
   runs[token] = { lines: 0, chars: 0, warned: false };
   let line;
   try {
     const result = user(msg, ctx);
-    if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+    if (pending(result)) {
       // the outcome goes out through settle, maybe in this entry's own microtasks
       follow(token, result);
       return 'p';

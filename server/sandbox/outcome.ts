@@ -42,11 +42,16 @@ export function failureLine(code: ScriptErrorCode, message: string): string {
   return `x${JSON.stringify([code, message])}`;
 }
 
-/** 1.2 MB, 512 KB: sizes in messages the user reads */
+/**
+ * 1 MB, 1.2 MB, 512 KB: sizes in messages the user reads. A size that is not a whole number of
+ * units is rounded up, so a total above a limit never reads the same as the limit.
+ */
 export function formatSize(chars: number): string {
-  if (chars >= 1024 * 1024) {
-    const mb = chars / (1024 * 1024);
-    return `${mb >= 10 ? Math.floor(mb) : Math.floor(mb * 10) / 10} MB`;
-  }
-  return `${Math.max(1, Math.ceil(chars / 1024))} KB`;
+  const MB = 1024 * 1024;
+  if (chars >= MB) return `${roundUp(chars / MB)} MB`;
+  return `${roundUp(Math.max(chars, 1) / 1024)} KB`;
+}
+
+function roundUp(units: number): number {
+  return Math.ceil(units * 10) / 10;
 }

@@ -34,20 +34,28 @@ function runnerEntry(): string {
   return fileURLToPath(new URL(`./runner/main${extname(here)}`, import.meta.url));
 }
 
-/** the server's node flags (tsx's loader among them) minus the test runner's and inspector's */
+/**
+ * The node flags a runner takes from the server: module loaders (tsx's `--import` in
+ * development) and a few harmless ones. Only these: the server may have been started with code
+ * to run (`-e`), an inspector port or test-runner flags, none of which a runner may inherit.
+ */
 function runnerExecArgv(): string[] {
+  const withValue = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+  const plain = new Set(['--enable-source-maps', '--no-warnings', '--no-deprecation']);
   const out: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (/^--(test|inspect|watch|debug)/.test(arg)) {
-      if (!arg.includes('=') && /^--test-(reporter|reporter-destination|name-pattern|skip-pattern|concurrency|timeout)$/.test(arg)) i++;
-      continue;
+    const name = arg.split('=')[0]!;
+    if (withValue.has(name)) {
+      if (arg.includes('=')) out.push(arg);
+      else if (i + 1 < argv.length) out.push(arg, argv[++i]!);
+    } else if (plain.has(arg)) {
+      out.push(arg);
     }
-    out.push(arg);
   }
   // isolated-vm needs V8 without the startup snapshot on Node 20+
-  if (!out.includes('--no-node-snapshot')) out.push('--no-node-snapshot');
+  out.push('--no-node-snapshot');
   return out;
 }
 
@@ -86,12 +94,13 @@ export class RunnerPool {
   }
 
   private start(slot: number): RunnerProcess {
-    const log = this.logger();
-    const runner = new RunnerProcess({ entry: runnerEntry(), execArgv: runnerExecArgv(), log });
+    // a runner never starts runners (guards against a runner that runs server code by mistake)
+    if (process.env[RUNNER_MARK] === '1') throw new Error('a script runner cannot start script runners');
+    const runner = new RunnerProcess({ entry: runnerEntry(), execArgv: runnerExecArgv(), log: this.logger() });
     runner.onStop = (stopped, reason, failed) => {
       if (this.processes[slot] === stopped) this.processes[slot] = undefined;
       if (reason === STOPPING) return;
-      log.warn('a script runner stopped; it is replaced and the runs it held failed', { pid: stopped.pid, reason, failedRuns: failed });
+      this.logger().warn('a script runner stopped; it is replaced and the runs it held failed', { pid: stopped.pid, reason, failedRuns: failed });
       // flows pinned here get a warm replacement; their scripts are compiled into it on their next run
       if (this.pins[slot]! > 0 && this.processes[slot] === undefined) this.start(slot);
     };
@@ -125,6 +134,8 @@ export class RunnerPool {
 }
 
 const STOPPING = 'the server is stopping';
+/** set in a runner's environment */
+export const RUNNER_MARK = 'TRIBUTARY_SCRIPT_RUNNER';
 
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -70,7 +70,7 @@ export class RunnerProcess {
       execArgv: spawn.execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: process.env,
+      env: { ...process.env, TRIBUTARY_SCRIPT_RUNNER: '1' },
     });
     this.pid = this.child.pid ?? 0;
     this.child.on('message', (message: unknown) => this.receive(message));
