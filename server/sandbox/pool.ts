@@ -7,9 +7,12 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../engine/node-api.ts';
+import { ScriptError } from './errors.ts';
 import { RunnerProcess } from './runner-process.ts';
 
 export const DEFAULT_RUNNERS = 2;
+/** after a runner died before it was ready, the next start waits this long */
+const RESTART_PAUSE_MS = 1000;
 const MAX_RUNNERS = 64;
 
 export interface RunnerInfo {
@@ -62,11 +65,14 @@ function runnerExecArgv(): string[] {
 export class RunnerPool {
   private readonly processes: (RunnerProcess | undefined)[];
   private readonly pins: number[];
+  /** the last runner of a slot that died before it was ready: when, and why */
+  private readonly failedStart: ({ at: number; reason: string } | undefined)[];
   private fallbackLog: Logger | undefined;
 
   constructor(readonly size: number, private log: Logger | undefined = undefined) {
     this.processes = Array.from({ length: size }, () => undefined);
     this.pins = Array.from({ length: size }, () => 0);
+    this.failedStart = Array.from({ length: size }, () => undefined);
   }
 
   setLog(log: Logger): void {
@@ -90,6 +96,11 @@ export class RunnerPool {
     this.fallbackLog ??= log;
     const current = this.processes[slot];
     if (current?.alive) return current;
+    // a runner that cannot even start is not started again in a tight loop
+    const failed = this.failedStart[slot];
+    if (failed !== undefined && Date.now() - failed.at < RESTART_PAUSE_MS) {
+      throw new ScriptError(`the script runner could not be started (${failed.reason})`, 'SCRIPT_RUNNER_LOST');
+    }
     return this.start(slot);
   }
 
@@ -101,6 +112,11 @@ export class RunnerPool {
       if (this.processes[slot] === stopped) this.processes[slot] = undefined;
       if (reason === STOPPING) return;
       this.logger().warn('a script runner stopped; it is replaced and the runs it held failed', { pid: stopped.pid, reason, failedRuns: failed });
+      if (!stopped.started) {
+        this.failedStart[slot] = { at: Date.now(), reason };
+        return; // started again on next use, not at once
+      }
+      this.failedStart[slot] = undefined;
       // flows pinned here get a warm replacement; their scripts are compiled into it on their next run
       if (this.pins[slot]! > 0 && this.processes[slot] === undefined) this.start(slot);
     };

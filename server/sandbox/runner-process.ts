@@ -91,6 +91,16 @@ export class RunnerProcess {
     return this.stopped === undefined;
   }
 
+  /** it said it was ready (a runner that dies before that could not start) */
+  get started(): boolean {
+    return this.ready;
+  }
+
+  /** ms since it was spawned */
+  get age(): number {
+    return Date.now() - this.startedAt;
+  }
+
   /** runs in flight */
   get running(): number {
     return this.runs.size;
@@ -119,9 +129,13 @@ export class RunnerProcess {
     const frames = this.out;
     this.out = [];
     this.outChars = 0;
-    this.child.send(frames, undefined, undefined, (err) => {
-      if (err) this.kill(`it could not be reached: ${err.message}`);
-    });
+    try {
+      this.child.send(frames, undefined, undefined, (err) => {
+        if (err) this.kill(`it could not be reached: ${err.message}`);
+      });
+    } catch (err) {
+      this.kill(`it could not be reached: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** hands a batch of runs (their messages already JSON) to the runner */
