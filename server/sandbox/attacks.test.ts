@@ -20,8 +20,16 @@ interface RunBody { status: string; error?: string; steps: Step[] }
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** inject `in` → script `js` (→ more nodes) saved and started; returns the flow id */
-async function deploy(code: string, options: { timeoutMs?: number; settings?: Record<string, unknown>; loop?: boolean } = {}): Promise<string> {
-  const js = { id: 'js', type: 'script', params: { code, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) } };
+async function deploy(
+  code: string,
+  options: { timeoutMs?: number; settings?: Record<string, unknown>; loop?: boolean; onError?: string } = {},
+): Promise<string> {
+  const js = {
+    id: 'js',
+    type: 'script',
+    params: { code, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
+    ...(options.onError ? { onError: options.onError } : {}),
+  };
   const nodes: unknown[] = [{ id: 'in', type: 'inject', params: { payload: 'normal' } }, js];
   const edges: unknown[] = [];
   if (options.loop) {
@@ -244,18 +252,18 @@ describe('scripts that try to exhaust memory or time', () => {
     });
   });
 
-  test('a loop node feeding a memory bomb for 30 items: each item fails with the memory limit, the server answers throughout', { timeout: 180_000 }, async () => {
+  test('a loop node feeding a memory bomb for 8 items: each fails with the memory limit, the server answers throughout', { timeout: 180_000 }, async () => {
     const id = await deploy(
-      "if (msg.payload > 0) { const a = []; while (true) a.push(new Array(1000).fill(a.length)); }\nreturn msg;",
-      { loop: true, timeoutMs: 30_000, settings: { scriptMemoryMb: 16 } },
+      "if (msg.payload > 0) { const a = []; while (true) a.push('x'.repeat(1024) + a.length); }\nreturn msg;",
+      // every item bombs: the loop goes on after a failed item, so each one fills the isolate
+      { loop: true, timeoutMs: 30_000, onError: 'continue' },
     );
     await whileHealthy(async () => {
-      const payload = Array.from({ length: 30 }, (_, i) => i + 1);
+      const payload = Array.from({ length: 8 }, (_, i) => i + 1);
       const run = await runOnce(id, payload, 150_000);
       const steps = run.steps.filter((st) => st.nodeId === 'js');
-      assert.ok(steps.length >= 1);
-      for (const step of steps) assert.equal(step.error, 'script exceeded memory limit of 16 MB');
-      // the loop ran every item (a failed item does not stop the others, or the run stopped at the first)
+      assert.equal(steps.length, 8);
+      for (const step of steps) assert.equal(step.error, 'script exceeded memory limit of 64 MB');
       const again = await runOnce(id, [0, 0, 0]);
       assert.equal(again.status, 'succeeded', JSON.stringify(again).slice(0, 500));
     });
