@@ -38,6 +38,60 @@ export function decodeLine(line: string, source: Pick<ScriptSource, 'filename' |
   }
 }
 
+/**
+ * A batch's lines as they travel to the server: one character per run (v value, u undefined,
+ * p pending, e thrown, x refused) and one JSON array of their values (0 for u and p), so the
+ * server parses a whole batch with one JSON.parse.
+ */
+export function packLines(lines: readonly string[]): { kinds: string; values: string } {
+  let kinds = '';
+  let values = '[';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const head = line.charCodeAt(0);
+    let kind: string;
+    let value: string;
+    if (line === 'u' || line === 'p') {
+      kind = line;
+      value = '0';
+    } else if (head === 101 /* e */ || head === 120 /* x */) {
+      kind = line[0]!;
+      value = line.slice(1);
+    } else if (head === 117 /* u */ || head === 112 /* p */ || line.length === 0) {
+      kind = 'x';
+      value = JSON.stringify(['SCRIPT_DATA', 'the script runner got a malformed result']);
+    } else {
+      kind = 'v';
+      value = line;
+    }
+    kinds += kind;
+    values += (i === 0 ? '' : ',') + value;
+  }
+  return { kinds, values: `${values}]` };
+}
+
+/** One run's outcome from its kind and parsed value; `pending` for p. */
+export function unpackOutcome(kind: string, value: unknown, source: Pick<ScriptSource, 'filename' | 'lineCount'>): Outcome | 'pending' {
+  switch (kind) {
+    case 'v':
+      return { ok: true, value };
+    case 'u':
+      return { ok: true, value: undefined };
+    case 'p':
+      return 'pending';
+    case 'e':
+    case 'x': {
+      if (!Array.isArray(value) || !value.every((p) => typeof p === 'string')) return malformed('error');
+      const [first = '', message = '', stack = ''] = value as string[];
+      if (kind === 'e') return { ok: false, error: userError({ name: first, message, stack }, source.filename, source.lineCount) };
+      const code = (SCRIPT_ERROR_CODES as readonly string[]).includes(first) ? (first as ScriptErrorCode) : 'SCRIPT_ERROR';
+      return { ok: false, error: new ScriptError(message, code) };
+    }
+    default:
+      return malformed('result');
+  }
+}
+
 export function failureLine(code: ScriptErrorCode, message: string): string {
   return `x${JSON.stringify([code, message])}`;
 }

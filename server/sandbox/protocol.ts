@@ -1,9 +1,9 @@
 /**
- * The frames the server and a script runner (a child process) exchange over the IPC channel.
- * Every IPC message is an array of frames: whatever one side has to say in one tick goes in
- * one message (a batch of runs, their results, their log lines). Each side checks every frame it
- * receives (types, sizes, counts) before acting on it; a frame that does not check out is
- * dropped and reported, never trusted.
+ * The frames the server and a script runner (a child process) exchange over their channel
+ * (wire.ts). Whatever one side has to say in one tick goes out in one write (a batch of runs,
+ * their results, their log lines). Each side checks every frame it receives (types, sizes,
+ * counts) before acting on it: the server kills a runner that sends one that does not check
+ * out; the runner ignores and reports such frames.
  */
 import type { BootstrapLimits } from './bootstrap.ts';
 
@@ -23,8 +23,8 @@ export type ToRunner =
 
 export type FromRunner =
   | { t: 'ready'; pid: number }
-  /** outcome lines of messages `index`… of the batch that starts at run `first` (see bootstrap.ts) */
-  | { t: 'lines'; first: number; index: number; lines: string[] }
+  /** outcomes of messages `index`… of the batch that starts at run `first` (outcome.ts packLines) */
+  | { t: 'lines'; first: number; index: number; kinds: string; values: string }
   /** the outcome of a run that was pending */
   | { t: 'settle'; token: number; line: string }
   | { t: 'log'; token: number; level: number; text: string }
@@ -39,7 +39,7 @@ const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafe
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
 const isOptText = (v: unknown, max: number): boolean => v === undefined || isText(v, max);
 
-/** a line may hold one message of up to `messageChars` plus the envelope */
+/** what one frame's lines may hold (the runner sends batches with big results in parts) */
 export const MAX_LINE_CHARS = 1024 * 1024 * 1024;
 const MAX_LOG_TEXT = 64 * 1024;
 const MAX_CALL_ARG = 1024 * 1024 * 1024;
@@ -51,12 +51,9 @@ export function checkFromRunner(frame: unknown): FromRunner | undefined {
   switch (f['t']) {
     case 'ready':
       return isId(f['pid']) ? (f as FromRunner) : undefined;
-    case 'lines': {
-      const lines = f['lines'];
-      if (!isId(f['first']) || !isId(f['index']) || !Array.isArray(lines)) return undefined;
-      for (const line of lines) if (!isText(line, MAX_LINE_CHARS) || line.length === 0) return undefined;
-      return f as FromRunner;
-    }
+    case 'lines':
+      return isId(f['first']) && isId(f['index']) && isText(f['kinds'], 100_000) && /^[vupex]+$/.test(f['kinds'] as string)
+        && isText(f['values'], MAX_LINE_CHARS) ? (f as FromRunner) : undefined;
     case 'settle':
       return isId(f['token']) && isText(f['line'], MAX_LINE_CHARS) && (f['line'] as string).length > 0 ? (f as FromRunner) : undefined;
     case 'log':

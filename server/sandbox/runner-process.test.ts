@@ -10,32 +10,58 @@ import { ScriptError } from './errors.ts';
 import { RunnerProcess } from './runner-process.ts';
 import type { Slot, SlotOwner } from './run-slot.ts';
 import { memoryLogger } from './testing.ts';
+import { waitFor } from '../test-server.ts';
 
 const FAKE_RUNNER = `
+import { Socket } from 'node:net';
 const mode = process.env.FAKE_MODE;
-const send = (frames) => process.send(frames);
-if (mode !== 'not-ready') send([{ t: 'ready', pid: process.pid }]);
-if (mode === 'noisy') for (let i = 0; i < 500; i++) process.stderr.write('noise ' + i + ' ' + 'z'.repeat(5000) + '\\n');
-process.on('disconnect', () => process.exit(0));
-process.on('message', (frames) => {
-  for (const f of frames) {
-    if (f.t === 'ping') {
-      if (mode === 'silent') continue;
-      send([{ t: 'pong', seq: f.seq, busy: mode === 'stuck' ? [[7, 999999, 100]] : [] }]);
-    }
-    if (f.t !== 'batch') continue;
-    const n = f.count;
-    if (mode === 'extra-lines') send([{ t: 'lines', first: f.first, index: 0, lines: Array.from({ length: n + 3 }, () => 'u') }]);
-    if (mode === 'bad-frame') send([{ t: 'lines', first: f.first, index: 0, lines: 'nope' }]);
-    if (mode === 'not-array') send('hello');
-    if (mode === 'crash') process.exit(3);
-    if (mode === 'lines') send([{ t: 'lines', first: f.first, index: 0, lines: ['e{bad', '{"ok":1}', 'x["WHAT","it went wrong"]', '{broken', 'u', 'p'] }]);
-    if (mode === 'late-settle') {
-      send([{ t: 'lines', first: f.first, index: 0, lines: ['p', 'p'] }]);
-      send([{ t: 'settle', token: f.first, line: '{"late":true}' }, { t: 'settle', token: f.first + 1, line: 'p' }]);
-    }
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+const PAYLOAD = { lines: 'values', settle: 'line', log: 'text', call: 'b', batch: 'input', compile: 'code', reply: 'value' };
+const send = (frames) => {
+  for (const frame of frames) {
+    const field = PAYLOAD[frame.t];
+    const payload = field && typeof frame[field] === 'string' ? frame[field] : undefined;
+    const header = JSON.stringify(frame, (k, v) => (k === field ? undefined : v));
+    const pre = Buffer.alloc(8);
+    pre.writeUInt32BE(Buffer.byteLength(header), 0);
+    pre.writeUInt32BE(payload === undefined ? 0xffffffff : Buffer.byteLength(payload), 4);
+    channel.write(Buffer.concat([pre, Buffer.from(header), Buffer.from(payload ?? '')]));
+  }
+};
+let buffered = Buffer.alloc(0);
+channel.on('data', (chunk) => {
+  buffered = Buffer.concat([buffered, chunk]);
+  while (buffered.length >= 8) {
+    const h = buffered.readUInt32BE(0), p0 = buffered.readUInt32BE(4), p = p0 === 0xffffffff ? 0 : p0;
+    if (buffered.length < 8 + h + p) break;
+    const frame = JSON.parse(buffered.toString('utf8', 8, 8 + h));
+    if (p0 !== 0xffffffff) frame[PAYLOAD[frame.t]] = buffered.toString('utf8', 8 + h, 8 + h + p);
+    buffered = buffered.subarray(8 + h + p);
+    onFrame(frame);
   }
 });
+channel.on('close', () => process.exit(0));
+if (mode !== 'not-ready') send([{ t: 'ready', pid: process.pid }]);
+if (mode === 'noisy') for (let i = 0; i < 500; i++) process.stderr.write('noise ' + i + ' ' + 'z'.repeat(5000) + '\\n');
+function onFrame(f) {
+  if (f.t === 'ping') {
+    if (mode === 'silent') return;
+    send([{ t: 'pong', seq: f.seq, busy: mode === 'stuck' ? [[7, 999999, 100]] : [] }]);
+  }
+  if (f.t !== 'batch') return;
+  const n = f.count;
+  if (mode === 'extra-lines') send([{ t: 'lines', first: f.first, index: 0, kinds: 'u'.repeat(n + 3), values: JSON.stringify(Array(n + 3).fill(0)) }]);
+  if (mode === 'bad-frame') send([{ t: 'lines', first: f.first, index: 0, lines: 'nope' }]);
+  if (mode === 'garbage') channel.write(Buffer.from([0xff, 0xff, 0xff, 0x00, 1, 2, 3, 4, 5, 6]));
+  if (mode === 'crash') process.exit(3);
+  if (mode === 'lines') send([{ t: 'lines', first: f.first, index: 0, kinds: 'evxvup', values: '[{"not":"a list"},{"ok":1},["WHAT","it went wrong"],5,0,0]' }]);
+  if (mode === 'unparsable') send([{ t: 'lines', first: f.first, index: 0, kinds: 'vv', values: '[1,{broken' }]);
+  if (mode === 'short') send([{ t: 'lines', first: f.first, index: 0, kinds: 'vv', values: '[1]' }]);
+  if (mode === 'late-settle') {
+    send([{ t: 'lines', first: f.first, index: 0, kinds: 'pp', values: '[0,0]' }]);
+    send([{ t: 'settle', token: f.first, line: '{"late":true}' }, { t: 'settle', token: f.first + 1, line: 'p' }]);
+  }
+}
 `;
 
 let dir: string;
@@ -92,14 +118,23 @@ describe('a runner that breaks the protocol', () => {
     assert.deepEqual(await Promise.all(outcomes), [lost('it sent a malformed frame'), lost('it sent a malformed frame')]);
   });
 
-  test('a message that is not a list of frames', async () => {
-    const runner = fake('not-array');
+  test('bytes that are not frames at all', async () => {
+    const runner = fake('garbage');
     const { slots: batch, outcomes } = slots(1);
     runner.startBatch(batch, 1000);
-    assert.deepEqual(await Promise.all(outcomes), [lost('it sent a malformed message')]);
+    assert.deepEqual(await Promise.all(outcomes), [lost('it sent a malformed frame (a frame header is too long)')]);
   });
 
-  test('malformed lines fail only their own run; good lines still count', async () => {
+  test('results that do not parse, or fewer than announced: the runner is killed, its runs fail', async () => {
+    for (const [mode, count] of [['unparsable', 2], ['short', 2]] as const) {
+      const runner = fake(mode);
+      const { slots: batch, outcomes } = slots(count);
+      runner.startBatch(batch, 1000);
+      assert.deepEqual(await Promise.all(outcomes), [lost('it sent results that do not parse'), lost('it sent results that do not parse')]);
+    }
+  });
+
+  test('a malformed outcome fails only its own run; good ones still count', async () => {
     const runner = fake('lines');
     try {
       const { slots: batch, outcomes } = slots(6, 300);
@@ -109,7 +144,7 @@ describe('a runner that breaks the protocol', () => {
         { error: 'SCRIPT_DATA: the script runner sent a malformed error' },
         { value: { ok: 1 } },
         { error: 'SCRIPT_ERROR: it went wrong' },
-        { error: 'SCRIPT_DATA: the script runner sent a malformed result (not JSON)' },
+        { value: 5 },
         { value: undefined },
       ]);
       // the pending one is never settled by this runner: the server's backstop fails it
@@ -173,11 +208,11 @@ describe('a runner that dies or hangs', () => {
       const { slots: batch } = slots(1, 5000);
       // nothing answers the batch; we only wait for the output
       runner.startBatch(batch, 5000);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await waitFor(async () => log.lines.some((l) => /further output is dropped/.test(l.msg)), (v) => v, 15_000, 'the drop notice');
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const output = log.lines.filter((l) => l.msg === 'script runner output');
       assert.equal(output.length, 50);
       for (const line of output) assert.ok(String(line.fields?.['line']).length <= 2001);
-      assert.ok(log.lines.some((l) => /further output is dropped/.test(l.msg)));
     } finally {
       runner.kill('test over');
     }

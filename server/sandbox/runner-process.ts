@@ -5,14 +5,16 @@
  * or exits (crash, OOM, signal), it is killed and only those runs fail, each with
  * SCRIPT_RUNNER_LOST. Nothing a runner sends is trusted before it is checked.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../engine/node-api.ts';
 import { ScriptError } from './errors.ts';
 import { HOST_OPS, logLine } from './host-calls.ts';
-import { decodeLine } from './outcome.ts';
+import { decodeLine, unpackOutcome, type Outcome } from './outcome.ts';
 import { checkFromRunner, type FromRunner, type ToRunner } from './protocol.ts';
 import { timeoutError, type Slot } from './run-slot.ts';
+import { FrameReader, FrameWriter } from './wire.ts';
 
 /** how often the supervisor looks (and pings) */
 const TICK_MS = 500;
@@ -22,7 +24,7 @@ const PONG_TIMEOUT_MS = 3000;
 export const GRACE_MS = 1500;
 /** a runner must say it is ready within this (tsx compiles it on the fly in development) */
 const START_TIMEOUT_MS = 30_000;
-/** an IPC message is sent early once it holds this many characters */
+/** a tick's frames are written early once they hold this many characters */
 const FLUSH_CHARS = 1024 * 1024;
 /** runner output copied into the server log: characters per line, lines per window */
 const OUTPUT_LINE_CHARS = 2000;
@@ -45,6 +47,8 @@ export interface RunnerTenant {
 export class RunnerProcess {
   readonly pid: number;
   private readonly child: ChildProcess;
+  private readonly writer: FrameWriter;
+  private readonly channel: Socket;
   private readonly log: Logger;
   /** runs handed to this runner and not ended yet, by token */
   private readonly runs = new Map<number, Slot>();
@@ -64,23 +68,34 @@ export class RunnerProcess {
   /** called once when the runner is gone, with why */
   onStop: ((runner: RunnerProcess, reason: string, failed: number) => void) | undefined;
 
-  constructor(spawn: RunnerSpawn) {
-    this.log = spawn.log;
-    this.child = fork(spawn.entry, [], {
-      execArgv: spawn.execArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  constructor(options: RunnerSpawn) {
+    this.log = options.log;
+    // frames travel over the child's fd 3 (wire.ts); stdout/stderr go to the log
+    this.child = spawn(process.execPath, [...options.execArgv, options.entry], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, TRIBUTARY_SCRIPT_RUNNER: '1' },
     });
     this.pid = this.child.pid ?? 0;
-    this.child.on('message', (message: unknown) => this.receive(message));
+    this.channel = this.child.stdio[3] as Socket;
+    this.writer = new FrameWriter(this.channel);
+    const reader = new FrameReader((frame) => this.receive(frame));
+    this.channel.on('data', (chunk: Buffer) => {
+      if (!this.alive) return;
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        this.kill(`it sent a malformed frame (${err instanceof Error ? err.message : String(err)})`);
+      }
+    });
+    this.channel.on('error', (err) => this.channelLost(`it could not be reached: ${err.message}`));
+    this.channel.on('close', () => this.channelLost('its channel closed'));
     this.child.on('exit', (code, signal) => this.stop(signal ? `signal ${signal}` : `exit code ${code ?? 'unknown'}`));
     this.child.on('error', (err) => {
       this.kill(`it could not be started or reached: ${err.message}`);
     });
     // the server may exit while a runner is idle; a run in flight keeps it alive (the ticker)
     this.child.unref();
-    this.child.channel?.unref();
+    this.channel.unref();
     captureOutput(this.child.stdout, this.pid, this.log);
     captureOutput(this.child.stderr, this.pid, this.log);
     this.ticker = setInterval(() => this.tick(), TICK_MS);
@@ -121,7 +136,7 @@ export class RunnerProcess {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.out.length === 0 || !this.alive || !this.child.connected) {
+    if (this.out.length === 0 || !this.alive || this.channel.destroyed) {
       this.out = [];
       this.outChars = 0;
       return;
@@ -129,12 +144,12 @@ export class RunnerProcess {
     const frames = this.out;
     this.out = [];
     this.outChars = 0;
+    // one write for the tick's frames
+    this.channel.cork();
     try {
-      this.child.send(frames, undefined, undefined, (err) => {
-        if (err) this.kill(`it could not be reached: ${err.message}`);
-      });
-    } catch (err) {
-      this.kill(`it could not be reached: ${err instanceof Error ? err.message : String(err)}`);
+      for (const frame of frames) this.writer.write(frame);
+    } finally {
+      this.channel.uncork();
     }
   }
 
@@ -144,15 +159,16 @@ export class RunnerProcess {
     // tokens are unique in the server process and consecutive within a batch
     const first = nextToken;
     nextToken += slots.length;
-    let input = '[';
+    // joined, not concatenated: a flat string is much cheaper to serialize than a rope
+    const parts = new Array<string>(slots.length);
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
       slot.token = first + i;
       this.runs.set(slot.token, slot);
-      input += (i === 0 ? '' : ',') + slot.json;
+      parts[i] = slot.json;
       slot.json = '';
     }
-    input += ']';
+    const input = `[${parts.join(',')}]`;
     this.batches.set(first, { slots, left: slots.length });
     if (this.runs.size === slots.length) this.ticker.ref();
     this.send({ t: 'batch', sid: owner.sid, scid: owner.scid, first, count: slots.length, timeoutMs, input }, input.length);
@@ -161,6 +177,16 @@ export class RunnerProcess {
   /** fails every run of one script (released) or of one sandbox (disposed) */
   failWhere(match: (slot: Slot) => boolean, error: ScriptError): void {
     for (const slot of [...this.runs.values()]) if (match(slot)) this.fail(slot, error);
+  }
+
+  /**
+   * The channel broke. A runner that died says why through its exit, which usually comes a
+   * moment later: wait for it briefly, so the runs fail with the real reason (a signal, an
+   * exit code), then kill.
+   */
+  private channelLost(reason: string): void {
+    if (!this.alive) return;
+    setTimeout(() => this.kill(reason), 300).unref();
   }
 
   /** SIGKILL, and every run it held fails with `reason` */
@@ -174,12 +200,6 @@ export class RunnerProcess {
     this.stop(reason);
   }
 
-  /** asks an idle runner to leave (it exits on disconnect); busy or not, its runs fail */
-  close(): void {
-    if (!this.alive) return;
-    this.kill('the server is stopping');
-  }
-
   private stop(reason: string): void {
     if (this.stopped !== undefined) return;
     this.stopped = reason;
@@ -190,7 +210,7 @@ export class RunnerProcess {
     for (const slot of [...this.runs.values()]) this.fail(slot, error);
     this.batches.clear();
     this.pending.clear();
-    if (this.child.connected) this.child.disconnect();
+    this.channel.destroy();
     this.onStop?.(this, reason, failed);
   }
 
@@ -230,19 +250,15 @@ export class RunnerProcess {
 
   // --- what the runner says ------------------------------------------------------------------
 
-  private receive(message: unknown): void {
+  private receive(raw: unknown): void {
     if (!this.alive) return;
-    if (!Array.isArray(message)) return this.kill('it sent a malformed message');
-    for (const raw of message) {
-      const frame = checkFromRunner(raw);
-      if (frame === undefined) return this.kill('it sent a malformed frame');
-      try {
-        this.handle(frame);
-      } catch (err) {
-        // a bug here must not take the server down: the runs this frame was about fail
-        this.log.error('script runner: a frame could not be handled', { pid: this.pid, frame: frame.t, error: String(err) });
-      }
-      if (!this.alive) return;
+    const frame = checkFromRunner(raw);
+    if (frame === undefined) return this.kill('it sent a malformed frame');
+    try {
+      this.handle(frame);
+    } catch (err) {
+      // a bug here must not take the server down: the runs this frame was about fail
+      this.log.error('script runner: a frame could not be handled', { pid: this.pid, frame: frame.t, error: String(err) });
     }
   }
 
@@ -252,7 +268,7 @@ export class RunnerProcess {
         this.ready = true;
         return;
       case 'lines':
-        return this.onLines(frame.first, frame.index, frame.lines);
+        return this.onLines(frame.first, frame.index, frame.kinds, frame.values);
       case 'settle': {
         const slot = this.runs.get(frame.token);
         if (slot?.pending) this.settle(slot, frame.line);
@@ -273,19 +289,26 @@ export class RunnerProcess {
     }
   }
 
-  private onLines(first: number, index: number, lines: string[]): void {
+  private onLines(first: number, index: number, kinds: string, values: string): void {
     const batch = this.batches.get(first);
     if (batch === undefined) return; // its runs already failed (cancelled, released)
-    if (index + lines.length > batch.slots.length) return this.kill('it answered for more runs than a batch held');
-    for (let i = 0; i < lines.length; i++) {
+    if (index + kinds.length > batch.slots.length) return this.kill('it answered for more runs than a batch held');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(values);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || parsed.length !== kinds.length) return this.kill('it sent results that do not parse');
+    for (let i = 0; i < kinds.length; i++) {
       const slot = batch.slots[index + i]!;
       batch.slots[index + i] = DONE;
       if (slot === DONE) continue;
       batch.left--;
       if (slot.done) continue;
-      const line = lines[i]!;
-      if (line === 'p') this.wait(slot);
-      else this.settle(slot, line);
+      const outcome = unpackOutcome(kinds[i]!, parsed[i], slot.owner.source);
+      if (outcome === 'pending') this.wait(slot);
+      else this.end(slot, outcome);
     }
     if (batch.left <= 0) this.batches.delete(first);
   }
@@ -333,7 +356,10 @@ export class RunnerProcess {
   // --- ending runs ---------------------------------------------------------------------------
 
   private settle(slot: Slot, line: string): void {
-    const outcome = decodeLine(line, slot.owner.source);
+    this.end(slot, decodeLine(line, slot.owner.source));
+  }
+
+  private end(slot: Slot, outcome: Outcome): void {
     this.finish(slot);
     if (outcome.ok) slot.waiter.resolve(outcome.value);
     else slot.waiter.reject(outcome.error);

@@ -1,31 +1,33 @@
 /**
- * The runner's end of the IPC channel: frames to the server go out in one message per tick
- * (results, log lines and host calls of that tick together), and host calls wait for their
+ * The runner's end of the channel to the server: frames go out together once per loop turn
+ * (results, log lines and host calls of that turn in one write), and host calls wait for their
  * reply. When the server does not keep up, ctx.log lines are dropped rather than queued without
  * bound; results and calls are never dropped.
  */
 import type { FromRunner } from '../protocol.ts';
 
-/** a message is sent early once it holds this many characters, so no single message is huge */
+/** a turn's frames are written early once they hold this many characters */
 const FLUSH_CHARS = 256 * 1024;
-/** characters written to the channel but not yet taken by the OS: above this, log lines drop */
-const CONGESTED_CHARS = 8 * 1024 * 1024;
+/** bytes written to the channel but not yet taken by the OS: above this, log lines drop */
+const CONGESTED_BYTES = 8 * 1024 * 1024;
 
 export interface HostError { name: string; message: string }
 
-type Send = (message: FromRunner[], callback: (error: Error | null) => void) => void;
+/** writes one turn's frames; `backlog` is what is still queued */
+export interface Outlet {
+  write(frames: FromRunner[]): void;
+  readonly backlog: number;
+}
 
 export class RunnerLink {
   private frames: FromRunner[] = [];
   private chars = 0;
   private scheduled = false;
-  private unwritten = 0;
-  private unwrittenChars = 0;
   private nextCall = 1;
   private readonly calls = new Map<number, { resolve(value: string | undefined): void; reject(error: Error): void }>();
   droppedLogs = 0;
 
-  constructor(private readonly send: Send) {}
+  constructor(private readonly outlet: Outlet) {}
 
   push(frame: FromRunner, chars = 0): void {
     this.frames.push(frame);
@@ -40,7 +42,7 @@ export class RunnerLink {
 
   /** ctx.log lines: dropped while the channel is congested */
   log(token: number, level: number, text: string): void {
-    if (this.unwrittenChars > CONGESTED_CHARS) {
+    if (this.outlet.backlog > CONGESTED_BYTES) {
       this.droppedLogs++;
       return;
     }
@@ -76,14 +78,8 @@ export class RunnerLink {
     this.scheduled = false;
     if (this.frames.length === 0) return;
     const frames = this.frames;
-    const chars = this.chars;
     this.frames = [];
     this.chars = 0;
-    this.unwritten++;
-    this.unwrittenChars += chars;
-    this.send(frames, () => {
-      this.unwritten--;
-      this.unwrittenChars -= chars;
-    });
+    this.outlet.write(frames);
   }
 }

@@ -2,21 +2,37 @@
  * A script runner: a child process of the server that hosts the isolates of the flows pinned
  * to it. It does what the server's frames say (see protocol.ts) and nothing else; the server
  * keeps every piece of state that matters (ctx.state, ctx.flow), so a runner that dies loses
- * only the runs it was running. It exits when the server goes away (IPC disconnect).
+ * only the runs it was running. It exits when the server goes away (its channel closes).
  */
-import { checkToRunner, type FromRunner, type ToRunner } from '../protocol.ts';
+import { Socket } from 'node:net';
+import { failureLine, packLines } from '../outcome.ts';
+import { checkToRunner, type ToRunner } from '../protocol.ts';
+import { FrameReader, FrameWriter } from '../wire.ts';
 import { RunnerLink } from './link.ts';
 import { RunnerSandbox } from './sandbox.ts';
 import { RunnerScript } from './script.ts';
 
-const send = process.send?.bind(process);
-if (send === undefined) {
-  process.stderr.write('the script runner must be started by the Tributary server (no IPC channel)\n');
+// the server talks to its runner over fd 3 (see wire.ts)
+let channel: Socket;
+try {
+  channel = new Socket({ fd: 3, readable: true, writable: true });
+} catch {
+  process.stderr.write('the script runner must be started by the Tributary server (no channel on fd 3)\n');
   process.exit(2);
 }
-
-const link = new RunnerLink((message: FromRunner[], callback) => {
-  send(message, undefined, undefined, callback);
+const writer = new FrameWriter(channel);
+const link = new RunnerLink({
+  write(frames) {
+    channel.cork();
+    try {
+      for (const frame of frames) writer.write(frame);
+    } finally {
+      channel.uncork();
+    }
+  },
+  get backlog() {
+    return writer.backlog;
+  },
 });
 const sandboxes = new Map<number, RunnerSandbox>();
 let rejected = 0;
@@ -45,8 +61,8 @@ function handle(frame: ToRunner): void {
       const script = sandboxes.get(frame.sid)?.scripts.get(frame.scid);
       if (script === undefined) {
         // the server always opens and compiles first; answer anyway so no run waits forever
-        const line = `x${JSON.stringify(['SCRIPT_DISPOSED', 'the script is not loaded in its runner'])}`;
-        link.push({ t: 'lines', first: frame.first, index: 0, lines: Array.from({ length: frame.count }, () => line) });
+        const line = failureLine('SCRIPT_DISPOSED', 'the script is not loaded in its runner');
+        link.push({ t: 'lines', first: frame.first, index: 0, ...packLines(Array.from({ length: frame.count }, () => line)) });
         return;
       }
       void script.runBatch(frame.first, frame.count, frame.timeoutMs, frame.input);
@@ -72,27 +88,33 @@ function handle(frame: ToRunner): void {
   }
 }
 
-process.on('message', (message: unknown) => {
-  if (!Array.isArray(message)) {
+function receive(raw: unknown): void {
+  const frame = checkToRunner(raw);
+  if (frame === undefined) {
     rejected++;
     return;
   }
-  for (const raw of message) {
-    const frame = checkToRunner(raw);
-    if (frame === undefined) {
-      rejected++;
-      continue;
-    }
-    try {
-      handle(frame);
-    } catch (err) {
-      process.stderr.write(`script runner: a ${frame.t} frame failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    }
+  try {
+    handle(frame);
+  } catch (err) {
+    process.stderr.write(`script runner: a ${frame.t} frame failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
+
+const reader = new FrameReader(receive);
+channel.on('data', (chunk: Buffer) => {
+  try {
+    reader.push(chunk);
+  } catch (err) {
+    // the stream cannot be read any further: leave, the server replaces this runner
+    process.stderr.write(`script runner: the server's frames could not be read (${err instanceof Error ? err.message : String(err)})\n`);
+    process.exit(3);
   }
 });
-
-// the runner must not outlive the server
-process.on('disconnect', () => process.exit(0));
+// the runner must not outlive the server: its end of the channel closes with it
+channel.on('end', () => process.exit(0));
+channel.on('close', () => process.exit(0));
+channel.on('error', () => process.exit(0));
 
 // what the server should hear about, now and then (goes to the server's log through stderr)
 setInterval(() => {

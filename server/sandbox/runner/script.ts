@@ -7,7 +7,7 @@
 import ivm from 'isolated-vm';
 import { BOOTSTRAP_SOURCE, Entry, LocalOp } from '../bootstrap.ts';
 import { ScriptError, type ScriptErrorCode } from '../errors.ts';
-import { failureLine } from '../outcome.ts';
+import { failureLine, packLines } from '../outcome.ts';
 import { checkBodyIsolatedAsync, compileSourceAsync, COMPILE_TIMEOUT_MS, prepareSource, type ScriptSource } from '../source.ts';
 import type { Mark, RunnerSandbox } from './sandbox.ts';
 
@@ -373,7 +373,8 @@ export class RunnerScript {
     for (let i = 0; i < lines.length; i++) {
       chars += lines[i]!.length;
       if (chars >= LINES_FRAME_CHARS || i === lines.length - 1) {
-        this.sandbox.link.push({ t: 'lines', first, index: index + from, lines: lines.slice(from, i + 1) }, chars);
+        const { kinds, values } = packLines(from === 0 && i === lines.length - 1 ? lines : lines.slice(from, i + 1));
+        this.sandbox.link.push({ t: 'lines', first, index: index + from, kinds, values }, chars);
         from = i + 1;
         chars = 0;
       }
