@@ -64,6 +64,7 @@ export class RunnerProcess {
   private ready = false;
   private pingSeq = 0;
   private pingSentAt = 0;
+  private lastTick = Date.now();
   private stopped: string | undefined;
   /** called once when the runner is gone, with why */
   onStop: ((runner: RunnerProcess, reason: string, failed: number) => void) | undefined;
@@ -218,6 +219,14 @@ export class RunnerProcess {
 
   private tick(): void {
     const now = Date.now();
+    // when the server's own thread was held up, the answers it waits for may be sitting unread
+    // in the channel: start over rather than blame the runner
+    const late = now - this.lastTick > TICK_MS * 3;
+    this.lastTick = now;
+    if (late) {
+      this.pingSentAt = 0;
+      return;
+    }
     if (!this.ready) {
       if (now - this.startedAt > START_TIMEOUT_MS) this.kill(`it did not start within ${START_TIMEOUT_MS / 1000} s`);
       return;
