@@ -57,6 +57,8 @@ export class RunnerLink {
       if (a !== undefined) frame.a = a;
       if (b !== undefined) frame.b = b;
       this.push(frame, (a?.length ?? 0) + (b?.length ?? 0));
+      // the isolate waits for the answer: no reason to wait for the end of the turn
+      this.flush();
     });
   }
 

@@ -105,7 +105,13 @@ export class RunnerScript {
         // the message that was running when the entry ended takes the blame; after a memory
         // failure or a disposal the rest of the batch fails too
         const blamed = code === 'SCRIPT_TIMEOUT' || code === 'SCRIPT_ERROR' ? 1 : room - lines.length;
-        for (let i = 0; i < blamed; i++) lines.push(line);
+        for (let i = 0; i < blamed; i++) {
+          const token = first + from + lines.length;
+          this.forget(token);
+          // a run stopped mid-way never reached its own clean-up in the isolate
+          if (code === 'SCRIPT_TIMEOUT' || code === 'SCRIPT_ERROR') this.dropInIsolate(token);
+          lines.push(line);
+        }
         if (code === 'SCRIPT_MEMORY') this.sandbox.lost(step.generation);
       } else if (lines.length === 0) {
         lines.push(failureLine('SCRIPT_ERROR', 'the script made no progress'));
