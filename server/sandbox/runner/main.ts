@@ -92,6 +92,7 @@ function receive(raw: unknown): void {
   const frame = checkToRunner(raw);
   if (frame === undefined) {
     rejected++;
+    refuseBatch(raw);
     return;
   }
   try {
@@ -99,6 +100,16 @@ function receive(raw: unknown): void {
   } catch (err) {
     process.stderr.write(`script runner: a ${frame.t} frame failed: ${err instanceof Error ? err.message : String(err)}\n`);
   }
+}
+
+/** a batch frame that did not check out still gets an answer, so none of its runs waits forever */
+function refuseBatch(raw: unknown): void {
+  const f = raw as { t?: unknown; first?: unknown; count?: unknown };
+  if (f.t !== 'batch' || !Number.isSafeInteger(f.first) || !Number.isSafeInteger(f.count)) return;
+  const count = Math.min(Math.max(f.count as number, 0), 100_000);
+  if (count === 0) return;
+  const line = failureLine('SCRIPT_DATA', 'the script runner could not read this batch');
+  link.push({ t: 'lines', first: f.first as number, index: 0, ...packLines(Array.from({ length: count }, () => line)) });
 }
 
 const reader = new FrameReader(receive);
