@@ -42,6 +42,12 @@ export interface FlowSettings {
   traceMaxSteps?: number;
   /** per-flow memory limit of the script sandbox, MB */
   scriptMemoryMb?: number;
+  /** largest message a script takes or returns, as JSON, MB (default 16) */
+  scriptMessageMb?: number;
+  /** everything ctx.flow may hold for the flow, as JSON, MB (default 16) */
+  scriptFlowMemoryMb?: number;
+  /** everything ctx.state may hold per script node, as JSON, KB (default 1024) */
+  scriptStateKb?: number;
 }
 
 export interface FlowDocument {

@@ -40,6 +40,7 @@ import { connectionsRouter } from './http/routes/connections.ts';
 import { templatesRouter } from './http/routes/templates.ts';
 import { createLogger, maskedLogger } from './log.ts';
 import type { Logger } from './engine/node-api.ts';
+import { configureScriptRunners, stopIdleScriptRunners } from './sandbox/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -88,6 +89,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const mask = (v: unknown): unknown => masker()(v);
   const log = options.log ? maskedLogger(options.log, mask) : createLogger({ mask });
   flowSecrets.sealLegacy(store.settings, log);
+  // script runners (child processes) start with the first script node; their events go here
+  configureScriptRunners({ log });
   if (interrupted > 0) log.warn('runs interrupted by the previous stop were marked failed', { count: interrupted });
   for (const t of tightened) log.warn('a data file was readable by other users: its mode is now 0600', { file: t.file, was: t.from });
 
@@ -189,6 +192,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       retention.stop();
       flows.close();
       await engine.shutdown(config.shutdownGraceMs);
+      stopIdleScriptRunners();
       await pool.closeAll();
       await live.close();
       for (const s of hooksServer ? [server, hooksServer] : [server]) {

@@ -24,6 +24,7 @@ import { injectRuntime } from '../../nodes/inject/runtime.ts';
 import { setSpec } from '../../nodes/set/spec.ts';
 import { setRuntime } from '../../nodes/set/runtime.ts';
 import { childMain, exitWhenSent, tell } from '../lib/ipc.ts';
+import { runnerUsage } from '../lib/runners.ts';
 import { tributaryChain, type ChainKind } from './flows.ts';
 
 interface Job { kind: ChainKind; trace: TraceMode; messages: number; warmup: number; batch: number }
@@ -84,12 +85,15 @@ childMain(async () => {
 
     await fire(job.warmup);
     store.flush();
+    // script nodes run in runner processes: their CPU time counts too
+    const runners0 = runnerUsage();
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     await fire(job.messages);
     store.flush();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
+    const runnerCpu = runnerUsage().cpuSeconds - runners0.cpuSeconds;
 
     // proof of what was traced (outside the timing)
     const runs = (store.db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
@@ -99,7 +103,7 @@ childMain(async () => {
       type: 'result',
       rate: job.messages / seconds,
       seconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6 + runnerCpu,
       rss: process.memoryUsage().rss,
       runsStored: runs,
       stepsStored: steps,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startServer } from '../../server/bootstrap.ts';
 import { createLogger } from '../../server/log.ts';
 import { answer, childMain, idleRss, tell } from '../lib/ipc.ts';
+import { runnerUsage } from '../lib/runners.ts';
 
 childMain(async () => {
   const dataDir = mkdtempSync(join(process.env['BENCH_TMP'] ?? tmpdir(), 'tributary-bench-server-'));
@@ -26,8 +27,15 @@ childMain(async () => {
   );
   const cleanup = (): void => rmSync(dataDir, { recursive: true, force: true });
   process.on('exit', cleanup);
-  answer('cpu', () => process.cpuUsage());
-  answer('rss', (m) => idleRss(typeof m['idleMs'] === 'number' ? m['idleMs'] : 3000));
+  // script nodes run in runner processes: their CPU time and memory count with the server's
+  answer('cpu', () => {
+    const own = process.cpuUsage();
+    return { user: own.user + Math.round(runnerUsage().cpuSeconds * 1e6), system: own.system };
+  });
+  answer('rss', async (m) => {
+    const own = await idleRss(typeof m['idleMs'] === 'number' ? m['idleMs'] : 3000);
+    return { ...own, rss: own.rss + runnerUsage().rss };
+  });
   // how many runs and steps the store holds: proof that every request was traced
   answer('runs', () => {
     server.store.flush();

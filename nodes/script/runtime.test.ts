@@ -75,9 +75,25 @@ describe('script node', () => {
       assert.equal((await node.deliver({ fail: true })).error?.message, 'failing run 2 (line 3, column 21)');
       assert.equal(node.state.get('n'), 1, 'the failed run\'s write was dropped');
       assert.deepEqual((await node.deliver({})).sent, [{ port: 'out', msg: { payload: 2 } }]);
-      // concurrent runs of the same node each see their own staged state
-      const results = await Promise.all([node.deliver({}), node.deliver({})]);
-      assert.deepEqual(results.map((r) => r.sent[0]?.msg.payload), [3, 3]);
+      // concurrent runs of the same node each see their own staged state, never another's:
+      // one run writes and then waits before failing; the other reads meanwhile
+      const concurrent = await createTestNode(scriptRuntime, {
+        flow,
+        id: 'concurrent',
+        state: new Map([['n', 2]]),
+        params: {
+          timeoutMs: 2000,
+          code: [
+            'if (msg.writer) { ctx.state.set("n", 100); await new Promise((r) => setTimeout(r, 200)); throw new Error("writer fails"); }',
+            'await new Promise((r) => setTimeout(r, 50));',
+            'return { payload: [ctx.state.get("n"), (ctx.state.set("n", 7), ctx.state.get("n"))] };',
+          ].join('\n'),
+        },
+      });
+      const [writer, reader] = await Promise.all([concurrent.deliver({ writer: true }), concurrent.deliver({})]);
+      assert.match(writer.error?.message ?? '', /writer fails/);
+      assert.deepEqual(reader.sent[0]?.msg.payload, [2, 7], 'the reader saw the committed value, then its own write');
+      assert.equal(concurrent.state.get('n'), 7, 'only the run that succeeded committed');
     } finally {
       await flow.stop();
     }

@@ -4,7 +4,7 @@
  */
 import type { Message } from '../../core/flow-types.ts';
 import { NodeError, type NodeContext, type NodeRuntime } from '../../server/engine/node-api.ts';
-import { createSandbox, DEFAULT_MEMORY_MB, ScriptError, type Sandbox } from '../../server/sandbox/index.ts';
+import { createSandbox, DEFAULT_MEMORY_MB, ScriptError, type Sandbox, type SandboxLimits } from '../../server/sandbox/index.ts';
 import { routeResult } from './route-result.ts';
 import { SCRIPT_DEFAULT_TIMEOUT_MS, scriptPorts } from './spec.ts';
 
@@ -16,7 +16,7 @@ export const scriptRuntime: NodeRuntime = {
     const code = typeof ctx.params['code'] === 'string' ? ctx.params['code'] : '';
     const sandbox = await ctx.shared<Sandbox>(
       SANDBOX_KEY,
-      () => createSandbox({ memoryMb: memoryLimitOf(ctx), log: ctx.log }),
+      () => createSandbox({ memoryMb: memoryLimitOf(ctx), log: ctx.log, limits: sizeLimitsOf(ctx) }),
       (s) => s.dispose(),
     );
     let script;
@@ -64,6 +64,21 @@ function memoryLimitOf(ctx: NodeContext): number {
   const settings = ctx.flowSettings;
   const mb = settings?.scriptMemoryMb;
   return typeof mb === 'number' && Number.isFinite(mb) && mb >= 8 ? mb : DEFAULT_MEMORY_MB;
+}
+
+/** the flow's `settings.scriptMessageMb` / `scriptFlowMemoryMb` / `scriptStateKb` (the sandbox's defaults otherwise) */
+function sizeLimitsOf(ctx: NodeContext): Partial<SandboxLimits> {
+  const settings = ctx.flowSettings ?? {};
+  const MB = 1024 * 1024;
+  const limits: Partial<SandboxLimits> = {};
+  if (isPositive(settings.scriptMessageMb)) limits.messageBytes = settings.scriptMessageMb * MB;
+  if (isPositive(settings.scriptFlowMemoryMb)) limits.flowBytes = settings.scriptFlowMemoryMb * MB;
+  if (isPositive(settings.scriptStateKb)) limits.stateBytes = settings.scriptStateKb * 1024;
+  return limits;
+}
+
+function isPositive(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1;
 }
 
 function asNodeError(err: unknown, retryable: boolean): NodeError {

@@ -162,6 +162,7 @@ function mapState(committed: Map<string, unknown>, set: (key: string, value: unk
   return {
     get: <T = unknown>(key: string): T | undefined => (staged?.has(key) ? staged.get(key) : committed.get(key)) as T | undefined,
     set,
+    keys: () => new Set([...committed.keys(), ...(staged?.keys() ?? [])]),
   };
 }
 

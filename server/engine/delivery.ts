@@ -249,4 +249,12 @@ class RunNodeState implements NodeState {
   set(key: string, value: unknown): void {
     this.run.stage(this.slot.id, key, value);
   }
+
+  keys(): Iterable<string> {
+    const staged = this.run.staged(this.slot.id);
+    if (!staged) return this.slot.committed.keys();
+    const all = new Set(this.slot.committed.keys());
+    for (const key of staged.keys()) all.add(key);
+    return all;
+  }
 }

@@ -237,6 +237,7 @@ export class FlowRuntime {
   private committedState(slot: NodeSlot): NodeState {
     return {
       get: <T>(key: string) => slot.committed.get(key) as T | undefined,
+      keys: () => slot.committed.keys(),
       set: (key, value) => {
         this.deps.store.commitState([{ flowId: this.flowId, nodeId: slot.id, key, value }], (error) => {
           if (error) this.log.warn('node state could not be saved', { flowId: this.flowId, nodeId: slot.id, key, error: error.message });

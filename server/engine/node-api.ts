@@ -22,6 +22,8 @@ export interface NodeState {
   get<T = unknown>(key: string): T | undefined;
   /** staged in the current run; committed with the run's success, dropped on failure */
   set(key: string, value: unknown): void;
+  /** every key that may hold a value, as `get` sees them (the script sandbox sums their sizes) */
+  keys?(): Iterable<string>;
 }
 
 /** A pooled client of a saved connection profile, shared by every node that uses it. */

@@ -1,78 +1,124 @@
 /**
- * The runner that lives inside each script's context. The host talks to it through one
- * function (`entry`) and it talks back through two callbacks; only strings and numbers cross,
- * so no host object is ever reachable from user code.
+ * The code that lives inside each script's context, next to the user's function. The runner
+ * (a child process) talks to it through one function (`entry`); it talks back through four
+ * host functions. Only strings and numbers cross, so no host object is ever reachable.
  *
- *   entry(BATCH, sliceMs, '[[token,msg],…]')
- *       runs the messages in order and returns one line per message it ran:
- *       json | 'u' (undefined) | 'p' (pending) | 'e'+json(ThrownInfo). No JSON text starts with
- *       u, p or e, and JSON.stringify never emits a raw newline, so lines split cleanly. After
- *       `sliceMs` it starts no further message (the host queues the rest again), which bounds how
- *       much of one message's time limit the earlier messages of its batch can use.
- *   entry(COLLECT)              → the lines of the last batch, after a time-limit termination
- *   entry(FIRE, timerId)        → runs a timer callback; its failure settles the run
- *   entry(DROP, token)          → forgets the timers of a finished run
- *   host(token, op, a, b)       → ctx.log / ctx.state / ctx.flow / timers (HostOp)
- *   settle(token, encoded)      → the outcome of a run that was pending
+ *   entry(BATCH, sliceMs, '[msg,…]', firstToken, from)
+ *       runs the messages from index `from` in order (message i is run `firstToken + i`) and
+ *       returns one line
+ *       per message it ran, joined by '\n': json | 'u' (undefined) | 'p' (pending) |
+ *       'e'+["name","message","stack"] | 'x'+["CODE","message"] (refused by the runner, e.g. a
+ *       result above the size limit). No JSON text starts with u, p, e or x, and JSON never holds
+ *       a raw newline, so lines split cleanly. After `sliceMs` it starts no further message; the
+ *       runner continues with RESUME, which bounds how much of one message's time limit the
+ *       earlier messages of its batch can use.
+ *   entry(RESUME, sliceMs, index)  → the same, from message `index` of the last batch
+ *   entry(COLLECT)                 → the lines of the last BATCH/RESUME, after a time-limit stop
+ *   entry(FIRE, timerId)           → runs a timer callback; its failure settles the run
+ *   entry(DROP, token)             → forgets a run that ended outside (timers, counters)
  *
- * The runner is strict code and keeps its own copies of JSON/Reflect, so a script that
- * replaces globals can break only itself. `current` is the run whose code is executing: every
- * entry sets it before user code runs, and continuations after `await` run inside the entry
- * that resolved them (the run itself or one of its own timers).
+ *   local(token, op, a, b)         → timers, answered by the runner (sync)
+ *   remote.applySyncPromise(…)     → ctx.state / ctx.flow, answered by the server over IPC; only
+ *                                    this isolate waits, never a host thread
+ *   emit(token, level, text)       → ctx.log, fire and forget
+ *   settle(token, line)            → the outcome of a run that was pending, fire and forget
+ *
+ * The user's code shares this context and may replace any global or prototype method. So this
+ * code captures every intrinsic it uses before any user code runs, never calls a method
+ * through a prototype (no `lines.join`, `map.get`, `array.push`), keeps its tables in objects
+ * without a prototype, and builds its output by string concatenation. A script that replaces
+ * JSON, Array.prototype.join or Promise.prototype.then can break only its own results.
  */
 
-export const Entry = { batch: 0, collect: 1, fire: 2, drop: 3 } as const;
+export const Entry = { batch: 0, resume: 1, collect: 2, fire: 3, drop: 4 } as const;
 
-export const HostOp = {
-  log: 0,
-  stateGet: 1,
-  stateSet: 2,
-  flowGet: 3,
-  flowSet: 4,
-  timerSet: 5,
-  timerClear: 6,
-} as const;
+/** Runner-local operations (`local`): timers live in the runner, next to the isolate. */
+export const LocalOp = { timerSet: 0, timerClear: 1 } as const;
 
-/** Evaluated with evalClosureSync: $0 = the user's function, $1 = host, $2 = settle. */
+/** Limits the in-isolate code enforces before anything is copied out. */
+export interface BootstrapLimits {
+  /** longest JSON text of a returned message */
+  messageChars: number;
+  /** longest JSON text of one ctx.state value (the node's whole state limit) */
+  stateChars: number;
+  /** longest JSON text of one ctx.flow value (the flow's whole memory limit) */
+  flowChars: number;
+  logLines: number;
+  logLineChars: number;
+  /** characters of ctx.log text per run */
+  logRunChars: number;
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * Evaluated with evalClosure: $0 = the user's function, $1 = local, $2 = remote (a Reference),
+ * $3 = emit, $4 = settle, $5 = limits as JSON.
+ */
 export const BOOTSTRAP_SOURCE = `'use strict';
-const user = $0, host = $1, settle = $2;
+const user = $0, local = $1, remote = $2, emit = $3, settle = $4;
 const parse = JSON.parse, stringify = JSON.stringify;
-const apply = Reflect.apply, freeze = Object.freeze, then = Promise.prototype.then;
-const resolve = Promise.resolve.bind(Promise);
-const now = Date.now;
-const timers = new Map();
-const lines = [];
+const apply = Reflect.apply, freeze = Object.freeze, create = Object.create;
+const remoteCall = remote.applySyncPromise;
+const toString = String, now = Date.now;
+const slice = String.prototype.slice;
+const isPrototypeOf = Object.prototype.isPrototypeOf, promiseProto = Promise.prototype;
+const ErrorType = Error, TypeErrorType = TypeError, RangeErrorType = RangeError;
+const limits = parse($5);
+const timers = create(null);
+const runs = create(null);
+let items = [];
+let first = 0;
+let out = '';
 let current = 0;
 let timerSeq = 0;
 
+function cut(text, max) {
+  return text.length > max ? apply(slice, text, [0, max]) + '…' : text;
+}
 function describe(value) {
   if (typeof value === 'string') return value;
-  if (value instanceof Error) return String(value.stack || value);
   try {
+    if (value instanceof ErrorType) return toString(value.stack || value);
     const json = stringify(value);
-    return json === undefined ? String(value) : json;
+    return json === undefined ? toString(value) : json;
   } catch (e) {
-    return String(value);
+    try { return toString(value); } catch (inner) { return '[a value that cannot be shown]'; }
   }
 }
 function format(args) {
-  let out = '';
-  for (let i = 0; i < args.length; i++) out += (i ? ' ' : '') + describe(args[i]);
-  return out;
+  let text = '';
+  for (let i = 0; i < args.length; i++) text += (i ? ' ' : '') + describe(args[i]);
+  return text;
+}
+function quote(text) {
+  return stringify(toString(text));
+}
+function refused(code, message) {
+  return 'x[' + quote(code) + ',' + quote(message) + ']';
+}
+function mb(chars) {
+  const units = chars >= 1048576 ? chars / 1048576 : (chars > 1 ? chars : 1) / 1024;
+  const tenths = units * 10, whole = tenths | 0;
+  const shown = (whole === tenths ? whole : whole + 1) / 10;
+  return toString(shown) + (chars >= 1048576 ? ' MB' : ' KB');
 }
 function thrown(e) {
+  let name = 'Error', message, stack = '';
   try {
     if (e !== null && typeof e === 'object' && typeof e.message === 'string') {
-      return 'e' + stringify({
-        name: typeof e.name === 'string' ? e.name : 'Error',
-        message: e.message,
-        stack: typeof e.stack === 'string' ? e.stack : '',
-      });
+      const n = e.name, s = e.stack;
+      if (typeof n === 'string') name = n;
+      message = e.message;
+      if (typeof s === 'string') stack = s;
+    } else {
+      message = describe(e);
     }
-    return 'e' + stringify({ name: 'Error', message: describe(e), stack: '' });
   } catch (inner) {
-    return 'e' + stringify({ name: 'Error', message: 'the script threw a value that cannot be read', stack: '' });
+    message = 'the script threw a value that cannot be read';
   }
+  if (typeof message !== 'string') message = 'the script threw a value that cannot be read';
+  return 'e[' + quote(cut(name, 200)) + ',' + quote(cut(message, 8192)) + ',' + quote(cut(stack, 16384)) + ']';
 }
 function encode(value) {
   if (value === undefined) return 'u';
@@ -80,102 +126,181 @@ function encode(value) {
   try {
     json = stringify(value);
   } catch (e) {
-    return 'e' + stringify({ name: 'TypeError', message: 'the returned value is not JSON: ' + describe(e && e.message), stack: '' });
+    let why = '';
+    try { why = describe(e && e.message); } catch (inner) { why = 'it cannot be read'; }
+    return 'e[' + quote('TypeError') + ',' + quote('the returned value is not JSON: ' + cut(why, 1000)) + ',""]';
   }
-  return json === undefined ? 'u' : json;
+  if (json === undefined) return 'u';
+  if (typeof json !== 'string') return refused('SCRIPT_DATA', 'the returned value could not be turned into JSON');
+  if (json.length > limits.messageChars) {
+    return refused('SCRIPT_DATA', 'the script returned ' + mb(json.length) + ' of JSON, above the message limit of ' + mb(limits.messageChars));
+  }
+  return json;
 }
-function encodeKeyed(value) {
+function encodeKeyed(value, what, max) {
   if (value === undefined) return undefined;
   const json = stringify(value);
-  if (json === undefined) throw new TypeError('the value is not JSON');
+  if (typeof json !== 'string') throw new TypeErrorType(what + ': the value is not JSON');
+  if (json.length > max) throw new RangeErrorType(what + ': the value is ' + mb(json.length) + ' of JSON, above the limit of ' + mb(max));
   return json;
 }
 function decode(json) {
-  return json === undefined ? undefined : parse(json);
+  return typeof json === 'string' ? parse(json) : undefined;
+}
+function call(op, a, b) {
+  if (runs[current] === undefined) throw new ErrorType('this run of the script has already ended');
+  let answer;
+  try {
+    answer = apply(remoteCall, remote, [undefined, [current, op, a, b]]);
+  } catch (e) {
+    throw again(e);
+  }
+  return answer;
+}
+/** a host error made again here, so its stack holds the user's line */
+function again(e) {
+  let name = 'Error', message = 'the sandbox call failed';
+  try {
+    if (typeof e.name === 'string') name = e.name;
+    if (typeof e.message === 'string') message = e.message;
+  } catch (inner) {
+    // keep the defaults
+  }
+  return name === 'RangeError' ? new RangeErrorType(message) : name === 'TypeError' ? new TypeErrorType(message) : new ErrorType(message);
+}
+function keyOf(key) {
+  return cut(toString(key), 1000);
 }
 
-const log = function log(...args) { host(current, ${HostOp.log}, 'info', format(args)); };
-log.info = log;
-log.debug = function debug(...args) { host(current, ${HostOp.log}, 'debug', format(args)); };
-log.warn = function warn(...args) { host(current, ${HostOp.log}, 'warn', format(args)); };
-log.error = function error(...args) { host(current, ${HostOp.log}, 'error', format(args)); };
+function writeLog(level, args) {
+  const token = current;
+  const run = runs[token];
+  if (run === undefined) return;
+  if (run.lines >= limits.logLines || run.chars >= limits.logRunChars) {
+    if (!run.warned) {
+      run.warned = true;
+      emit(token, 2, 'further ctx.log lines of this run are dropped (limit ' + limits.logLines + ' lines, ' + mb(limits.logRunChars) + ')');
+    }
+    return;
+  }
+  const text = cut(format(args), limits.logLineChars);
+  run.lines++;
+  run.chars += text.length;
+  emit(token, level, text);
+}
+const info = function log(...args) { writeLog(1, args); };
+info.info = info;
+info.debug = function debug(...args) { writeLog(0, args); };
+info.warn = function warn(...args) { writeLog(2, args); };
+info.error = function error(...args) { writeLog(3, args); };
 const ctx = freeze({
-  log: freeze(log),
+  log: freeze(info),
   state: freeze({
-    get(key) { return decode(host(current, ${HostOp.stateGet}, String(key))); },
-    set(key, value) { host(current, ${HostOp.stateSet}, String(key), encodeKeyed(value)); },
+    get(key) { return decode(call('state.get', keyOf(key))); },
+    set(key, value) { call('state.set', keyOf(key), encodeKeyed(value, 'ctx.state.set', limits.stateChars)); },
   }),
   flow: freeze({
-    get(key) { return decode(host(current, ${HostOp.flowGet}, String(key))); },
-    set(key, value) { host(current, ${HostOp.flowSet}, String(key), encodeKeyed(value)); },
+    get(key) { return decode(call('flow.get', keyOf(key))); },
+    set(key, value) { call('flow.set', keyOf(key), encodeKeyed(value, 'ctx.flow.set', limits.flowChars)); },
   }),
 });
 
 globalThis.setTimeout = function setTimeout(fn, ms, ...args) {
-  if (typeof fn !== 'function') throw new TypeError('setTimeout expects a function');
+  if (typeof fn !== 'function') throw new TypeErrorType('setTimeout expects a function');
+  const token = current;
+  if (runs[token] === undefined) throw new ErrorType('this run of the script has already ended');
   const id = ++timerSeq;
-  host(current, ${HostOp.timerSet}, id, Number(ms) || 0);
-  timers.set(id, { fn, args, token: current });
+  local(token, ${LocalOp.timerSet}, id, typeof ms === 'number' ? ms : 0);
+  timers[id] = { fn, args, token };
   return id;
 };
 globalThis.clearTimeout = function clearTimeout(id) {
-  const timer = timers.get(id);
+  if (typeof id !== 'number') return;
+  const timer = timers[id];
   if (timer === undefined) return;
-  timers.delete(id);
-  host(timer.token, ${HostOp.timerClear}, id);
+  delete timers[id];
+  local(timer.token, ${LocalOp.timerClear}, id, 0);
 };
 
+/** a run is over: its counters and timers go (the runner clears its own side) */
+function forget(token) {
+  delete runs[token];
+  for (const id in timers) if (timers[id].token === token) delete timers[id];
+}
+function finish(token, line) {
+  if (runs[token] === undefined) return;
+  forget(token);
+  settle(token, line);
+}
+async function follow(token, promise) {
+  let line;
+  try {
+    line = encode(await promise);
+  } catch (e) {
+    line = thrown(e);
+  }
+  finish(token, line);
+}
+/** a promise, or an object with a callable then (one whose then cannot even be read is a value) */
+function pending(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  if (apply(isPrototypeOf, promiseProto, [value])) return true;
+  try {
+    return typeof value.then === 'function';
+  } catch (e) {
+    return false;
+  }
+}
 function runOne(token, msg) {
   current = token;
+  runs[token] = { lines: 0, chars: 0, warned: false };
+  let line;
   try {
     const result = user(msg, ctx);
-    if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-      apply(then, resolve(result), [
-        (value) => settle(token, encode(value)),
-        (e) => settle(token, thrown(e)),
-      ]);
+    if (pending(result)) {
+      // the outcome goes out through settle, maybe in this entry's own microtasks
+      follow(token, result);
       return 'p';
     }
-    return encode(result);
+    line = encode(result);
   } catch (e) {
-    return thrown(e);
+    line = thrown(e);
   }
+  forget(token);
+  return line;
 }
-function runBatch(sliceMs, input) {
-  const items = parse(input);
-  lines.length = 0;
+function runFrom(sliceMs, index) {
+  out = '';
   const started = now();
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0 && now() - started > sliceMs) break;
-    const item = items[i];
-    lines.push(runOne(item[0], item[1]));
+  for (let i = index; i < items.length; i++) {
+    if (i > index && now() - started > sliceMs) break;
+    if (out.length > limits.messageChars) break;
+    const line = runOne(first + i, items[i]);
+    out += (i > index ? '\\n' : '') + line;
   }
-  return lines.join('\\n');
-}
-// The lines stay until the next batch: a time limit hit in the microtasks after the last
-// message still leaves every finished message's line to collect.
-function collect() {
-  return lines.join('\\n');
+  return out;
 }
 function fire(id) {
-  const timer = timers.get(id);
+  const timer = timers[id];
   if (timer === undefined) return;
-  timers.delete(id);
+  delete timers[id];
   current = timer.token;
   try {
     apply(timer.fn, undefined, timer.args);
   } catch (e) {
-    settle(timer.token, thrown(e));
+    finish(timer.token, thrown(e));
   }
 }
-function drop(token) {
-  for (const [id, timer] of timers) if (timer.token === token) timers.delete(id);
-}
 
-return function entry(kind, a, b) {
-  if (kind === ${Entry.batch}) return runBatch(a, b);
-  if (kind === ${Entry.collect}) return collect();
+return function entry(kind, a, b, c, d) {
+  if (kind === ${Entry.batch}) {
+    items = parse(b);
+    first = c;
+    return runFrom(a, d);
+  }
+  if (kind === ${Entry.resume}) return runFrom(a, b);
+  if (kind === ${Entry.collect}) return out;
   if (kind === ${Entry.fire}) return fire(a);
-  drop(a);
+  forget(a);
 };
 `;

@@ -6,7 +6,12 @@ export type ScriptErrorCode =
   | 'SCRIPT_MEMORY'
   | 'SCRIPT_COMPILE'
   | 'SCRIPT_DATA' // a value could not cross the boundary as JSON
-  | 'SCRIPT_DISPOSED';
+  | 'SCRIPT_DISPOSED'
+  | 'SCRIPT_RUNNER_LOST'; // the runner process holding the run stopped (crash, kill, hang)
+
+export const SCRIPT_ERROR_CODES: readonly ScriptErrorCode[] = [
+  'SCRIPT_ERROR', 'SCRIPT_TIMEOUT', 'SCRIPT_MEMORY', 'SCRIPT_COMPILE', 'SCRIPT_DATA', 'SCRIPT_DISPOSED', 'SCRIPT_RUNNER_LOST',
+];
 
 export interface SourceLocation { line: number; column: number }
 

@@ -1,109 +1,98 @@
 /**
- * The host side of ctx.log / ctx.state / ctx.flow and timers: called from inside the isolate
- * with copied primitives, answering with JSON strings. Writes are bounded per run.
+ * The server's side of what a script asks of its host: ctx.state and ctx.flow (host calls,
+ * answered over IPC while only the script's isolate waits) and ctx.log (fire and forget).
+ *
+ * Host calls are one table: a new operation is one entry here plus its ctx method in
+ * bootstrap.ts. An entry may answer at once or with a promise (an `async` operation, such as
+ * a later `ctx.db(…).query(…)`, answers when its work is done; the isolate is not blocked
+ * while it waits when the bootstrap calls it with `apply` instead of `applySyncPromise`).
+ * Arguments and answers are JSON strings; an error thrown here is thrown into the script.
  */
 import type { Logger } from '../engine/node-api.ts';
-import { HostOp } from './bootstrap.ts';
+import { formatSize } from './outcome.ts';
 import type { Slot } from './run-slot.ts';
 
-/** per run: pending timers, ctx.log lines, and the length of one log line */
-const MAX_TIMERS = 100;
-const MAX_LOG_LINES = 1000;
-const MAX_LOG_CHARS = 8192;
-
-export interface HostCallEnv {
-  /** the script's name, in log fields */
-  name: string;
-  memoryMb: number;
-  /** ctx.log of runs that bring no logger */
-  fallbackLog: Logger | undefined;
-  /** a timer of this run is due */
-  fire(slot: Slot, id: number): void;
+export interface HostOp {
+  /** sync: the script waits for the answer (ctx.state.get); async: the script gets a promise */
+  mode: 'sync' | 'async';
+  run(slot: Slot, a: string | undefined, b: string | undefined): string | undefined | Promise<string | undefined>;
 }
 
-/** Errors thrown here reach the script as its own exceptions, without the host's stack. */
-export function hostCall(env: HostCallEnv, slot: Slot | undefined, op: unknown, a: unknown, b: unknown): string | undefined {
-  try {
-    return dispatch(env, slot, op, a, b);
-  } catch (err) {
-    throw withoutHostStack(err);
-  }
-}
-
-function dispatch(env: HostCallEnv, slot: Slot | undefined, op: unknown, a: unknown, b: unknown): string | undefined {
-  if (slot === undefined || slot.done) {
-    if (op === HostOp.log) return undefined;
-    throw new Error('this run of the script has already ended');
-  }
-  switch (op) {
-    case HostOp.log:
-      log(env, slot, String(a), String(b));
+export const HOST_OPS: ReadonlyMap<string, HostOp> = new Map<string, HostOp>([
+  ['state.get', {
+    mode: 'sync',
+    run: (slot, key) => toJson(stateOf(slot).get(keyOf(key)), 'ctx.state.get'),
+  }],
+  ['state.set', {
+    mode: 'sync',
+    run: (slot, key, json) => {
+      const state = stateOf(slot);
+      const k = keyOf(key);
+      if (json === undefined) return void state.set(k, undefined);
+      const total = stateTotal(state, k) + k.length + json.length;
+      const limit = slot.owner.limits.stateBytes;
+      if (total > limit) {
+        throw new RangeError(`ctx.state.set: the state of node ${slot.owner.name} would hold ${formatSize(total)}, above its limit of ${formatSize(limit)}`);
+      }
+      state.set(k, parsed(json, 'ctx.state.set'));
       return undefined;
-    case HostOp.stateGet:
-      return toJson(slot.options.state ? slot.options.state.get(String(a)) : unavailable('ctx.state'), 'ctx.state');
-    case HostOp.stateSet:
-      if (!slot.options.state) unavailable('ctx.state');
-      slot.options.state.set(String(a), written(env, slot, b));
+    },
+  }],
+  ['flow.get', {
+    mode: 'sync',
+    run: (slot, key) => toJson(flowOf(slot).get(keyOf(key)), 'ctx.flow.get'),
+  }],
+  ['flow.set', {
+    mode: 'sync',
+    run: (slot, key, json) => {
+      const flow = flowOf(slot);
+      const k = keyOf(key);
+      if (json === undefined) return void flow.delete(k);
+      const total = flowTotal(flow, k) + k.length + json.length;
+      const limit = slot.owner.limits.flowBytes;
+      if (total > limit) {
+        throw new RangeError(`ctx.flow.set: the flow's memory would hold ${formatSize(total)}, above its limit of ${formatSize(limit)}`);
+      }
+      flow.set(k, parsed(json, 'ctx.flow.set'));
       return undefined;
-    case HostOp.flowGet:
-      return toJson(slot.options.flow ? slot.options.flow.get(String(a)) : unavailable('ctx.flow'), 'ctx.flow');
-    case HostOp.flowSet: {
-      const flow = slot.options.flow ?? unavailable('ctx.flow');
-      const value = written(env, slot, b);
-      if (value === undefined) flow.delete(String(a));
-      else flow.set(String(a), value);
-      return undefined;
-    }
-    case HostOp.timerSet:
-      addTimer(env, slot, Number(a), Number(b));
-      return undefined;
-    case HostOp.timerClear: {
-      const handle = slot.timers?.get(Number(a));
-      if (handle !== undefined) clearTimeout(handle);
-      slot.timers?.delete(Number(a));
-      return undefined;
-    }
-    default:
-      throw new Error('unknown sandbox call');
-  }
-}
+    },
+  }],
+]);
 
-function addTimer(env: HostCallEnv, slot: Slot, id: number, ms: number): void {
-  slot.timers ??= new Map();
-  if (slot.timers.size >= MAX_TIMERS) throw new RangeError(`a run may have at most ${MAX_TIMERS} pending timers`);
-  // a timer past the deadline never fires: the watchdog ends the run first
-  const delay = Math.min(Math.max(0, Number.isFinite(ms) ? ms : 0), slot.timeoutMs + 1);
-  slot.timers.set(id, setTimeout(() => env.fire(slot, id), delay));
-}
-
-function written(env: HostCallEnv, slot: Slot, json: unknown): unknown {
-  if (json === undefined) return undefined;
-  const text = String(json);
-  slot.budget -= text.length;
-  if (slot.budget < 0) throw new RangeError(`a run may write at most ${env.memoryMb} MB to ctx.state/ctx.flow/ctx.log`);
-  return JSON.parse(text);
-}
-
-function log(env: HostCallEnv, slot: Slot, level: string, text: string): void {
-  slot.logLines++;
-  if (slot.logLines > MAX_LOG_LINES) {
-    if (slot.logLines === MAX_LOG_LINES + 1) emit(env, slot, 'warn', `further ctx.log lines of this run are dropped (limit ${MAX_LOG_LINES})`);
-    return;
-  }
-  slot.budget -= text.length;
-  if (slot.budget < 0) throw new RangeError(`a run may write at most ${env.memoryMb} MB to ctx.state/ctx.flow/ctx.log`);
-  emit(env, slot, level, text.length > MAX_LOG_CHARS ? `${text.slice(0, MAX_LOG_CHARS)}…` : text);
-}
-
-function emit(env: HostCallEnv, slot: Slot, level: string, text: string): void {
-  slot.options.trace?.trace(`[${level}] ${text}`);
-  const logger: Logger | undefined = slot.options.log ?? env.fallbackLog;
+/** ctx.log: a line to the step's trace and the log (the isolate already bounded it) */
+export function logLine(slot: Slot, level: number, text: string): void {
+  const name = LEVELS[level] ?? 'info';
+  slot.options.trace?.trace(`[${name}] ${text}`);
+  const logger: Logger | undefined = slot.options.log ?? slot.owner.fallbackLog;
   if (!logger) return;
-  const fields = { script: env.name };
-  if (level === 'warn') logger.warn(text, fields);
-  else if (level === 'error') logger.error(text, fields);
-  else if (level === 'debug') logger.debug(text, fields);
-  else logger.info(text, fields);
+  logger[name](text, { script: slot.owner.name });
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function stateOf(slot: Slot): NonNullable<Slot['options']['state']> {
+  const state = slot.options.state;
+  if (!state) throw new Error('ctx.state is not available here');
+  return state;
+}
+
+function flowOf(slot: Slot): Map<string, unknown> {
+  const flow = slot.options.flow;
+  if (!flow) throw new Error('ctx.flow is not available here');
+  return flow;
+}
+
+function keyOf(key: string | undefined): string {
+  if (typeof key !== 'string') throw new TypeError('the key must be a string');
+  return key;
+}
+
+function parsed(json: string, what: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    throw new TypeError(`${what}: the value is not JSON`);
+  }
 }
 
 function toJson(value: unknown, what: string): string | undefined {
@@ -111,20 +100,41 @@ function toJson(value: unknown, what: string): string | undefined {
   try {
     return JSON.stringify(value);
   } catch (err) {
-    throw new TypeError(`${what} value is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new TypeError(`${what}: the stored value is not JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-/** errors thrown back into the isolate carry no host stack (it names server files) */
-function withoutHostStack(err: unknown): Error {
-  const source = err instanceof Error ? err : new Error(String(err));
-  const copy = source instanceof RangeError ? new RangeError(source.message)
-    : source instanceof TypeError ? new TypeError(source.message)
-    : new Error(source.message);
-  copy.stack = `${copy.name}: ${copy.message}`;
-  return copy;
+/** what every other key of the node's state holds, as this run sees it */
+function stateTotal(state: NonNullable<Slot['options']['state']>, except: string): number {
+  if (!state.keys) return 0;
+  let total = 0;
+  for (const key of state.keys()) if (key !== except) total += key.length + sizeOf(state.get(key));
+  return total;
 }
 
-function unavailable(what: string): never {
-  throw new Error(`${what} is not available here`);
+function flowTotal(flow: Map<string, unknown>, except: string): number {
+  let total = 0;
+  for (const [key, value] of flow) if (key !== except) total += key.length + sizeOf(value);
+  return total;
+}
+
+/**
+ * JSON length of a stored value. Values written by scripts are parsed once and never changed,
+ * so an object's size is measured once; totals cost one lookup per key.
+ */
+const sizes = new WeakMap<object, number>();
+function sizeOf(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value !== 'object' || value === null) return String(value).length;
+  const known = sizes.get(value);
+  if (known !== undefined) return known;
+  let size: number;
+  try {
+    size = JSON.stringify(value)?.length ?? 0;
+  } catch {
+    size = 0;
+  }
+  sizes.set(value, size);
+  return size;
 }

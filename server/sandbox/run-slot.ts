@@ -1,41 +1,33 @@
-/** The host-side record of one run of a script, from queued to settled. */
-import type ivm from 'isolated-vm';
+/** The server's record of one run of a script, from queued to settled. */
 import { ScriptError } from './errors.ts';
 import type { RunOptions } from './types.ts';
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 
-export type EntryFn = (kind: number, a?: number, b?: string) => string | undefined;
-
-export interface Binding {
-  generation: number;
-  isolate: ivm.Isolate;
-  context: ivm.Context;
-  entry: ivm.Reference<EntryFn>;
+/** What a run needs from the script it belongs to. */
+export interface SlotOwner {
+  readonly name: string;
+  readonly source: { filename: string; lineCount: number };
+  /** the sandbox's logger, for ctx.log of runs that bring none */
+  readonly fallbackLog: RunOptions['log'];
+  readonly limits: { flowBytes: number; stateBytes: number };
+  readonly sid: number;
+  readonly scid: number;
 }
 
 export interface Slot {
   token: number;
+  owner: SlotOwner;
   options: RunOptions;
-  /** set when its batch runs */
-  binding?: Binding;
   timeoutMs: number;
-  /** set when its batch runs: the whole run, awaited timers included, ends by then */
-  deadline: number;
   done: boolean;
-  /** the body returned a promise that its batch entry did not settle */
+  /** the body returned a promise still pending after its batch; settles by `deadline` */
   pending?: boolean;
-  /** outcome reported by microtasks before its batch entry returned */
-  early?: string;
+  deadline?: number;
   waiter: { resolve(value: unknown): void; reject(error: Error): void };
-  /** the message as JSON, until its batch runs */
+  /** the message as JSON, until its batch is sent */
   json: string;
-  watchdog?: NodeJS.Timeout;
-  timers?: Map<number, NodeJS.Timeout>;
   unlisten?: () => void;
-  /** bytes the run may still write to the host (logs, state, flow) */
-  budget: number;
-  logLines: number;
 }
 
 export function timeoutError(timeoutMs: number): ScriptError {

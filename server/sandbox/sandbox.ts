@@ -1,36 +1,37 @@
 /**
- * The script sandbox of one flow: one isolated-vm isolate with a memory limit, one context
- * per compiled script. When a script exceeds the memory limit, isolated-vm disposes the
- * isolate; the failing run (and any other pending run) fails, and the next run gets a new
- * isolate with every script compiled again.
+ * The script sandbox of one flow, as the server sees it: the flow's scripts run in one isolate
+ * that lives in a runner process (never in the server), pinned to one runner of the pool.
+ * `compile` checks the body on the server (parse only, nothing runs) so a bad body fails at
+ * once with its line; the runner compiles it again in the flow's isolate. When the runner is
+ * replaced, the sandbox registers itself and its scripts in the new one before its next batch.
  */
-import ivm from 'isolated-vm';
 import type { Logger } from '../engine/node-api.ts';
 import { ScriptError } from './errors.ts';
-import { IsolateScript } from './script.ts';
-import type { CompiledScript, IsolateHost, Sandbox, SandboxOptions } from './types.ts';
+import { bootstrapLimits, resolveLimits } from './limits.ts';
+import { runnerPool } from './pool.ts';
+import type { RunnerProcess, RunnerTenant } from './runner-process.ts';
+import { SandboxScript } from './script.ts';
+import { checkCompiles } from './syntax.ts';
+import type { CompiledScript, Sandbox, SandboxLimits, SandboxOptions } from './types.ts';
 
 export const DEFAULT_MEMORY_MB = 64;
 const MIN_MEMORY_MB = 8;
 
+let nextSandbox = 1;
+
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
-  return new IsolateSandbox(options);
+  return new RunnerSandbox(options);
 }
 
-/** isolated-vm's README: on Node 20+ the process must start with --no-node-snapshot */
-function snapshotDisabled(): boolean {
-  const flag = '--no-node-snapshot';
-  return process.execArgv.includes(flag) || (process.env['NODE_OPTIONS'] ?? '').includes(flag)
-    || Number(process.versions.node.split('.')[0]) < 20;
-}
-
-class IsolateSandbox implements Sandbox, IsolateHost {
+class RunnerSandbox implements Sandbox, RunnerTenant {
+  readonly sid = nextSandbox++;
   readonly memoryMb: number;
   readonly log: Logger | undefined;
-  private isolate: ivm.Isolate | undefined;
-  private generation = 0;
+  readonly limits: SandboxLimits;
+  private slot: number | undefined;
+  private registered: RunnerProcess | undefined;
   private isDisposed = false;
-  private readonly scripts = new Set<IsolateScript>();
+  private readonly scripts = new Set<SandboxScript>();
 
   constructor(options: SandboxOptions) {
     const memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
@@ -39,9 +40,7 @@ class IsolateSandbox implements Sandbox, IsolateHost {
     }
     this.memoryMb = Math.round(memoryMb);
     this.log = options.log;
-    if (!snapshotDisabled()) {
-      this.log?.warn('node runs without --no-node-snapshot: isolated-vm may crash the process on Node 20+');
-    }
+    this.limits = resolveLimits(options.limits);
   }
 
   get disposed(): boolean {
@@ -49,36 +48,48 @@ class IsolateSandbox implements Sandbox, IsolateHost {
   }
 
   compile(code: string, options: { name?: string } = {}): CompiledScript {
-    const script = new IsolateScript(this, code, options.name ?? 'script');
+    if (this.isDisposed) throw new ScriptError('the script sandbox was disposed', 'SCRIPT_DISPOSED');
+    const source = checkCompiles(code, options.name ?? 'script');
+    const script = new SandboxScript(this, source, options.name ?? 'script');
+    // the runner starts (and compiles) now, so the first message does not wait for it
+    const runner = this.attach();
     this.scripts.add(script);
+    runner.send({ t: 'compile', sid: this.sid, scid: script.scid, code: source.code, name: script.name }, source.code.length);
     return script;
   }
 
-  current(): { isolate: ivm.Isolate; generation: number } {
+  /**
+   * The live runner of the flow, with this sandbox and its scripts registered in it. A runner
+   * that has just replaced a dead one gets them before anything else (IPC keeps the order).
+   */
+  attach(): RunnerProcess {
     if (this.isDisposed) throw new ScriptError('the script sandbox was disposed', 'SCRIPT_DISPOSED');
-    if (this.isolate === undefined || this.isolate.isDisposed) {
-      this.isolate = new ivm.Isolate({
-        memoryLimit: this.memoryMb,
-        onCatastrophicError: (message) => this.log?.error('script isolate failed beyond recovery', { error: message }),
-      });
-      this.generation++;
+    const pool = runnerPool();
+    this.slot ??= pool.pin();
+    const runner = pool.get(this.slot, this.log);
+    if (this.registered === runner) return runner;
+    this.registered = runner;
+    runner.tenants.set(this.sid, this);
+    runner.send({ t: 'open', sid: this.sid, memoryMb: this.memoryMb, limits: bootstrapLimits(this.limits) });
+    for (const script of this.scripts) {
+      runner.send({ t: 'compile', sid: this.sid, scid: script.scid, code: script.source.code, name: script.name }, script.source.code.length);
     }
-    return { isolate: this.isolate, generation: this.generation };
+    return runner;
   }
 
-  lost(generation: number): ScriptError {
-    const error = new ScriptError(`script exceeded memory limit of ${this.memoryMb} MB`, 'SCRIPT_MEMORY');
-    if (generation !== this.generation || this.isolate === undefined) return error;
-    this.isolate = undefined; // the next run creates a fresh one
-    this.log?.warn('a script exceeded the memory limit; its isolate was disposed and will be re-created', {
-      memoryMb: this.memoryMb,
-    });
-    for (const script of this.scripts) script.abandon(error);
-    return error;
+  current(): RunnerProcess | undefined {
+    return this.registered?.alive ? this.registered : undefined;
   }
 
-  forget(script: { abandon(error: ScriptError): void }): void {
-    if (script instanceof IsolateScript) this.scripts.delete(script);
+  /** the runner says the isolate died of its memory limit (its runs already failed) */
+  onMemoryLost(): void {
+    this.log?.warn('a script exceeded the memory limit; its isolate was disposed and will be re-created', { memoryMb: this.memoryMb });
+  }
+
+  forget(script: SandboxScript): void {
+    this.scripts.delete(script);
+    const runner = this.registered;
+    if (runner?.alive) runner.send({ t: 'release', sid: this.sid, scid: script.scid });
   }
 
   dispose(): void {
@@ -87,7 +98,14 @@ class IsolateSandbox implements Sandbox, IsolateHost {
     const error = new ScriptError('the script sandbox was disposed', 'SCRIPT_DISPOSED');
     for (const script of this.scripts) script.abandon(error);
     this.scripts.clear();
-    if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
-    this.isolate = undefined;
+    const runner = this.registered;
+    this.registered = undefined;
+    if (runner?.alive) {
+      runner.failWhere((slot) => slot.owner.sid === this.sid, error);
+      runner.send({ t: 'close', sid: this.sid });
+      runner.tenants.delete(this.sid);
+    }
+    if (this.slot !== undefined) runnerPool().unpin(this.slot);
+    this.slot = undefined;
   }
 }

@@ -41,18 +41,32 @@ export function compileSource(isolate: ivm.Isolate, source: ScriptSource): ivm.S
   }
 }
 
+export async function compileSourceAsync(isolate: ivm.Isolate, source: ScriptSource): Promise<ivm.Script> {
+  try {
+    return await isolate.compileScript(source.wrapped, { filename: source.filename, lineOffset: -1 });
+  } catch (err) {
+    throw compileError(err, source);
+  }
+}
+
 /**
  * A body such as `}); evil(); (function () {` compiles inside the wrapper but is not a function
  * body. The Function constructor parses the body on its own, so it refuses that; it only parses,
  * the body never runs here.
  */
 export function checkBodyIsolated(context: ivm.Context, source: ScriptSource): void {
-  const problem = context.evalClosureSync(
-    `const F = $1 ? (async function () {}).constructor : Function;
-     try { new F('msg', 'ctx', $0); return null; } catch (e) { return String(e && e.message); }`,
-    [source.code, source.async],
-    { timeout: COMPILE_TIMEOUT_MS },
-  );
+  breakoutProblem(context.evalClosureSync(BODY_CHECK, [source.code, source.async], { timeout: COMPILE_TIMEOUT_MS }));
+}
+
+/** the same check from a runner, which never waits on an isolate synchronously */
+export async function checkBodyIsolatedAsync(context: ivm.Context, source: ScriptSource): Promise<void> {
+  breakoutProblem(await context.evalClosure(BODY_CHECK, [source.code, source.async], { timeout: COMPILE_TIMEOUT_MS }));
+}
+
+const BODY_CHECK = `const F = $1 ? (async function () {}).constructor : Function;
+  try { new F('msg', 'ctx', $0); return null; } catch (e) { return String(e && e.message); }`;
+
+function breakoutProblem(problem: unknown): void {
   if (typeof problem === 'string') {
     const location: SourceLocation = { line: 1, column: 1 };
     const text = `SyntaxError: ${problem}; the code closes the function body early (check the braces)`;

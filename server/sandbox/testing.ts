@@ -19,5 +19,6 @@ export function memoryState(values = new Map<string, unknown>()): NodeState & { 
       if (value === undefined) values.delete(key);
       else values.set(key, value);
     },
+    keys: () => values.keys(),
   };
 }

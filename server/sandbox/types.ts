@@ -1,13 +1,23 @@
 /** Public shapes of the script sandbox. */
-import type ivm from 'isolated-vm';
 import type { Logger, NodeState } from '../engine/node-api.ts';
-import type { ScriptError } from './errors.ts';
 
 export interface SandboxOptions {
   /** memory limit of the flow's isolate, MB (isolated-vm's minimum is 8) */
   memoryMb?: number;
-  /** sandbox events (isolate re-created) and ctx.log of runs that bring no logger */
+  /** sandbox events (isolate re-created, runner replaced) and ctx.log of runs that bring no logger */
   log?: Logger;
+  /** size limits of what crosses the sandbox (defaults: DEFAULT_LIMITS) */
+  limits?: Partial<SandboxLimits>;
+}
+
+/** Sizes are characters of JSON text (≈ bytes for ASCII), keys included for state and flow. */
+export interface SandboxLimits {
+  /** a message going into or coming out of a script */
+  messageBytes: number;
+  /** everything ctx.flow holds for the flow (the Map a run brings as `flow`) */
+  flowBytes: number;
+  /** everything ctx.state holds for one node (and so any one value of it) */
+  stateBytes: number;
 }
 
 export interface RunOptions {
@@ -50,16 +60,4 @@ export interface Sandbox {
   compile(code: string, options?: { name?: string }): CompiledScript;
   /** frees the isolate; pending runs fail */
   dispose(): void;
-}
-
-/** What a compiled script needs from the sandbox that owns the isolate. */
-export interface IsolateHost {
-  readonly memoryMb: number;
-  readonly log: Logger | undefined;
-  /** the live isolate, re-created after it died of its memory limit */
-  current(): { isolate: ivm.Isolate; generation: number };
-  /** the isolate of `generation` died (memory limit): every script fails its pending runs */
-  lost(generation: number): ScriptError;
-  forget(script: { abandon(error: ScriptError): void }): void;
-  readonly disposed: boolean;
 }
