@@ -22,7 +22,7 @@ import { createAuthService } from './auth/auth-service.ts';
 import { ensureFirstAdmin } from './auth/first-admin.ts';
 import { ConnectionService } from './connections/service.ts';
 import { ConnectionPool } from './connections/pool.ts';
-import { allDrivers } from './connections/drivers/index.ts';
+import { allDrivers } from './connections/drivers.ts';
 import { Engine } from './engine/engine.ts';
 import { HookTable } from './engine/hook-table.ts';
 import { FlowService } from './flows/flow-service.ts';

@@ -1,6 +1,6 @@
 /** Form fields and node params shared by the templates. Pure data builders. */
 import type { JsonSchema } from '../core/node-spec.ts';
-import { IDENT_PATTERN } from '../nodes/_sql/identifiers.ts';
+import { IDENT_PATTERN } from '../connectors/sql/identifiers.ts';
 
 export const DB_TYPES = ['mysql', 'postgres', 'oracle'];
 

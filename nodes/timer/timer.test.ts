@@ -4,7 +4,7 @@ import { Cron } from 'croner';
 import { scheduleToCron, timerSpec } from './spec.ts';
 import { timerRuntime } from './runtime.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
-import { testEngine } from '../../server/engine/test-support.ts';
+import { testEngine } from '../../server/engine/engine.test-support.ts';
 import type { NodeRuntime } from '../../server/engine/node-api.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { startTestServer, type TestServer } from '../test-server.ts';
-import { allDrivers } from '../connections/drivers/index.ts';
+import { startTestServer, type TestServer } from '../server.test-support.ts';
+import { allDrivers } from '../connections/drivers.ts';
 
 const SUFFIX = `${process.pid}_${Date.now() % 100000}`;
 const MY_USER = `trib_conn_${SUFFIX}`;
@@ -345,7 +345,7 @@ test('schema pickers on a connection that has no tables are a client error', asy
 });
 
 const hasDriver = (type: string): boolean => allDrivers.some((d) => d.type === type);
-const needsDriver = (type: string) => (hasDriver(type) ? {} : { todo: `no ${type} driver in server/connections/drivers/index.ts` });
+const needsDriver = (type: string) => (hasDriver(type) ? {} : { todo: `no ${type} driver in server/connections/drivers.ts` });
 
 async function timedTest(body: Body): Promise<{ body: Body; took: number }> {
   const started = Date.now();

@@ -1,0 +1,125 @@
+/**
+ * Serves one /hooks route while the flow runs: checks the caller's credentials, starts a run
+ * per request and answers with what http-response gives, else with the run's end or a 504.
+ */
+import type { Message } from '../../../core/flow-types.ts';
+import type {
+  ConnectionLease, FiredRun, HookRequest, HookResponse, NodeContext, NodeRuntime, RunOutcome,
+} from '../../../server/engine/node-api.ts';
+import { authFromSettings, type HttpAuth, type HttpClient } from '../driver.ts';
+import { authCheck, credentialHeaders, type AuthCheck } from '../check-auth.ts';
+import { createResponder, HTTP_RESPONSE_LOCAL } from '../responder.ts';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_RESPONSE_TIMEOUT_MS, hookPathProblem, normalizeHookPath } from './spec.ts';
+
+export const RUN_HEADER = 'X-Tributary-Run';
+
+interface Settings {
+  method: string;
+  path: string;
+  maxBodyBytes: number;
+  responseTimeoutMs: number;
+  immediate: boolean;
+}
+
+function settingsOf(params: Record<string, unknown>): Settings {
+  const path = typeof params['path'] === 'string' ? params['path'] : '';
+  const problem = hookPathProblem(path);
+  if (problem) throw new Error(`path "${path}": ${problem}`);
+  return {
+    method: typeof params['method'] === 'string' ? params['method'].toUpperCase() : 'POST',
+    path: normalizeHookPath(path),
+    maxBodyBytes: typeof params['maxBodyBytes'] === 'number' ? params['maxBodyBytes'] : DEFAULT_MAX_BODY_BYTES,
+    responseTimeoutMs: typeof params['responseTimeoutMs'] === 'number' ? params['responseTimeoutMs'] : DEFAULT_RESPONSE_TIMEOUT_MS,
+    immediate: params['responseMode'] === 'immediate',
+  };
+}
+
+function authOfParams(params: Record<string, unknown>): HttpAuth {
+  const kind = params['auth'] ?? 'none';
+  const secret = kind === 'basic' ? params['password'] : kind === 'bearer' ? params['token'] : params['apiKey'];
+  return authFromSettings(kind, { username: params['username'], secret, header: params['apiKeyHeader'] });
+}
+
+/** the answer when the run ended before anyone answered */
+function endAnswer(outcome: RunOutcome): HookResponse {
+  const runId = outcome.runId;
+  if (outcome.status === 'succeeded') return { status: 200, body: { runId } };
+  if (outcome.status === 'failed') return { status: 500, body: { error: outcome.error ?? 'the run failed', runId } };
+  return { status: 503, body: { error: outcome.error ?? `the run was ${outcome.status}`, runId } };
+}
+
+function maskHeaders(headers: HookRequest['headers'], names: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...headers };
+  for (const n of names) if (n in out) out[n] = '***';
+  return out;
+}
+
+export const httpInRuntime: NodeRuntime = {
+  type: 'http-in',
+  create(ctx: NodeContext) {
+    const settings = settingsOf(ctx.params);
+    const connectionId = typeof ctx.params['connection'] === 'string' ? ctx.params['connection'] : undefined;
+    // checked now so a missing credential fails the flow's start, not the first request
+    let auth: HttpAuth | undefined = connectionId ? undefined : authOfParams(ctx.params);
+    let check: AuthCheck = () => undefined;
+    let masked: string[] = [];
+    let lease: ConnectionLease<HttpClient> | undefined;
+    let unregister: (() => void) | undefined;
+    const route = `${settings.method} /hooks/${settings.path}`;
+
+    const message = (req: HookRequest): Message => ({
+      payload: req.body ?? null,
+      req: { method: req.method, path: req.path, params: req.params, query: req.query, headers: maskHeaders(req.headers, masked) },
+    });
+
+    async function handle(req: HookRequest): Promise<HookResponse> {
+      const refused = check(req.headers);
+      if (refused) return refused;
+      const responder = createResponder();
+      const fired: FiredRun = ctx.fire(message(req), { kind: 'event', locals: { [HTTP_RESPONSE_LOCAL]: responder } });
+      let timer: NodeJS.Timeout | undefined;
+      if (settings.immediate) responder.respond({ status: 202, body: { runId: fired.runId } });
+      else {
+        void fired.done.then((outcome) => responder.respond(endAnswer(outcome)));
+        timer = setTimeout(() => {
+          responder.respond({ status: 504, body: { error: `the flow did not answer within ${settings.responseTimeoutMs} ms`, runId: fired.runId } });
+        }, settings.responseTimeoutMs);
+      }
+      const answer = await responder.answer;
+      clearTimeout(timer);
+      return { ...answer, headers: { ...answer.headers, [RUN_HEADER]: fired.runId } };
+    }
+
+    return {
+      async start() {
+        if (connectionId) {
+          lease = await ctx.connections.acquire<HttpClient>(connectionId, 'http');
+          auth = lease.client.auth;
+        }
+        check = authCheck(auth ?? { kind: 'none' });
+        masked = credentialHeaders(auth ?? { kind: 'none' });
+        try {
+          unregister = ctx.hooks.register({ method: settings.method, path: settings.path, maxBodyBytes: settings.maxBodyBytes, handle });
+        } catch (err) {
+          throw new Error(`node ${ctx.node.id} (http-in): ${err instanceof Error ? err.message : String(err)}`);
+        }
+        ctx.setStatus({ state: 'ok', text: route });
+      },
+      async stop() {
+        unregister?.();
+        unregister = undefined;
+        const held = lease;
+        lease = undefined;
+        await held?.release();
+      },
+      /** a run from the editor: the answer of http-response is traced, nobody receives it */
+      trigger(payload, hasPayload) {
+        const msg: Message = {
+          payload: hasPayload ? payload : null,
+          req: { method: settings.method === 'ANY' ? 'POST' : settings.method, path: `/${settings.path}`, params: {}, query: {}, headers: {} },
+        };
+        return ctx.fire(msg, { kind: 'manual', locals: { [HTTP_RESPONSE_LOCAL]: createResponder(true) } });
+      },
+    };
+  },
+};
