@@ -3,7 +3,7 @@
  * edges and ports, cycles, and expressions (syntax; referenced node exists and is upstream).
  * Invalid flows are refused whole; every issue names its path.
  */
-import { NODE_ID_PATTERN, type FlowDocument, type FlowNode } from './flow-types.ts';
+import { ERROR_PORT, NODE_ID_PATTERN, type FlowDocument, type FlowNode } from './flow-types.ts';
 import { outputsOf, type NodeSpec, type ValidationIssue } from './node-spec.ts';
 import { SchemaChecker } from './schema-check.ts';
 import { findCycle, normalEdge, reachable } from './graph/index.ts';
@@ -18,9 +18,6 @@ export interface ValidateOptions {
   extraNodeChecks?: (node: FlowNode, spec: NodeSpec) => ValidationIssue[];
   checker?: SchemaChecker;
 }
-
-/** The port every node with an input has for `onError: "port"`. */
-export const ERROR_PORT = 'error';
 
 export function validateFlow(doc: unknown, options: ValidateOptions): ValidationIssue[] {
   const checker = options.checker ?? new SchemaChecker();

@@ -39,7 +39,7 @@ import { usersRouter } from './http/routes/users.ts';
 import { connectionsRouter } from './http/routes/connections.ts';
 import { templatesRouter } from './http/routes/templates.ts';
 import { createLogger, maskedLogger } from './log.ts';
-import type { Logger } from './engine/node-api.ts';
+import type { Logger } from '../core/logger.ts';
 
 export interface RunningServer {
   url: string;

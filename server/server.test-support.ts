@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer, type ServerOptions } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './log.ts';
-import type { Logger } from './engine/node-api.ts';
+import type { Logger } from '../core/logger.ts';
 
 /** long enough and not common (the password policy applies to the first admin too) */
 export const TEST_ADMIN_PASSWORD = 'test-owner-pass-1';

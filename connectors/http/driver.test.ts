@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
+import type { ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
 import { runDriverTest } from '../../server/connections/test-connection.ts';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';

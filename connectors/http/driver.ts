@@ -2,8 +2,7 @@
  * The `http` connection type (SPEC §8): a base URL and the credentials every request to it
  * carries. No pool: the "client" is the resolved settings; requests go through Node's fetch.
  */
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
-import type { ConnectionDriver } from '../../server/connections/driver-api.ts';
+import type { ConnectionProfileResolved, ConnectionDriver } from '../../server/connections/driver-api.ts';
 
 export type HttpAuth =
   | { kind: 'none' }

@@ -5,7 +5,8 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionProfileResolved, Logger } from '../../server/engine/node-api.ts';
+import type { ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { kafkaConfig, kafkaDriver, retryWithin } from './driver.ts';
 import { kafkaProfile, testAdmin, uniqueName } from './kafka.test-support.ts';
 

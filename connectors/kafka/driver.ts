@@ -5,8 +5,8 @@
  */
 import kafkajs from 'kafkajs';
 import type { Kafka, KafkaConfig, LogEntry, Producer, ProducerRecord, RecordMetadata, RetryOptions, SASLOptions } from 'kafkajs';
-import type { ConnectionDriver } from '../../server/connections/driver-api.ts';
-import type { ConnectionProfileResolved, Logger } from '../../server/engine/node-api.ts';
+import type { ConnectionDriver, ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../core/connection-types.ts';
 
 const { Kafka: KafkaClass, logLevel, Partitioners } = kafkajs;

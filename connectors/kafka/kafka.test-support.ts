@@ -4,7 +4,8 @@ import kafkajs from 'kafkajs';
 import type { Admin, Producer } from 'kafkajs';
 import type { FlowDocument, FlowNode, Message } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
-import type { ConnectionProfileResolved, NodeRuntime, NodeStatus } from '../../server/engine/node-api.ts';
+import type { NodeRuntime, NodeStatus } from '../../server/engine/node-api.ts';
+import type { ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
 import { silentEvents, type EngineEvents } from '../../server/engine/events.ts';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;

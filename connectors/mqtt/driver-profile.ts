@@ -1,7 +1,7 @@
 /** From a connection profile to mqtt.js: the timeout, the checked broker URL, the client options. */
 import { randomBytes } from 'node:crypto';
 import type { IClientOptions } from 'mqtt';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
+import type { ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../core/connection-types.ts';
 import { RECONNECT_FIRST_MS, SESSION_EXPIRY_SECONDS, type LinkOptions } from './driver-types.ts';
 

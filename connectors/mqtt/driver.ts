@@ -14,12 +14,8 @@
  * (`createLink`) with a stable client id and clean=false.
  */
 import { randomBytes } from 'node:crypto';
-import { connect as mqttConnect, ReasonCodes } from 'mqtt';
-import type {
-  IClientOptions, IClientPublishOptions, IClientSubscribeOptions, IConnackPacket, IDisconnectPacket, IPublishPacket, MqttClient,
-} from 'mqtt';
-import type { ConnectionDriver } from '../../server/connections/driver-api.ts';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
+import { connect as mqttConnect, ReasonCodes, type IClientOptions, type IClientPublishOptions, type IClientSubscribeOptions, type IConnackPacket, type IDisconnectPacket, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { ConnectionDriver, ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../core/connection-types.ts';
 import {
   CLOSE_GRACE_MS, DEFAULT_BACKOFF, SESSION_TAKEN_OVER,

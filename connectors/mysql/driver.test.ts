@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
+import type { ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
 import { mysqlDriver } from './driver.ts';
 
 const base: ConnectionProfileResolved = {

@@ -9,8 +9,7 @@
  */
 import mysql from 'mysql2/promise';
 import type { Connection, Pool, PoolOptions, RowDataPacket } from 'mysql2/promise';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
-import type { ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
+import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
 import { probeWithin, splitQualified } from '../sql/probe.ts';
 
 export type MysqlPool = Pool;

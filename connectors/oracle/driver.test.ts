@@ -1,7 +1,7 @@
 /** The oracle driver without an Oracle server: connect strings, failures before login, fetch rules. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
+import type { ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
 import { fetchTypeHandler, oracleConnectString, oracleDriver, oracledb } from './driver.ts';
 
 const base: ConnectionProfileResolved = {

@@ -13,8 +13,7 @@
  * reports them (upper case unless created quoted).
  */
 import { createRequire } from 'node:module';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
-import type { ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
+import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
 import { probeWithin } from '../sql/probe.ts';
 
 /** An oracledb DbType constant (opaque). */

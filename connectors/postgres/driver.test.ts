@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
+import type { ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
 import { postgresDriver } from './driver.ts';
 
 const base: ConnectionProfileResolved = {

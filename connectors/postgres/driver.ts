@@ -10,8 +10,7 @@
  */
 import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolConfig, ClientConfig } from 'pg';
-import type { ConnectionProfileResolved } from '../../server/engine/node-api.ts';
-import type { ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
+import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
 import { probeWithin, splitQualified } from '../sql/probe.ts';
 
 export type PostgresPool = Pool;

@@ -9,8 +9,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Message } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
-import type { ConnectionDriver } from '../../server/connections/driver-api.ts';
-import type { ConnectionProfileResolved, NodeRuntime } from '../../server/engine/node-api.ts';
+import type { ConnectionDriver, ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
+import type { NodeRuntime } from '../../server/engine/node-api.ts';
 import type { DbRow, SqlExecutor } from './executor.ts';
 import { SqlNodeHarness, type RunResult } from './sql.test-support.ts';
 

@@ -6,18 +6,9 @@
 import { compileValue } from '../../core/expressions/index.ts';
 import type { Message } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
-import type { ConnectionDriver } from '../../server/connections/driver-api.ts';
-import type {
-  ConnectionLease,
-  ConnectionProfileResolved,
-  Logger,
-  NodeContext,
-  NodeIO,
-  NodeInstance,
-  NodeRuntime,
-  NodeState,
-  ScopeOutcome,
-} from '../../server/engine/node-api.ts';
+import type { ConnectionDriver, ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
+import type { ConnectionLease, NodeContext, NodeIO, NodeInstance, NodeRuntime, NodeState, ScopeOutcome } from '../../server/engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 
 export interface Sent {
   msg: Message;

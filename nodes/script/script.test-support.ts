@@ -4,9 +4,8 @@
  * delivery succeeds, like a run) and disposes shared resources when the flow stops.
  */
 import type { FlowNode, Message } from '../../core/flow-types.ts';
-import type {
-  ConnectionProvider, FiredRun, HookRegistry, Logger, NodeContext, NodeInstance, NodeIO, NodeRuntime, NodeState, NodeStatus,
-} from '../../server/engine/node-api.ts';
+import type { ConnectionProvider, FiredRun, HookRegistry, NodeContext, NodeInstance, NodeIO, NodeRuntime, NodeState, NodeStatus } from '../../server/engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { memoryLogger, type LogLine } from '../../server/sandbox/sandbox.test-support.ts';
 
 export interface Sent { port: string; msg: Message }

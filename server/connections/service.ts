@@ -7,13 +7,12 @@ import {
   type ConnectionTypeDef, type ConnectionView, type Environment,
 } from '../../core/connection-types.ts';
 import type { ValidationIssue } from '../../core/node-spec.ts';
-import type { ConnectionProfileResolved } from '../engine/node-api.ts';
+import type { ConnectionProfileResolved, ConnectionDriver } from './driver-api.ts';
 import type { ConnectionRow } from '../store/connections-repo.ts';
 import { NotFoundError, ValidationError } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 import { randomId } from '../store/util.ts';
 import type { SecretBox } from '../secrets/cipher.ts';
-import type { ConnectionDriver } from './driver-api.ts';
 import { createParamsValidator, type ParamsValidator } from './validate-params.ts';
 import { errorMessage, runDriverTest, type ConnectionTestResult } from './test-connection.ts';
 

@@ -4,17 +4,17 @@
  * (no promise per hop); asynchronous ones are awaited.
  */
 import { nowIso } from './clock.ts';
-import type { Message, StepRecord } from '../../core/flow-types.ts';
+import { ERROR_PORT, type Message, type StepRecord } from '../../core/flow-types.ts';
 import { MessageScope } from './message-scope.ts';
 import { shrinkLists } from './trace-value.ts';
-import type { Logger, NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
+import type { NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
 import type { TracedStep } from './store-port.ts';
 import type { Run } from './run.ts';
 import { Scope } from './scope.ts';
 import { cloneValue } from './clone-message.ts';
 import { backoffDelay, sleep } from './retry.ts';
-import { ERROR_PORT } from '../../core/validate-flow.ts';
 import type { TemplateCache } from './params.ts';
 
 export interface DeliveryHost {

@@ -6,8 +6,8 @@ import { Engine } from './engine.ts';
 import { silentEvents, type EngineEvents } from './events.ts';
 import { HookTable } from './hook-table.ts';
 import type { EngineStorePort, StateWrite, TracedStep } from './store-port.ts';
-import type { ConnectionProfileResolved, ConnectionProvider } from './node-api.ts';
-import type { ConnectionDriver } from '../connections/driver-api.ts';
+import type { ConnectionProvider } from './node-api.ts';
+import type { ConnectionProfileResolved, ConnectionDriver } from '../connections/driver-api.ts';
 import { createLogger } from '../log.ts';
 
 export class MemoryStorePort implements EngineStorePort {

@@ -8,17 +8,15 @@ import type { NodeSpec } from '../../core/node-spec.ts';
 import { normalEdge } from '../../core/graph/index.ts';
 import { collectRefs } from '../../core/expressions/index.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
-import type {
-  ConnectionProvider, FiredRun, FireOptions, HookRegistry, Logger, NodeContext, NodeRuntime, NodeState, NodeStatus,
-} from './node-api.ts';
-import type { EngineStorePort, StateWrite } from './store-port.ts';
+import type { ConnectionProvider, FiredRun, FireOptions, HookRegistry, NodeContext, NodeRuntime, NodeState, NodeStatus } from './node-api.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { EngineStorePort, StateWrite, TracedStep } from './store-port.ts';
 import type { EngineEvents } from './events.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
 import { compileParams, TemplateCache } from './params.ts';
 import { DEFAULT_TRACE_CAPS, Run, type TraceCaps } from './run.ts';
 import { deliver, type DeliveryHost } from './delivery.ts';
 import { stepDataJson, traceStep, type Masker } from './trace-value.ts';
-import type { TracedStep } from './store-port.ts';
 import { cloneValue } from './clone-message.ts';
 import { newRunId } from './run-id.ts';
 

@@ -2,17 +2,12 @@
  * The contract between the engine and node runtimes. Node runtimes import this file
  * (types only); the engine never imports a node runtime.
  */
-import type { FlowNode, FlowSettings, Message, RunStatus } from '../../core/flow-types.ts';
+import type { FlowNode, FlowSettings, Message, RunStatus, TriggerKind } from '../../core/flow-types.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { ConnectionProfileResolved } from '../connections/driver-api.ts';
 
 /** nodes that make binary payloads name their media type for the trace summary */
 export { labelBinary } from './binary.ts';
-
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
 
 /** Key/value state of one node, persisted in the store. */
 export interface NodeState {
@@ -28,15 +23,6 @@ export interface ConnectionLease<T = unknown> {
   /** connection profile params, secrets decrypted */
   profile: ConnectionProfileResolved;
   release(): Promise<void>;
-}
-
-export interface ConnectionProfileResolved {
-  id: string;
-  name: string;
-  type: string;
-  environment: string;
-  params: Record<string, unknown>;
-  secrets: Record<string, string>;
 }
 
 export interface ConnectionProvider {
@@ -82,7 +68,7 @@ export interface NodeContext<P = Record<string, unknown>> {
 export interface NodeStatus { state: 'ok' | 'warn' | 'error' | 'idle'; text: string; [key: string]: unknown }
 
 export interface FireOptions {
-  kind?: 'manual' | 'schedule' | 'event';
+  kind?: TriggerKind;
   /** serial task mode: do not start when a run of this trigger is still running; record a skipped run */
   skipIfRunning?: boolean;
   /** per-run values visible to every node of the run (e.g. the HTTP response of http-in) */

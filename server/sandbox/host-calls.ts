@@ -2,7 +2,7 @@
  * The host side of ctx.log / ctx.state / ctx.flow and timers: called from inside the isolate
  * with copied primitives, answering with JSON strings. Writes are bounded per run.
  */
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { HostOp } from './bootstrap.ts';
 import type { Slot } from './run-slot.ts';
 

@@ -1,5 +1,6 @@
 /** Small in-memory stand-ins used by the sandbox and script node tests (not services: plain data). */
-import type { Logger, NodeState } from '../engine/node-api.ts';
+import type { NodeState } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 
 export interface LogLine { level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
 

@@ -5,7 +5,7 @@
  * isolate with every script compiled again.
  */
 import ivm from 'isolated-vm';
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { ScriptError } from './errors.ts';
 import { IsolateScript } from './script.ts';
 import type { CompiledScript, IsolateHost, Sandbox, SandboxOptions } from './types.ts';

@@ -1,6 +1,7 @@
 /** Public shapes of the script sandbox. */
 import type ivm from 'isolated-vm';
-import type { Logger, NodeState } from '../engine/node-api.ts';
+import type { NodeState } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { ScriptError } from './errors.ts';
 
 export interface SandboxOptions {

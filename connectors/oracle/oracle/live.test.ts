@@ -5,9 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from '../../../core/flow-types.ts';
-import type { ConnectionDriver } from '../../../server/connections/driver-api.ts';
+import type { ConnectionDriver, ConnectionProfileResolved } from '../../../server/connections/driver-api.ts';
 import { oracleDriver, type OraclePool } from '../driver.ts';
-import type { ConnectionProfileResolved } from '../../../server/engine/node-api.ts';
 import type { DbRow, SqlExecutor } from '../../sql/executor.ts';
 import { SqlNodeHarness, type RunResult } from '../../sql/sql.test-support.ts';
 import { oracleExecutor } from './executor.ts';
