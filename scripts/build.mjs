@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 /** the folders tsc compiles into dist/ */
-const SERVER_DIRS = ['core', 'server', 'nodes', 'connectors', 'templates'];
+const SERVER_DIRS = ['core', 'server', 'nodes', 'connectors', 'catalogue', 'templates'];
 
 function newest(dir, test) {
   let latest = 0;
@@ -45,7 +45,7 @@ export function buildServer(log = console.log) {
 
 export function buildEditor(log = console.log) {
   const index = join(root, 'editor', 'dist', 'index.html');
-  const sources = Math.max(newest(join(root, 'editor'), (n) => !n.endsWith('.md')), ...['core', 'nodes', 'connectors', 'templates'].map((d) => newest(join(root, d), (n) => !n.includes('.test'))));
+  const sources = Math.max(newest(join(root, 'editor'), (n) => !n.endsWith('.md')), ...['core', 'nodes', 'connectors', 'catalogue', 'templates'].map((d) => newest(join(root, d), (n) => !n.includes('.test'))));
   if (stampOf(index) >= sources) return true;
   log('Building the editor (vite → editor/dist)…');
   const vite = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'editor/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

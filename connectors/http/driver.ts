@@ -3,6 +3,7 @@
  * carries. No pool: the "client" is the resolved settings; requests go through Node's fetch.
  */
 import type { ConnectionProfileResolved, ConnectionDriver } from '../../server/connections/driver-api.ts';
+import { AUTH_KINDS, DEFAULT_API_KEY_HEADER } from './spec-parts.ts';
 
 export type HttpAuth =
   | { kind: 'none' }
@@ -10,8 +11,6 @@ export type HttpAuth =
   | { kind: 'bearer'; token: string }
   | { kind: 'apiKey'; header: string; key: string };
 
-export const AUTH_KINDS = ['none', 'basic', 'bearer', 'apiKey'] as const;
-export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface HttpClient {
@@ -188,3 +187,5 @@ export const httpDriver: ConnectionDriver<HttpClient> = {
     if (res.status >= 500) throw new Error(`${client.baseUrl} answered ${status}`);
   },
 };
+
+export default httpDriver;

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchemaChecker } from '../../core/schema-check.ts';
-import { mysqlSpec } from '../mysql/mysql/spec.ts';
-import { oracleSpec } from '../oracle/oracle/spec.ts';
-import { postgresSpec } from '../postgres/postgres/spec.ts';
+import { mysqlNode, mysqlSpec } from '../mysql/mysql/spec.ts';
+import { oracleNode, oracleSpec } from '../oracle/oracle/spec.ts';
+import { postgresNode, postgresSpec } from '../postgres/postgres/spec.ts';
 import { SqlParamError, parseOrderItem, parseTable } from './identifiers.ts';
 import { readParams } from './params.ts';
 
-const issues = (params: Record<string, unknown>, spec = mysqlSpec) => spec.validate!(params);
+const definitions = new Map([mysqlNode, postgresNode, oracleNode].map((d) => [d.spec, d]));
+const issues = (params: Record<string, unknown>, spec = mysqlSpec) => definitions.get(spec)!.logic!.validate!(params);
 const checker = new SchemaChecker();
 
 test('specs: same params for the three databases, one connection type each', () => {

@@ -14,6 +14,7 @@ import type { Dialect } from './dialect.ts';
 import type { SqlExecutor } from './executor.ts';
 import { SqlParamError } from './identifiers.ts';
 import { readParams } from './params.ts';
+import type { SqlNodeParams } from './spec-base.ts';
 import { emitQuery, runSelect } from './read-action.ts';
 import { runWrite } from './write-action.ts';
 
@@ -42,19 +43,16 @@ export function toNodeError(err: unknown, connectionLabel: string): NodeError {
   return new NodeError(`${connectionLabel}: ${message}`, code, code !== undefined && TRANSIENT.test(code));
 }
 
-export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime {
+export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams> {
   const d = backend.dialect;
   return {
     type: backend.type,
     async create(ctx) {
-      const connectionId = ctx.params['connection'];
-      if (typeof connectionId !== 'string' || connectionId === '')
-        throw new NodeError('params.connection: a connection is required', 'INVALID_PARAMS', false);
-      const lease = await ctx.connections.acquire<C>(connectionId, backend.type);
+      const lease = await ctx.connections.acquire<C>(ctx.params.connection, backend.type);
       const exec = backend.executor(lease.client);
       const label = `${backend.type} connection "${lease.profile.name}"`;
       return {
-        async onMessage(msg: Message, io: NodeIO): Promise<void> {
+        async onMessage(msg: Message, io: NodeIO<SqlNodeParams>): Promise<void> {
           try {
             await handle(d, exec, msg, io);
           } catch (err) {
@@ -69,7 +67,7 @@ export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime {
   };
 }
 
-async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO): Promise<void> {
+async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<SqlNodeParams>): Promise<void> {
   const p = readParams(io.params, d.maxIdentLength);
   switch (p.action) {
     case 'select':

@@ -1,9 +1,10 @@
 /**
  * The one spec builder behind the mysql, postgres and oracle node types (SPEC §9): the same
  * params, UI hints and save-time checks, differing only in connection type, identifier
- * length and SQL lexicon. Pure data: importable by the editor.
+ * length and SQL lexicon. Pure: importable by the editor.
  */
-import type { JsonSchema, NodeSpec } from '../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec } from '../../core/node-spec.ts';
+import { Enum, Expression, FreeObject, Type, jsonSchema, withDefault, type ParamsOf, type SchemaOptions } from '../../core/params-schema.ts';
 import type { SqlFlavor } from './lexicons.ts';
 import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, paramIssues } from './params.ts';
 
@@ -17,54 +18,54 @@ export const ACTION_LABELS: Record<(typeof ACTIONS)[number], string> = {
   sql: 'run SQL',
 };
 
-const expression: JsonSchema = { type: 'string', pattern: '\\$\\{' };
-const intOrExpr = (min: number, max: number, extra: JsonSchema = {}): JsonSchema => ({
-  anyOf: [{ type: 'integer', minimum: min, maximum: max }, expression],
-  ...extra,
-});
-const names: JsonSchema = { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }] };
+const intOrExpr = (min: number, max: number, options: SchemaOptions = {}) =>
+  Type.Union([Type.Integer({ minimum: min, maximum: max }), Expression()], options);
+const names = (options: SchemaOptions) => Type.Union([Type.Array(Type.String()), Type.String()], options);
 
 const TABLE_ACTIONS = ['select', 'insert', 'upsert', 'update', 'delete'];
 const WRITE_ACTIONS = ['insert', 'upsert', 'update', 'delete'];
 
-function paramsSchema(): JsonSchema {
-  return {
-    type: 'object',
-    required: ['connection'],
-    additionalProperties: false,
-    properties: {
-      connection: { type: 'string', minLength: 1, title: 'Connection' },
-      action: { type: 'string', enum: [...ACTIONS], default: 'select', title: 'Action', 'x-enumLabels': ACTION_LABELS },
-      table: { type: 'string', title: 'Table', description: 'table or schema.table' },
-      fields: { ...names, title: 'Fields', description: 'columns to read; empty reads all' },
-      where: { type: 'string', title: 'Where', description: 'SQL condition; values only through :name binds' },
-      binds: { anyOf: [{ type: 'object' }, expression], title: 'Binds', description: 'bind name → value (expressions allowed)' },
-      orderBy: { ...names, title: 'Order by', description: '"col" or "col DESC"' },
-      limit: intOrExpr(1, Number.MAX_SAFE_INTEGER, { title: 'Limit', description: 'most rows per run' }),
-      incremental: {
-        type: 'object',
-        title: 'Incremental',
-        description: 'read only rows whose column is above the last value read (kept per node, committed when the run succeeds)',
-        required: ['column'],
-        additionalProperties: false,
-        properties: { column: { type: 'string', minLength: 1 }, initial: {} },
-      },
-      values: {
-        anyOf: [{ type: 'object' }, expression],
+const params = Type.Object(
+  {
+    connection: Type.String({ minLength: 1, title: 'Connection' }),
+    action: withDefault(Enum(ACTIONS, { type: 'string', title: 'Action', 'x-enumLabels': ACTION_LABELS }), 'select'),
+    table: Type.Optional(Type.String({ title: 'Table', description: 'table or schema.table' })),
+    fields: Type.Optional(names({ title: 'Fields', description: 'columns to read; empty reads all' })),
+    where: Type.Optional(Type.String({ title: 'Where', description: 'SQL condition; values only through :name binds' })),
+    binds: Type.Optional(Type.Union([FreeObject(), Expression()], { title: 'Binds', description: 'bind name → value (expressions allowed)' })),
+    orderBy: Type.Optional(names({ title: 'Order by', description: '"col" or "col DESC"' })),
+    limit: Type.Optional(intOrExpr(1, Number.MAX_SAFE_INTEGER, { title: 'Limit', description: 'most rows per run' })),
+    incremental: Type.Optional(
+      Type.Object(
+        { column: Type.String({ minLength: 1 }), initial: Type.Optional(Type.Unknown()) },
+        {
+          title: 'Incremental',
+          description: 'read only rows whose column is above the last value read (kept per node, committed when the run succeeds)',
+          additionalProperties: false,
+        },
+      ),
+    ),
+    values: Type.Optional(
+      Type.Union([FreeObject(), Expression()], {
         title: 'Values',
         description: 'column → expression, evaluated per row with the row as payload; left out, the row’s own fields are written',
-      },
-      keys: { ...names, title: 'Key columns' },
-      batchSize: intOrExpr(1, 10_000, { default: DEFAULT_BATCH_SIZE, title: 'Batch size', description: 'rows per round trip' }),
-      sql: { type: 'string', title: 'SQL', description: 'one statement; values only through :name binds' },
-      pageSize: intOrExpr(1, 100_000, {
-        default: DEFAULT_PAGE_SIZE,
+      }),
+    ),
+    keys: Type.Optional(names({ title: 'Key columns' })),
+    batchSize: withDefault(intOrExpr(1, 10_000, { title: 'Batch size', description: 'rows per round trip' }), DEFAULT_BATCH_SIZE),
+    sql: Type.Optional(Type.String({ title: 'SQL', description: 'one statement; values only through :name binds' })),
+    pageSize: withDefault(
+      intOrExpr(1, 100_000, {
         title: 'Page size',
         description: 'larger results are sent page by page, each page finishing downstream before the next is read',
       }),
-    },
-  };
-}
+      DEFAULT_PAGE_SIZE,
+    ),
+  },
+  { additionalProperties: false },
+);
+/** the SQL nodes' params as saved (`readParams` turns their resolved form into a plan input) */
+export type SqlNodeParams = ParamsOf<typeof params>;
 
 export interface SqlSpecOptions {
   type: 'mysql' | 'postgres' | 'oracle';
@@ -74,15 +75,15 @@ export interface SqlSpecOptions {
   flavor: SqlFlavor;
 }
 
-export function sqlNodeSpec(o: SqlSpecOptions): NodeSpec {
-  return {
+export function sqlNode(o: SqlSpecOptions): NodeDefinition {
+  const spec: NodeSpec = {
     type: o.type,
     category: 'database',
     label: o.label,
     description: o.description,
     inputs: ['in'],
     outputs: ['out'],
-    paramsSchema: paramsSchema(),
+    paramsSchema: jsonSchema(params),
     rawParams: ['where', 'sql'],
     lazyParams: ['values'],
     connectionTypes: [o.type],
@@ -119,6 +120,6 @@ export function sqlNodeSpec(o: SqlSpecOptions): NodeSpec {
         'Actions: select = get records, insert = add records, upsert = add or update records by key. ' +
         'SQL text takes values only through :name binds; table and column names are checked and quoted.',
     },
-    validate: (params) => paramIssues(params, o.flavor.maxIdentLength, o.flavor.lexicon),
   };
+  return { spec, logic: { validate: (p) => paramIssues(p, o.flavor.maxIdentLength, o.flavor.lexicon) } };
 }

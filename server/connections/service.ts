@@ -3,10 +3,11 @@
  * write-only — reads show `"***"` for each secret that is set, and `"***"` sent back keeps it.
  */
 import {
-  CONNECTION_TYPES, DEFAULT_TIMEOUT_MS, ENVIRONMENTS, SECRET_MASK, isEnvironment, requiredSecrets, secretFieldNames,
+  DEFAULT_TIMEOUT_MS, ENVIRONMENTS, SECRET_MASK, isEnvironment, requiredSecrets, secretFieldNames,
   type ConnectionTypeDef, type ConnectionView, type Environment,
 } from '../../core/connection-types.ts';
 import type { ValidationIssue } from '../../core/node-spec.ts';
+import { CONNECTION_TYPES } from '../../catalogue/index.ts';
 import type { ConnectionProfileResolved, ConnectionDriver } from './driver-api.ts';
 import type { ConnectionRow } from '../store/connections-repo.ts';
 import { NotFoundError, ValidationError } from '../store/errors.ts';
@@ -29,8 +30,8 @@ export interface ConnectionInput {
 
 
 export interface ConnectionServiceOptions {
-  /** connection types known (default: core/connection-types) */
-  types?: Record<string, ConnectionTypeDef>;
+  /** the connection types known, by name (default: every connector's, catalogue/index.ts) */
+  types?: Readonly<Record<string, ConnectionTypeDef>>;
 }
 
 const MAX_NAME = 200;
@@ -67,7 +68,7 @@ interface Prepared {
 }
 
 export class ConnectionService {
-  private readonly types: Record<string, ConnectionTypeDef>;
+  private readonly types: Readonly<Record<string, ConnectionTypeDef>>;
   private readonly validateParams: ParamsValidator;
   private readonly listeners = new Set<(id: string) => void>();
   private secretCache: string[] | undefined;

@@ -4,10 +4,10 @@
  */
 import { nowIso } from './clock.ts';
 import type { FlowDocument, FlowNode, Message, RunRecord, StepRecord, TraceMode } from '../../core/flow-types.ts';
-import type { NodeSpec } from '../../core/node-spec.ts';
+import { DEFAULT_TRIGGER_ORDER, type NodeSpec } from '../../core/node-spec.ts';
 import { normalEdge } from '../../core/graph/index.ts';
 import { collectRefs } from '../../core/expressions/index.ts';
-import { SchemaChecker } from '../../core/schema-check.ts';
+import type { SchemaChecker } from '../../core/schema-check.ts';
 import type { ConnectionProvider, FiredRun, FireOptions, HookRegistry, NodeContext, NodeRuntime, NodeState, NodeStatus } from './node-api.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { EngineStorePort, StateWrite, TracedStep } from './store-port.ts';
@@ -132,10 +132,14 @@ export class FlowRuntime {
     return this.fire(slot, { payload: hasPayload ? payload : undefined }, { kind: 'manual' });
   }
 
-  /** The trigger node that /trigger fires by default: the first inject, else the first timer, else the first trigger. */
+  /** The trigger node that /trigger fires by default: the first of the first kind in DEFAULT_TRIGGER_ORDER (manual, schedule, event). */
   defaultTrigger(): string | undefined {
-    const triggers = this.doc.nodes.filter((n) => !n.disabled && this.deps.specs.get(n.type)?.trigger);
-    return (triggers.find((n) => n.type === 'inject') ?? triggers.find((n) => n.type === 'timer') ?? triggers[0])?.id;
+    const kindOf = (n: FlowNode) => (n.disabled ? undefined : this.deps.specs.get(n.type)?.trigger?.kind);
+    for (const kind of DEFAULT_TRIGGER_ORDER) {
+      const first = this.doc.nodes.find((n) => kindOf(n) === kind);
+      if (first) return first.id;
+    }
+    return undefined;
   }
 
   get activeRuns(): number {

@@ -83,12 +83,18 @@ export interface FiredRun {
 
 export interface RunOutcome { runId: string; status: RunStatus; error?: string }
 
+/**
+ * The params of one message: `${}` templates resolved against it (raw and lazy params as saved).
+ * Keys are those of the node's params, values may be of any type: a template gives whatever its
+ * expression gives, so a runtime checks what it reads here.
+ */
+export type ResolvedParams<P> = { readonly [K in keyof P]: unknown };
+
 /** One delivery of a message to a node, with what the node may do in reply. */
 export interface NodeIO<P = Record<string, unknown>> {
   /** input port the message arrived on */
   port: string;
-  /** params with `${}` templates resolved against this message (lazy params left as saved) */
-  params: P;
+  params: ResolvedParams<P>;
   /** emit a message on an output port (default "out"); delivery is immediate */
   send(msg: Message, port?: string): void;
   /**
@@ -113,9 +119,9 @@ export interface NodeIO<P = Record<string, unknown>> {
 
 export interface ScopeOutcome { failed: boolean; errors: string[] }
 
-export interface NodeInstance {
+export interface NodeInstance<P = Record<string, unknown>> {
   /** a message arrived; throw to fail the step (the engine applies retry/onError) */
-  onMessage?(msg: Message, io: NodeIO): void | Promise<void>;
+  onMessage?(msg: Message, io: NodeIO<P>): void | Promise<void>;
   /** trigger nodes start listening/scheduling here */
   start?(): void | Promise<void>;
   /** stop listening; release connections */
@@ -124,9 +130,14 @@ export interface NodeInstance {
   trigger?(payload: unknown | undefined, hasPayload: boolean): FiredRun;
 }
 
+/**
+ * A node type's behaviour. `P` is the type of its params, derived from its spec's schema
+ * (`ParamsOf<typeof schema>`): the engine hands `create` the saved params checked against that
+ * schema, with its defaults filled in.
+ */
 export interface NodeRuntime<P = Record<string, unknown>> {
   type: string;
-  create(ctx: NodeContext<P>): NodeInstance | Promise<NodeInstance>;
+  create(ctx: NodeContext<P>): NodeInstance<P> | Promise<NodeInstance<P>>;
 }
 
 /** http-in registers handlers here; the HTTP layer serves them under /hooks/. */

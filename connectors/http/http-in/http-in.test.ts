@@ -12,7 +12,7 @@ import { setRuntime } from '../../../nodes/set/runtime.ts';
 import { httpResponseSpec } from '../http-response/spec.ts';
 import { httpResponseRuntime } from '../http-response/runtime.ts';
 import { flow, hooksServer } from '../http.test-support.ts';
-import { httpInSpec } from './spec.ts';
+import { httpInNode, httpInSpec } from './spec.ts';
 import { httpInRuntime } from './runtime.ts';
 
 /** test-only: passes the message on after `ms` */
@@ -300,11 +300,11 @@ test('two flows serving the same route: the second fails to start with a clear e
 });
 
 test('an invalid path or missing credential is refused at save and at start', async () => {
-  const issues = httpInSpec.validate!({ path: 'orders/{id}', auth: 'basic', username: 'a' });
+  const issues = httpInNode.logic!.validate!({ path: 'orders/{id}', auth: 'basic', username: 'a' });
   assert.deepEqual(issues.map((i) => i.path), ['path', 'password']);
-  assert.deepEqual(httpInSpec.validate!({ path: '/a/:id/b.json' }), []);
-  assert.match(httpInSpec.validate!({ path: 'a/:id/:id' })[0]!.message, /appears twice/);
-  assert.match(httpInSpec.validate!({ path: 'a//b' })[0]!.message, /empty segment/);
+  assert.deepEqual(httpInNode.logic!.validate!({ path: '/a/:id/b.json' }), []);
+  assert.match(httpInNode.logic!.validate!({ path: 'a/:id/:id' })[0]!.message, /appears twice/);
+  assert.match(httpInNode.logic!.validate!({ path: 'a//b' })[0]!.message, /empty segment/);
   const { engine } = testEngine(specs, runtimes);
   await assert.rejects(engine.start('bad', 1, flow([{ id: 'in', type: 'http-in', params: { path: 'a b' } }], [])), /not a valid path segment/);
   await assert.rejects(engine.start('bad2', 1, flow([{ id: 'in', type: 'http-in', params: { path: 'x', auth: 'bearer' } }], [])), /needs a token/);

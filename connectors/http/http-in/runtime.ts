@@ -4,12 +4,12 @@
  */
 import type { Message } from '../../../core/flow-types.ts';
 import type {
-  ConnectionLease, FiredRun, HookRequest, HookResponse, NodeContext, NodeRuntime, RunOutcome,
+  ConnectionLease, FiredRun, HookRequest, HookResponse, NodeRuntime, RunOutcome,
 } from '../../../server/engine/node-api.ts';
 import { authFromSettings, type HttpAuth, type HttpClient } from '../driver.ts';
 import { authCheck, credentialHeaders, type AuthCheck } from '../check-auth.ts';
 import { createResponder, HTTP_RESPONSE_LOCAL } from '../responder.ts';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_RESPONSE_TIMEOUT_MS, hookPathProblem, normalizeHookPath } from './spec.ts';
+import { hookPathProblem, normalizeHookPath, type HttpInParams } from './spec.ts';
 
 export const RUN_HEADER = 'X-Tributary-Run';
 
@@ -21,23 +21,22 @@ interface Settings {
   immediate: boolean;
 }
 
-function settingsOf(params: Record<string, unknown>): Settings {
-  const path = typeof params['path'] === 'string' ? params['path'] : '';
-  const problem = hookPathProblem(path);
-  if (problem) throw new Error(`path "${path}": ${problem}`);
+function settingsOf(params: HttpInParams): Settings {
+  const problem = hookPathProblem(params.path);
+  if (problem) throw new Error(`path "${params.path}": ${problem}`);
   return {
-    method: typeof params['method'] === 'string' ? params['method'].toUpperCase() : 'POST',
-    path: normalizeHookPath(path),
-    maxBodyBytes: typeof params['maxBodyBytes'] === 'number' ? params['maxBodyBytes'] : DEFAULT_MAX_BODY_BYTES,
-    responseTimeoutMs: typeof params['responseTimeoutMs'] === 'number' ? params['responseTimeoutMs'] : DEFAULT_RESPONSE_TIMEOUT_MS,
-    immediate: params['responseMode'] === 'immediate',
+    method: params.method,
+    path: normalizeHookPath(params.path),
+    maxBodyBytes: params.maxBodyBytes,
+    responseTimeoutMs: params.responseTimeoutMs,
+    immediate: params.responseMode === 'immediate',
   };
 }
 
-function authOfParams(params: Record<string, unknown>): HttpAuth {
-  const kind = params['auth'] ?? 'none';
-  const secret = kind === 'basic' ? params['password'] : kind === 'bearer' ? params['token'] : params['apiKey'];
-  return authFromSettings(kind, { username: params['username'], secret, header: params['apiKeyHeader'] });
+function authOfParams(params: HttpInParams): HttpAuth {
+  const kind = params.auth;
+  const secret = kind === 'basic' ? params.password : kind === 'bearer' ? params.token : params.apiKey;
+  return authFromSettings(kind, { username: params.username, secret, header: params.apiKeyHeader });
 }
 
 /** the answer when the run ended before anyone answered */
@@ -54,11 +53,11 @@ function maskHeaders(headers: HookRequest['headers'], names: string[]): Record<s
   return out;
 }
 
-export const httpInRuntime: NodeRuntime = {
+export const httpInRuntime: NodeRuntime<HttpInParams> = {
   type: 'http-in',
-  create(ctx: NodeContext) {
+  create(ctx) {
     const settings = settingsOf(ctx.params);
-    const connectionId = typeof ctx.params['connection'] === 'string' ? ctx.params['connection'] : undefined;
+    const connectionId = ctx.params.connection;
     // checked now so a missing credential fails the flow's start, not the first request
     let auth: HttpAuth | undefined = connectionId ? undefined : authOfParams(ctx.params);
     let check: AuthCheck = () => undefined;
@@ -123,3 +122,5 @@ export const httpInRuntime: NodeRuntime = {
     };
   },
 };
+
+export default httpInRuntime;

@@ -10,7 +10,7 @@ import { httpDriver } from '../driver.ts';
 import { injectSpec } from '../../../nodes/inject/spec.ts';
 import { injectRuntime } from '../../../nodes/inject/runtime.ts';
 import { closedPort, flow, listen, type TestServer } from '../http.test-support.ts';
-import { httpRequestSpec } from './spec.ts';
+import { httpRequestNode, httpRequestSpec } from './spec.ts';
 import { httpRequestRuntime } from './runtime.ts';
 
 /** the API the node calls: echo, fixed answers, a flaky endpoint, a slow one */
@@ -234,7 +234,7 @@ test('inline credentials are declared sensitive and masked in the step params', 
 });
 
 test('save-time checks: absolute URL without a connection, no body on GET, credentials per auth', () => {
-  const v = httpRequestSpec.validate!;
+  const v = httpRequestNode.logic!.validate!;
   assert.deepEqual(v({ url: 'orders' }).map((i) => i.path), ['url']);
   assert.deepEqual(v({ url: '${payload.url}' }), []);
   assert.deepEqual(v({ url: 'orders', connection: 'c1' }), []);

@@ -8,9 +8,9 @@ import {
   authFromSettings, authHeaders, describeFetchError, type HttpClient,
 } from '../driver.ts';
 import { headerMap } from '../headers.ts';
-import { decodeBody, encodeBody, type ResponseType } from './body.ts';
+import { decodeBody, encodeBody } from './body.ts';
 import { backoffMs, retryableStatus, retryAfterMs, sleep } from './retry.ts';
-import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES, MAX_RETRIES } from './spec.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type HttpRequestParams } from './spec.ts';
 
 interface Request {
   method: string;
@@ -25,16 +25,12 @@ interface Request {
 
 interface Answer { status: number; statusText: string; headers: Headers; bytes: Buffer }
 
-function num(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
 function shown(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
-function buildUrl(params: Record<string, unknown>, client: HttpClient | undefined): URL {
-  const raw = params['url'];
+function buildUrl(params: Resolved, client: HttpClient | undefined): URL {
+  const raw = params.url;
   if (typeof raw !== 'string' || raw === '') throw new NodeError(`url must be text, got ${JSON.stringify(raw) ?? 'nothing'}`, 'BAD_URL', false);
   let url: URL;
   try {
@@ -44,7 +40,7 @@ function buildUrl(params: Record<string, unknown>, client: HttpClient | undefine
     throw new NodeError(`url "${raw}" is not usable: ${(err as Error).message}${hint}`, 'BAD_URL', false);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new NodeError(`url must be http:// or https://, got ${url.protocol}`, 'BAD_URL', false);
-  const query = params['query'];
+  const query = params.query;
   if (query && typeof query === 'object') {
     for (const [name, value] of Object.entries(query)) {
       for (const v of Array.isArray(value) ? value : [value]) {
@@ -56,31 +52,34 @@ function buildUrl(params: Record<string, unknown>, client: HttpClient | undefine
   return url;
 }
 
-function buildRequest(params: Record<string, unknown>, client: HttpClient | undefined): Request {
-  const method = typeof params['method'] === 'string' ? params['method'].toUpperCase() : 'GET';
+/** params resolved per message (url, query, headers, body, credentials may be expressions) */
+type Resolved = NodeIO<HttpRequestParams>['params'];
+
+/** `settings`: the params that take no expressions (enums, numbers), as saved with their defaults */
+function buildRequest(params: Resolved, settings: HttpRequestParams, client: HttpClient | undefined): Request {
+  const method = settings.method;
   const url = buildUrl(params, client);
   const headers = new Headers(client?.headers);
   let auth: Record<string, string>;
   try {
     auth = client
       ? client.authHeaders()
-      : authHeaders(authFromSettings(params['auth'], {
-          username: params['username'],
-          secret: params['auth'] === 'basic' ? params['password'] : params['auth'] === 'bearer' ? params['token'] : params['apiKey'],
-          header: params['apiKeyHeader'],
+      : authHeaders(authFromSettings(settings.auth, {
+          username: params.username,
+          secret: settings.auth === 'basic' ? params.password : settings.auth === 'bearer' ? params.token : params.apiKey,
+          header: params.apiKeyHeader,
         }));
   } catch (err) {
     throw new NodeError((err as Error).message, 'BAD_AUTH', false);
   }
   for (const [k, v] of Object.entries(auth)) headers.set(k, v);
-  for (const [k, v] of Object.entries(headerMap(params['headers']))) headers.set(k, v);
-  const encoded = encodeBody(params['body']);
+  for (const [k, v] of Object.entries(headerMap(params.headers))) headers.set(k, v);
+  const encoded = encodeBody(params.body);
   if (encoded && (method === 'GET' || method === 'HEAD')) throw new NodeError(`a ${method} request cannot have a body`, 'BAD_BODY', false);
   if (encoded && !headers.has('content-type')) headers.set('content-type', encoded.contentType);
-  if (params['responseType'] === 'json' && !headers.has('accept')) headers.set('accept', 'application/json');
-  const timeoutMs = num(params['timeoutMs'], client?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
-  const maxResponseBytes = Math.min(Math.max(Math.trunc(num(params['maxResponseBytes'], DEFAULT_MAX_RESPONSE_BYTES)), 1), MAX_RESPONSE_BYTES);
-  return { method, url: url.href, shownUrl: shown(url), headers, ...(encoded ? { body: encoded.body } : {}), timeoutMs, maxResponseBytes };
+  if (settings.responseType === 'json' && !headers.has('accept')) headers.set('accept', 'application/json');
+  const timeoutMs = settings.timeoutMs ?? client?.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  return { method, url: url.href, shownUrl: shown(url), headers, ...(encoded ? { body: encoded.body } : {}), timeoutMs, maxResponseBytes: settings.maxResponseBytes };
 }
 
 async function send(req: Request, signal: AbortSignal): Promise<Answer> {
@@ -149,7 +148,7 @@ function statusError(req: Request, a: Answer, attempts: number): NodeError {
 }
 
 /** the final answer after up to `retries` further attempts */
-async function exchange(req: Request, io: NodeIO, retries: number, retryDelayMs: number): Promise<{ answer: Answer; attempts: number }> {
+async function exchange(req: Request, io: NodeIO<HttpRequestParams>, retries: number, retryDelayMs: number): Promise<{ answer: Answer; attempts: number }> {
   for (let n = 1; ; n++) {
     const last = n > retries;
     let answer: Answer;
@@ -177,21 +176,18 @@ async function exchange(req: Request, io: NodeIO, retries: number, retryDelayMs:
   }
 }
 
-export const httpRequestRuntime: NodeRuntime = {
+export const httpRequestRuntime: NodeRuntime<HttpRequestParams> = {
   type: 'http-request',
   async create(ctx) {
-    const connectionId = typeof ctx.params['connection'] === 'string' ? ctx.params['connection'] : undefined;
-    let lease: ConnectionLease<HttpClient> | undefined = connectionId ? await ctx.connections.acquire<HttpClient>(connectionId, 'http') : undefined;
+    const settings = ctx.params;
+    let lease: ConnectionLease<HttpClient> | undefined = settings.connection ? await ctx.connections.acquire<HttpClient>(settings.connection, 'http') : undefined;
     return {
-      async onMessage(msg: Message, io: NodeIO) {
-        const p = io.params;
-        const req = buildRequest(p, lease?.client);
-        const retries = Math.min(Math.max(Math.trunc(num(p['retries'], 0)), 0), MAX_RETRIES);
-        const { answer, attempts } = await exchange(req, io, retries, Math.max(num(p['retryDelayMs'], 500), 0));
+      async onMessage(msg: Message, io: NodeIO<HttpRequestParams>) {
+        const req = buildRequest(io.params, settings, lease?.client);
+        const { answer, attempts } = await exchange(req, io, settings.retries, settings.retryDelayMs);
         io.trace(`${req.method} ${req.shownUrl} → ${answer.status}${attempts > 1 ? ` (attempt ${attempts})` : ''}`);
-        if (p['failOnHttpError'] !== false && isHttpError(answer.status)) throw statusError(req, answer, attempts);
-        const responseType = (typeof p['responseType'] === 'string' ? p['responseType'] : 'auto') as ResponseType;
-        const payload = decodeBody(answer.bytes, answer.headers.get('content-type'), responseType);
+        if (settings.failOnHttpError && isHttpError(answer.status)) throw statusError(req, answer, attempts);
+        const payload = decodeBody(answer.bytes, answer.headers.get('content-type'), settings.responseType);
         io.send({ ...msg, payload, statusCode: answer.status, headers: headersObject(answer.headers) });
       },
       async stop() {
@@ -202,3 +198,5 @@ export const httpRequestRuntime: NodeRuntime = {
     };
   },
 };
+
+export default httpRequestRuntime;

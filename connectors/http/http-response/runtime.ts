@@ -2,6 +2,7 @@
 import { NodeError, type NodeRuntime } from '../../../server/engine/node-api.ts';
 import { hasHeader, headerMap } from '../headers.ts';
 import { HTTP_RESPONSE_LOCAL, isResponder } from '../responder.ts';
+import type { HttpResponseParams } from './spec.ts';
 
 function statusOf(value: unknown): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -11,22 +12,23 @@ function statusOf(value: unknown): number {
   return n;
 }
 
-export const httpResponseRuntime: NodeRuntime = {
+export const httpResponseRuntime: NodeRuntime<HttpResponseParams> = {
   type: 'http-response',
-  create() {
+  create(ctx) {
+    const allowScripts = ctx.params.allowScripts;
     return {
       onMessage(_msg, io) {
         const responder = io.locals[HTTP_RESPONSE_LOCAL];
         if (!isResponder(responder)) {
           throw new NodeError('no HTTP request is waiting for an answer: http-response works only in runs started by an http-in node', 'NO_HTTP_REQUEST', false);
         }
-        const status = statusOf(io.params['status'] ?? 200);
-        const headers = headerMap(io.params['headers']);
-        const raw = io.params['body'];
+        // a status expression that gives nothing answers 200, like no status at all
+        const status = statusOf(io.params.status ?? 200);
+        const headers = headerMap(io.params.headers);
+        const raw = io.params.body;
         const body = raw === undefined ? null : raw;
         // express would send a bare string as text/html
         if (typeof body === 'string' && !hasHeader(headers, 'content-type')) headers['Content-Type'] = 'text/plain; charset=utf-8';
-        const allowScripts = io.params['allowScripts'] === true;
         if (responder.respond({ status, headers, body, ...(allowScripts ? { allowScripts } : {}) })) {
           io.trace(responder.manual ? `manual run: the answer would be ${status}` : `answered ${status}`);
         } else {
@@ -36,3 +38,5 @@ export const httpResponseRuntime: NodeRuntime = {
     };
   },
 };
+
+export default httpResponseRuntime;

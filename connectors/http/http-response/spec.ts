@@ -1,4 +1,29 @@
-import type { NodeSpec } from '../../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec } from '../../../core/node-spec.ts';
+import { Type, jsonSchema, withDefault, type ParamsOf } from '../../../core/params-schema.ts';
+import { headersParam } from '../spec-parts.ts';
+
+const params = Type.Object(
+  {
+    status: withDefault(
+      Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.String({ minLength: 1 })], {
+        title: 'Status',
+        description: 'a status code or an expression giving one',
+      }),
+      200,
+    ),
+    headers: Type.Optional(headersParam({ title: 'Headers', description: 'name → value (expressions allowed)' })),
+    body: withDefault(Type.Unknown({ title: 'Body', description: 'text is sent as text/plain, anything else as JSON' }), '${payload}'),
+    allowScripts: withDefault(
+      Type.Boolean({
+        title: 'Let an HTML page run scripts',
+        description: 'off: the answer is a sandboxed page that runs no scripts and submits no forms',
+      }),
+      false,
+    ),
+  },
+  { additionalProperties: false },
+);
+export type HttpResponseParams = ParamsOf<typeof params>;
 
 export const httpResponseSpec: NodeSpec = {
   type: 'http-response',
@@ -7,31 +32,7 @@ export const httpResponseSpec: NodeSpec = {
   description: 'Answers the request that started the run (http-in): status, headers and body.',
   inputs: ['in'],
   outputs: [],
-  paramsSchema: {
-    type: 'object',
-    properties: {
-      status: {
-        anyOf: [{ type: 'integer', minimum: 100, maximum: 599 }, { type: 'string', minLength: 1 }],
-        default: 200,
-        title: 'Status',
-        description: 'a status code or an expression giving one',
-      },
-      headers: {
-        type: 'object',
-        additionalProperties: { type: ['string', 'number', 'boolean', 'null'] },
-        title: 'Headers',
-        description: 'name → value (expressions allowed)',
-      },
-      body: { default: '${payload}', title: 'Body', description: 'text is sent as text/plain, anything else as JSON' },
-      allowScripts: {
-        type: 'boolean',
-        default: false,
-        title: 'Let an HTML page run scripts',
-        description: 'off: the answer is a sandboxed page that runs no scripts and submits no forms',
-      },
-    },
-    additionalProperties: false,
-  },
+  paramsSchema: jsonSchema(params),
   ui: {
     icon: 'reply',
     order: ['status', 'headers', 'body', 'allowScripts'],
@@ -46,3 +47,5 @@ export const httpResponseSpec: NodeSpec = {
       'A Content-Security-Policy set in Headers is added to the sandbox, never replaces it.',
   },
 };
+
+export const httpResponseNode: NodeDefinition = { spec: httpResponseSpec };

@@ -10,7 +10,7 @@ import { kafkaErrorMessage } from '../driver.ts';
 import { decodeRecord } from '../decode.ts';
 import { redeliveryDelay } from '../backoff.ts';
 import { LagReporter } from '../lag.ts';
-import type { KafkaInParams } from './params.ts';
+import type { KafkaInParams } from './spec.ts';
 import { kafkaInStatus, type Problem, type StatusView } from './status.ts';
 import { recordFailedRun } from './failed-run.ts';
 

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin, Producer } from 'kafkajs';
 import type { Message } from '../../../core/flow-types.ts';
-import type { NodeContext, NodeRuntime } from '../../../server/engine/node-api.ts';
+import type { NodeContext } from '../../../server/engine/node-api.ts';
 import { testEngine, directConnections } from '../../../server/engine/engine.test-support.ts';
 import { kafkaDriver } from '../driver.ts';
 import { kafkaInSpec } from './spec.ts';
@@ -45,7 +45,7 @@ function setup() {
   // runs failed at the trigger (a value that does not parse) go through the engine hook
   // `fireFailed`; this wrapper records every call and hands it on to the engine
   const seen = { failedFires: [] as { msg: Message; error: string }[] };
-  const kafkaIn: NodeRuntime = {
+  const kafkaIn: typeof kafkaInRuntime = {
     type: 'kafka-in',
     create(ctx) {
       const fireFailed: NodeContext['fireFailed'] = (msg, error, options) => {

@@ -1,10 +1,54 @@
-import type { NodeSpec } from '../../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec, ValidationIssue } from '../../../core/node-spec.ts';
+import { Enum, Type, jsonSchema, withDefault, type ParamsOf } from '../../../core/params-schema.ts';
 
 /** how a record's value becomes the payload */
 export const FORMATS = ['json', 'text', 'base64'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const PARSE_ERROR_POLICIES = ['stop', 'skip'] as const;
+
+const params = Type.Object(
+  {
+    connection: Type.String({ minLength: 1, title: 'Connection' }),
+    topics: Type.Array(Type.String({ minLength: 1, maxLength: 249 }), { minItems: 1, uniqueItems: true, title: 'Topics' }),
+    groupId: Type.String({ minLength: 1, title: 'Consumer group' }),
+    fromBeginning: withDefault(
+      Type.Boolean({ title: 'From the beginning', description: 'where a group that never committed starts: the oldest record, or only new records' }),
+      false,
+    ),
+    format: withDefault(Enum(FORMATS, { title: 'Value format', description: 'json parses the value, text gives it as UTF-8, base64 as base64' }), 'json'),
+    onParseError: withDefault(
+      Enum(PARSE_ERROR_POLICIES, {
+        title: 'Value that is not JSON',
+        'x-enumLabels': { stop: 'failed run, stop the partition there', skip: 'failed run, go on' },
+      }),
+      'stop',
+    ),
+    maxAttempts: withDefault(
+      Type.Integer({
+        minimum: 0, maximum: 1000, title: 'Max attempts per record',
+        description: '0: deliver a failing record again until its run succeeds; n: give up after n failed runs',
+      }),
+      0,
+    ),
+    retryBackoffMs: withDefault(Type.Integer({ minimum: 10, maximum: 600000, title: 'First wait before redelivery (ms)' }), 1000),
+    retryBackoffMaxMs: withDefault(Type.Integer({ minimum: 10, maximum: 3600000, title: 'Longest wait before redelivery (ms)' }), 30000),
+    concurrency: withDefault(
+      Type.Integer({ minimum: 1, maximum: 64, title: 'Partitions at once', description: 'runs of different partitions in parallel; one partition is always in order' }),
+      1,
+    ),
+    sessionTimeoutMs: withDefault(
+      Type.Integer({
+        minimum: 6000, maximum: 300000, title: 'Session timeout (ms)',
+        description: 'how soon the group hands the partitions of a consumer that died to another one',
+      }),
+      30000,
+    ),
+  },
+  { additionalProperties: false },
+);
+/** kafka-in params as the consumer reads them (0 max attempts: no limit) */
+export type KafkaInParams = ParamsOf<typeof params>;
 
 export const kafkaInSpec: NodeSpec = {
   type: 'kafka-in',
@@ -21,37 +65,8 @@ export const kafkaInSpec: NodeSpec = {
     'runs finish; records whose runs did not finish are delivered again when the flow starts. The canvas shows the lag.',
   inputs: [],
   outputs: ['out'],
-  trigger: true,
-  paramsSchema: {
-    type: 'object',
-    required: ['connection', 'topics', 'groupId'],
-    additionalProperties: false,
-    properties: {
-      connection: { type: 'string', minLength: 1, title: 'Connection' },
-      topics: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 249 }, title: 'Topics' },
-      groupId: { type: 'string', minLength: 1, title: 'Consumer group' },
-      fromBeginning: {
-        type: 'boolean', default: false, title: 'From the beginning',
-        description: 'where a group that never committed starts: the oldest record, or only new records',
-      },
-      format: { enum: [...FORMATS], default: 'json', title: 'Value format', description: 'json parses the value, text gives it as UTF-8, base64 as base64' },
-      onParseError: {
-        enum: [...PARSE_ERROR_POLICIES], default: 'stop', title: 'Value that is not JSON',
-        'x-enumLabels': { stop: 'failed run, stop the partition there', skip: 'failed run, go on' },
-      },
-      maxAttempts: {
-        type: 'integer', minimum: 0, maximum: 1000, default: 0, title: 'Max attempts per record',
-        description: '0: deliver a failing record again until its run succeeds; n: give up after n failed runs',
-      },
-      retryBackoffMs: { type: 'integer', minimum: 10, maximum: 600000, default: 1000, title: 'First wait before redelivery (ms)' },
-      retryBackoffMaxMs: { type: 'integer', minimum: 10, maximum: 3600000, default: 30000, title: 'Longest wait before redelivery (ms)' },
-      concurrency: { type: 'integer', minimum: 1, maximum: 64, default: 1, title: 'Partitions at once', description: 'runs of different partitions in parallel; one partition is always in order' },
-      sessionTimeoutMs: {
-        type: 'integer', minimum: 6000, maximum: 300000, default: 30000, title: 'Session timeout (ms)',
-        description: 'how soon the group hands the partitions of a consumer that died to another one',
-      },
-    },
-  },
+  trigger: { kind: 'event' },
+  paramsSchema: jsonSchema(params),
   rawParams: ['topics', 'groupId'],
   connectionTypes: ['kafka'],
   ui: {
@@ -62,13 +77,14 @@ export const kafkaInSpec: NodeSpec = {
     showIf: { onParseError: { format: ['json'] } },
     help: 'The offset is committed only after the record’s run succeeded; failed runs are retried in order per partition.',
   },
-  validate: (params) => {
-    const first = params['retryBackoffMs'];
-    const most = params['retryBackoffMaxMs'];
-    return typeof first === 'number' && typeof most === 'number' && most < first
-      ? [{ path: 'retryBackoffMaxMs', message: 'must be at least the first wait (retryBackoffMs)' }]
-      : [];
-  },
 };
 
-export default kafkaInSpec;
+function validateKafkaIn(params: Record<string, unknown>): ValidationIssue[] {
+  const first = params['retryBackoffMs'];
+  const most = params['retryBackoffMaxMs'];
+  return typeof first === 'number' && typeof most === 'number' && most < first
+    ? [{ path: 'retryBackoffMaxMs', message: 'must be at least the first wait (retryBackoffMs)' }]
+    : [];
+}
+
+export const kafkaInNode: NodeDefinition = { spec: kafkaInSpec, logic: { validate: validateKafkaIn } };

@@ -1,17 +1,18 @@
 /** kafka-out: one record per message through the profile's shared producer, awaited. */
 import type { Message } from '../../../core/flow-types.ts';
-import { NodeError, type ConnectionLease, type NodeRuntime } from '../../../server/engine/node-api.ts';
+import { NodeError, type ConnectionLease, type NodeIO, type NodeRuntime } from '../../../server/engine/node-api.ts';
 import { kafkaErrorMessage, type KafkaClient } from '../driver.ts';
 import { headerValues, keyBytes, valueBytes } from '../encode.ts';
 import type { Message as KafkaRecord } from 'kafkajs';
+import type { KafkaOutParams } from './spec.ts';
 
-export const kafkaOutRuntime: NodeRuntime = {
+export const kafkaOutRuntime: NodeRuntime<KafkaOutParams> = {
   type: 'kafka-out',
   create(ctx) {
     let lease: Promise<ConnectionLease<KafkaClient>> | undefined;
     let detachLog: (() => void) | undefined;
     const client = async (): Promise<KafkaClient> => {
-      lease ??= ctx.connections.acquire<KafkaClient>(String(ctx.params['connection']), 'kafka').then((l) => {
+      lease ??= ctx.connections.acquire<KafkaClient>(ctx.params.connection, 'kafka').then((l) => {
         detachLog = l.client.attachLog(ctx.log);
         return l;
       });
@@ -25,10 +26,10 @@ export const kafkaOutRuntime: NodeRuntime = {
     return {
       async onMessage(msg, io) {
         const p = io.params;
-        const topic = p['topic'];
+        const topic = p.topic;
         if (typeof topic !== 'string' || topic === '') throw new NodeError(`topic is ${topic === '' ? 'empty' : 'not a text'}`, 'BAD_TOPIC', false);
         const record = toRecord(p);
-        const acks = p['acks'] === 0 || p['acks'] === 1 ? p['acks'] : -1;
+        const acks = ctx.params.acks;
         let sent;
         try {
           sent = await (await client()).send({ topic, acks, messages: [record] }, io.signal);
@@ -53,16 +54,16 @@ export const kafkaOutRuntime: NodeRuntime = {
   },
 };
 
-function toRecord(p: Record<string, unknown>): KafkaRecord {
+function toRecord(p: NodeIO<KafkaOutParams>['params']): KafkaRecord {
   let headers;
   try {
-    headers = headerValues(p['headers']);
+    headers = headerValues(p.headers);
   } catch (err) {
     throw new NodeError(err instanceof Error ? err.message : String(err), 'BAD_HEADERS', false);
   }
-  const record: KafkaRecord = { value: valueBytes(p['value']), key: keyBytes(p['key']) };
+  const record: KafkaRecord = { value: valueBytes(p.value), key: keyBytes(p.key) };
   if (headers) record.headers = headers;
-  const partition = p['partition'];
+  const partition = p.partition;
   if (partition !== undefined && partition !== null && partition !== '') {
     const n = Number(partition);
     if (!Number.isInteger(n) || n < 0) throw new NodeError(`partition must be a whole number ≥ 0, got ${JSON.stringify(partition)}`, 'BAD_PARTITION', false);

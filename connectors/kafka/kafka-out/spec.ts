@@ -1,6 +1,27 @@
-import type { JsonSchema, NodeSpec } from '../../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec } from '../../../core/node-spec.ts';
+import { Enum, Expression, FreeObject, Type, jsonSchema, withDefault, type ParamsOf } from '../../../core/params-schema.ts';
 
-const expression: JsonSchema = { type: 'string', pattern: '\\$\\{' };
+const params = Type.Object(
+  {
+    connection: Type.String({ minLength: 1, title: 'Connection' }),
+    topic: Type.String({ minLength: 1, title: 'Topic', description: 'expressions allowed' }),
+    key: Type.Optional(Type.Unknown({ title: 'Key', description: 'expression; records with the same key go to the same partition' })),
+    value: withDefault(Type.Unknown({ title: 'Value' }), '${payload}'),
+    headers: Type.Optional(Type.Union([FreeObject(), Expression()], { title: 'Headers', description: 'name → value (expressions allowed)' })),
+    partition: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 0 }), Expression()], { title: 'Partition', description: 'left out, the key (or round robin) decides' }),
+    ),
+    acks: withDefault(
+      Enum([-1, 0, 1], {
+        title: 'Acknowledgement',
+        'x-enumLabels': { '-1': 'all in-sync replicas', '0': 'none (fire and forget)', '1': 'leader only' },
+      }),
+      -1,
+    ),
+  },
+  { additionalProperties: false },
+);
+export type KafkaOutParams = ParamsOf<typeof params>;
 
 export const kafkaOutSpec: NodeSpec = {
   type: 'kafka-out',
@@ -12,23 +33,7 @@ export const kafkaOutSpec: NodeSpec = {
     '(a tombstone), anything else as JSON. An empty key is no key (records are spread over partitions).',
   inputs: ['in'],
   outputs: ['out'],
-  paramsSchema: {
-    type: 'object',
-    required: ['connection', 'topic'],
-    additionalProperties: false,
-    properties: {
-      connection: { type: 'string', minLength: 1, title: 'Connection' },
-      topic: { type: 'string', minLength: 1, title: 'Topic', description: 'expressions allowed' },
-      key: { title: 'Key', description: 'expression; records with the same key go to the same partition' },
-      value: { default: '${payload}', title: 'Value' },
-      headers: { anyOf: [{ type: 'object' }, expression], title: 'Headers', description: 'name → value (expressions allowed)' },
-      partition: { anyOf: [{ type: 'integer', minimum: 0 }, expression], title: 'Partition', description: 'left out, the key (or round robin) decides' },
-      acks: {
-        enum: [-1, 0, 1], default: -1, title: 'Acknowledgement',
-        'x-enumLabels': { '-1': 'all in-sync replicas', '0': 'none (fire and forget)', '1': 'leader only' },
-      },
-    },
-  },
+  paramsSchema: jsonSchema(params),
   connectionTypes: ['kafka'],
   ui: {
     icon: 'send',
@@ -39,4 +44,4 @@ export const kafkaOutSpec: NodeSpec = {
   },
 };
 
-export default kafkaOutSpec;
+export const kafkaOutNode: NodeDefinition = { spec: kafkaOutSpec };

@@ -4,30 +4,11 @@
  */
 import { NodeError, type ConnectionLease, type NodeContext } from '../../../server/engine/node-api.ts';
 import {
-  createLink, type InboundMessage, type LinkState, type MessageHandler, type MqttLink, type QoS,
+  createLink, type InboundMessage, type LinkState, type MessageHandler, type MqttLink,
 } from '../driver.ts';
 import { linkStatus } from '../status.ts';
-import { decodeMessage, type Format } from './decode.ts';
-
-export interface MqttInParams {
-  connection: string;
-  topic: string;
-  qos: QoS;
-  format: Format;
-  persistentSession: boolean;
-}
-
-export function readParams(params: Record<string, unknown>): MqttInParams {
-  const qos = params['qos'];
-  const format = params['format'];
-  return {
-    connection: String(params['connection'] ?? ''),
-    topic: String(params['topic'] ?? ''),
-    qos: qos === 1 || qos === 2 ? qos : 0,
-    format: format === 'text' || format === 'base64' ? format : 'json',
-    persistentSession: params['persistentSession'] === true,
-  };
-}
+import { decodeMessage } from './decode.ts';
+import type { MqttInParams } from './spec.ts';
 
 /** node state key: the filter the persistent session subscribed to last */
 const SESSION_FILTER = 'sessionFilter';

@@ -1,12 +1,13 @@
 /** mqtt-in: a run per MQTT message (see listener.ts). */
 import type { NodeRuntime } from '../../../server/engine/node-api.ts';
 import type { MqttLink } from '../driver.ts';
-import { MqttInListener, readParams } from './listener.ts';
+import { MqttInListener } from './listener.ts';
+import type { MqttInParams } from './spec.ts';
 
-export const mqttInRuntime: NodeRuntime = {
+export const mqttInRuntime: NodeRuntime<MqttInParams> = {
   type: 'mqtt-in',
   async create(ctx) {
-    const params = readParams(ctx.params);
+    const params = ctx.params;
     // acquired here so a broker that cannot be reached fails the flow's start with its error
     const lease = await ctx.connections.acquire<MqttLink>(params.connection, 'mqtt');
     const listener = new MqttInListener(ctx, params, lease);

@@ -1,8 +1,33 @@
-import type { NodeSpec, ValidationIssue } from '../../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec, ValidationIssue } from '../../../core/node-spec.ts';
+import { Enum, Type, jsonSchema, withDefault, type ParamsOf } from '../../../core/params-schema.ts';
 import { topicFilterIssue } from '../topic.ts';
 import { connectionParam, qosParam } from '../spec-parts.ts';
 
 export const MQTT_IN_FORMATS = ['json', 'text', 'base64'] as const;
+
+const params = Type.Object(
+  {
+    connection: connectionParam,
+    topic: Type.String({ minLength: 1, title: 'Topic', description: 'filter: + matches one level, # the rest (sensors/+/temperature, sensors/#)' }),
+    qos: qosParam,
+    format: withDefault(
+      Enum(MQTT_IN_FORMATS, {
+        title: 'Payload format',
+        description: 'json parses the payload (an empty one is null), text gives it as UTF-8, base64 as base64',
+      }),
+      'json',
+    ),
+    persistentSession: withDefault(
+      Type.Boolean({
+        title: 'Persistent session',
+        description: 'receive the QoS 1/2 messages sent while the flow was stopped (its own client id: <client id>-<flow>-<node>)',
+      }),
+      false,
+    ),
+  },
+  { additionalProperties: false },
+);
+export type MqttInParams = ParamsOf<typeof params>;
 
 export const mqttInSpec: NodeSpec = {
   type: 'mqtt-in',
@@ -16,25 +41,8 @@ export const mqttInSpec: NodeSpec = {
     'and the broker delivers the QoS 1 and 2 messages sent meanwhile when it starts again (kept for 7 days).',
   inputs: [],
   outputs: ['out'],
-  trigger: true,
-  paramsSchema: {
-    type: 'object',
-    required: ['connection', 'topic'],
-    additionalProperties: false,
-    properties: {
-      connection: connectionParam,
-      topic: { type: 'string', minLength: 1, title: 'Topic', description: 'filter: + matches one level, # the rest (sensors/+/temperature, sensors/#)' },
-      qos: qosParam,
-      format: {
-        enum: [...MQTT_IN_FORMATS], default: 'json', title: 'Payload format',
-        description: 'json parses the payload (an empty one is null), text gives it as UTF-8, base64 as base64',
-      },
-      persistentSession: {
-        type: 'boolean', default: false, title: 'Persistent session',
-        description: 'receive the QoS 1/2 messages sent while the flow was stopped (its own client id: <client id>-<flow>-<node>)',
-      },
-    },
-  },
+  trigger: { kind: 'event' },
+  paramsSchema: jsonSchema(params),
   // a subscription filter, never a template: a trigger has no message to resolve one against
   rawParams: ['topic'],
   connectionTypes: ['mqtt'],
@@ -45,7 +53,6 @@ export const mqttInSpec: NodeSpec = {
     widgets: { connection: 'connection' },
     help: 'Emits {payload, topic, qos, retain, headers?}. Use QoS 1 or 2 with a persistent session.',
   },
-  validate: validateMqttIn,
 };
 
 export function validateMqttIn(params: Record<string, unknown>): ValidationIssue[] {
@@ -61,4 +68,4 @@ export function validateMqttIn(params: Record<string, unknown>): ValidationIssue
   return issues;
 }
 
-export default mqttInSpec;
+export const mqttInNode: NodeDefinition = { spec: mqttInSpec, logic: { validate: validateMqttIn } };

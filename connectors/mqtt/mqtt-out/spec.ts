@@ -1,7 +1,23 @@
-import type { NodeSpec, ValidationIssue } from '../../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec, ValidationIssue } from '../../../core/node-spec.ts';
+import { Type, jsonSchema, withDefault, type ParamsOf } from '../../../core/params-schema.ts';
 import { hasExpression } from '../../../core/expressions/index.ts';
 import { topicNameIssue } from '../topic.ts';
 import { connectionParam, qosParam } from '../spec-parts.ts';
+
+const params = Type.Object(
+  {
+    connection: connectionParam,
+    topic: Type.String({ minLength: 1, title: 'Topic', description: 'no wildcards; expressions allowed (devices/${payload.id}/set)' }),
+    payload: withDefault(Type.Unknown({ title: 'Payload', description: 'expression or value to send' }), '${payload}'),
+    qos: qosParam,
+    retain: withDefault(
+      Type.Boolean({ title: 'Retain', description: 'the broker keeps the message and gives it to every new subscriber' }),
+      false,
+    ),
+  },
+  { additionalProperties: false },
+);
+export type MqttOutParams = ParamsOf<typeof params>;
 
 export const mqttOutSpec: NodeSpec = {
   type: 'mqtt-out',
@@ -14,18 +30,7 @@ export const mqttOutSpec: NodeSpec = {
     'message. With QoS 1 or 2 the step waits for the broker’s acknowledgement.',
   inputs: ['in'],
   outputs: ['out'],
-  paramsSchema: {
-    type: 'object',
-    required: ['connection', 'topic'],
-    additionalProperties: false,
-    properties: {
-      connection: connectionParam,
-      topic: { type: 'string', minLength: 1, title: 'Topic', description: 'no wildcards; expressions allowed (devices/${payload.id}/set)' },
-      payload: { default: '${payload}', title: 'Payload', description: 'expression or value to send' },
-      qos: qosParam,
-      retain: { type: 'boolean', default: false, title: 'Retain', description: 'the broker keeps the message and gives it to every new subscriber' },
-    },
-  },
+  paramsSchema: jsonSchema(params),
   connectionTypes: ['mqtt'],
   ui: {
     icon: 'send',
@@ -34,7 +39,6 @@ export const mqttOutSpec: NodeSpec = {
     widgets: { connection: 'connection', topic: 'expression', payload: 'expression' },
     help: 'Passes the input message on with mqtt: {topic, qos, retain}.',
   },
-  validate: validateMqttOut,
 };
 
 export function validateMqttOut(params: Record<string, unknown>): ValidationIssue[] {
@@ -45,4 +49,4 @@ export function validateMqttOut(params: Record<string, unknown>): ValidationIssu
   return issue ? [{ path: 'topic', message: issue }] : [];
 }
 
-export default mqttOutSpec;
+export const mqttOutNode: NodeDefinition = { spec: mqttOutSpec, logic: { validate: validateMqttOut } };

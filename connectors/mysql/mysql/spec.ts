@@ -1,9 +1,9 @@
 /** The `mysql` node type (MySQL and MariaDB): get, add, upsert, update, delete records or run SQL. */
-import type { NodeSpec } from '../../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec } from '../../../core/node-spec.ts';
 import { MYSQL_FLAVOR } from '../../sql/lexicons.ts';
-import { sqlNodeSpec } from '../../sql/spec-base.ts';
+import { sqlNode } from '../../sql/spec-base.ts';
 
-export const mysqlSpec: NodeSpec = sqlNodeSpec({
+export const mysqlNode: NodeDefinition = sqlNode({
   type: 'mysql',
   label: 'MySQL',
   description: 'Read from or write to a MySQL or MariaDB table, or run a SQL statement.',
@@ -11,4 +11,4 @@ export const mysqlSpec: NodeSpec = sqlNodeSpec({
   flavor: MYSQL_FLAVOR,
 });
 
-export default mysqlSpec;
+export const mysqlSpec: NodeSpec = mysqlNode.spec;

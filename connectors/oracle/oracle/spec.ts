@@ -1,9 +1,9 @@
 /** The `oracle` node type: get, add, upsert, update, delete records or run SQL (Oracle 12c+). */
-import type { NodeSpec } from '../../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec } from '../../../core/node-spec.ts';
 import { ORACLE_FLAVOR } from '../../sql/lexicons.ts';
-import { sqlNodeSpec } from '../../sql/spec-base.ts';
+import { sqlNode } from '../../sql/spec-base.ts';
 
-export const oracleSpec: NodeSpec = sqlNodeSpec({
+export const oracleNode: NodeDefinition = sqlNode({
   type: 'oracle',
   label: 'Oracle',
   description: 'Read from or write to an Oracle table, or run a SQL statement (Oracle 12c or later).',
@@ -11,4 +11,4 @@ export const oracleSpec: NodeSpec = sqlNodeSpec({
   flavor: ORACLE_FLAVOR,
 });
 
-export default oracleSpec;
+export const oracleSpec: NodeSpec = oracleNode.spec;

@@ -1,9 +1,9 @@
 /** The `postgres` node type: get, add, upsert, update, delete records or run SQL. */
-import type { NodeSpec } from '../../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec } from '../../../core/node-spec.ts';
 import { POSTGRES_FLAVOR } from '../../sql/lexicons.ts';
-import { sqlNodeSpec } from '../../sql/spec-base.ts';
+import { sqlNode } from '../../sql/spec-base.ts';
 
-export const postgresSpec: NodeSpec = sqlNodeSpec({
+export const postgresNode: NodeDefinition = sqlNode({
   type: 'postgres',
   label: 'PostgreSQL',
   description: 'Read from or write to a PostgreSQL table, or run a SQL statement.',
@@ -11,4 +11,4 @@ export const postgresSpec: NodeSpec = sqlNodeSpec({
   flavor: POSTGRES_FLAVOR,
 });
 
-export default postgresSpec;
+export const postgresSpec: NodeSpec = postgresNode.spec;

@@ -5,14 +5,14 @@
  */
 import { ERROR_PORT } from '../../../core/flow-types.ts';
 import { outputsOf } from '../../../core/node-spec.ts';
-import { specsByType } from '../../../nodes/specs.ts';
+import { logicByType, specsByType } from '../../../catalogue/index.ts';
 import type { NodeTypeInfo } from '../api/types.ts';
 
 
 export function outputPorts(info: NodeTypeInfo | undefined, params: Record<string, unknown>): string[] {
   if (!info) return ['out'];
   const spec = specsByType.get(info.type);
-  return spec ? outputsOf(spec, params) : info.outputs;
+  return spec ? outputsOf(spec, logicByType.get(info.type), params) : info.outputs;
 }
 
 export function allOutputPorts(info: NodeTypeInfo | undefined, params: Record<string, unknown>): string[] {

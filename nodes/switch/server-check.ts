@@ -16,3 +16,5 @@ export function switchRuleIssues(params: Record<string, unknown>): ValidationIss
   });
   return issues;
 }
+
+export default switchRuleIssues;
