@@ -234,7 +234,8 @@ async function test(profile: ConnectionProfileResolved, timeoutMs: number): Prom
   );
 }
 
-async function withConnection<T>(pool: OraclePool, fn: (c: OracleConnection) => Promise<T>): Promise<T> {
+/** `fn` on a pooled connection, given back to the pool whatever happens */
+export async function withConnection<T>(pool: OraclePool, fn: (c: OracleConnection) => Promise<T>): Promise<T> {
   const conn = await pool.getConnection();
   try {
     return await fn(conn);

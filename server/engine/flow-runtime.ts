@@ -10,13 +10,14 @@ import { collectRefs } from '../../core/expressions/index.ts';
 import type { SchemaChecker } from '../../core/schema-check.ts';
 import type { ConnectionProvider, FiredRun, FireOptions, HookRegistry, NodeContext, NodeRuntime, NodeState, NodeStatus } from './node-api.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { EngineStorePort, StateWrite, TracedStep } from './store-port.ts';
+import type { EngineStorePort, StateWrite } from './store-port.ts';
 import type { EngineEvents } from './events.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
 import { compileParams, TemplateCache } from './params.ts';
 import { DEFAULT_TRACE_CAPS, Run, type TraceCaps } from './run.ts';
 import { deliver, type DeliveryHost } from './delivery.ts';
-import { stepDataJson, traceStep, type Masker } from './trace-value.ts';
+import type { Masker } from './trace-value.ts';
+import { FlowTracer } from './tracer.ts';
 import { cloneValue } from './clone-message.ts';
 import { newRunId } from './run-id.ts';
 
@@ -42,6 +43,7 @@ export class FlowRuntime {
   private readonly templates = new TemplateCache();
   private readonly flowMemory = new Map<string, unknown>();
   private readonly host: DeliveryHost;
+  private readonly tracer: FlowTracer;
   private readonly log: Logger;
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
@@ -56,17 +58,8 @@ export class FlowRuntime {
     this.log = deps.log;
     const maxSteps = doc.settings?.traceMaxSteps;
     this.traceCaps = maxSteps !== undefined ? { ...DEFAULT_TRACE_CAPS, maxSteps } : DEFAULT_TRACE_CAPS;
-    const events = deps.events;
-    this.host = {
-      flowId,
-      log: deps.log,
-      templates: this.templates,
-      flowMemory: this.flowMemory,
-      live: () => events.wants(flowId),
-      stepStarted: (run, step) => events.nodeStart(flowId, run.id, this.liveStep(step)),
-      stepEnded: (run, step) => events.nodeEnd(flowId, run.id, this.liveStep(step)),
-      serialise: (step) => this.storedStep(step, deps.masker()),
-    };
+    this.tracer = new FlowTracer(flowId, deps.events, deps.masker, (nodeId) => this.slots.get(nodeId)?.spec.sensitiveParams);
+    this.host = { flowId, log: deps.log, templates: this.templates, flowMemory: this.flowMemory, tracer: this.tracer };
   }
 
   get traceMode(): TraceMode {
@@ -252,7 +245,7 @@ export class FlowRuntime {
     const step: StepRecord = { nodeId: slot.id, status: 'succeeded', startedAt: now, endedAt: now, output: msg };
     run.admit();
     run.addStep(step);
-    run.seal(step, this.host.serialise);
+    this.tracer.seal(run, step);
     run.triggerStep = step;
     run.enter(run.root);
     if (slot.referenced) run.root.recordOutput(slot.id, msg);
@@ -270,7 +263,7 @@ export class FlowRuntime {
     const now = record.startedAt;
     record.endedAt = now;
     const step: StepRecord = { nodeId: slot.id, status: 'failed', startedAt: now, endedAt: now, output: msg, error };
-    if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [this.storedStep(step, this.deps.masker())], []));
+    if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [this.tracer.serialise(step)], []));
     this.deps.events.runEnd(this.flowId, record);
     return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'failed', error: record.error! }) };
   }
@@ -299,7 +292,7 @@ export class FlowRuntime {
     try {
       if (keep) {
         const mask = this.deps.masker();
-        this.deps.store.runFinished(record, run.tracedSteps().map((s) => ('data' in s ? s : this.storedStep(s, mask))), writes);
+        this.deps.store.runFinished(record, run.tracedSteps().map((s) => this.tracer.stored(s, mask)), writes);
       } else if (writes.length > 0) this.deps.store.commitState(writes);
       for (const w of writes) this.slots.get(w.nodeId)?.committed.set(w.key, w.value);
     } catch (err) {
@@ -310,23 +303,6 @@ export class FlowRuntime {
     else run.settle(record.status, record.error);
     this.deps.events.runEnd(this.flowId, record);
     if (this.runs.size === 0) for (const w of this.idleWaiters.splice(0)) w();
-  }
-
-  private storedStep(step: StepRecord | TracedStep, mask: Masker): TracedStep {
-    if ('data' in step) return step;
-    const sensitive = this.slots.get(step.nodeId)?.spec.sensitiveParams;
-    return {
-      nodeId: step.nodeId,
-      ...(step.iteration !== undefined ? { iteration: step.iteration } : {}),
-      status: step.status,
-      startedAt: step.startedAt,
-      ...(step.endedAt !== undefined ? { endedAt: step.endedAt } : {}),
-      data: stepDataJson(step, mask, sensitive),
-    };
-  }
-
-  private liveStep(step: StepRecord): StepRecord {
-    return traceStep(step, this.deps.masker(), this.slots.get(step.nodeId)?.spec.sensitiveParams);
   }
 
   private safeStore(write: () => void): void {

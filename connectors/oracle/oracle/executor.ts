@@ -2,13 +2,7 @@
  * Runs the SQL layer's statements on an oracledb (Thin) pool: one pooled connection per
  * statement, autoCommit, executeMany for batches, a result set for large queries.
  */
-import {
-  fetchTypeHandler,
-  oracledb,
-  type OracleConnection,
-  type OracleDbType,
-  type OraclePool,
-} from '../driver.ts';
+import { fetchTypeHandler, oracledb, withConnection, type OracleDbType, type OraclePool } from '../driver.ts';
 import type { BatchPlan, BindType, Statement } from '../../sql/dialect.ts';
 import type { DbRow, ExecResult, RowCursor, SqlExecutor } from '../../sql/executor.ts';
 import { isPlainObject } from '../../sql/values.ts';
@@ -38,15 +32,6 @@ export function driverBind(v: unknown): unknown {
   if (isPlainObject(v) && Object.keys(v).length === 2 && 'val' in v && BIND_TYPES.includes(v['type'] as BindType))
     return { type: dbType(v['type'] as BindType), val: v['val'] };
   return v;
-}
-
-async function withConnection<T>(pool: OraclePool, fn: (c: OracleConnection) => Promise<T>): Promise<T> {
-  const conn = await pool.getConnection();
-  try {
-    return await fn(conn);
-  } finally {
-    await conn.close();
-  }
 }
 
 export function oracleExecutor(pool: OraclePool): SqlExecutor {
