@@ -1,12 +1,12 @@
 /** In-memory store port and an engine wired with given node types, for engine tests. */
 import type { RunRecord, StepRecord } from '../../core/flow-types.ts';
-import type { NodeRuntime, NodeSpec } from './test-types.ts';
+import type { NodeSpec } from '../../core/node-spec.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
 import { Engine } from './engine.ts';
 import { silentEvents, type EngineEvents } from './events.ts';
 import { HookTable } from './hook-table.ts';
 import type { EngineStorePort, StateWrite, TracedStep } from './store-port.ts';
-import type { ConnectionProvider } from './node-api.ts';
+import type { ConnectionProvider, NodeRuntime } from './node-api.ts';
 import type { ConnectionProfileResolved, ConnectionDriver } from '../connections/driver-api.ts';
 import { createLogger } from '../log.ts';
 
