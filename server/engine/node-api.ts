@@ -1,6 +1,7 @@
 /**
- * The contract between the engine and node runtimes. Node runtimes import this file
- * (types only); the engine never imports a node runtime.
+ * The contract between the engine and node runtimes: what a runtime is given (context, one
+ * message's IO) and gives back (an instance). Node runtimes import this file (its types,
+ * NodeError and labelBinary) and the connection contract; the engine never imports a node type.
  */
 import type { FlowNode, FlowSettings, Message, RunStatus, TriggerKind } from '../../core/flow-types.ts';
 import type { Logger } from '../../core/logger.ts';
