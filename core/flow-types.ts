@@ -70,7 +70,10 @@ export interface Message {
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
 
-export interface RunTrigger { nodeId: string; type: string; kind?: 'manual' | 'schedule' | 'event' }
+/** what started a run: the editor or the API (manual), a schedule, or something outside (a request, a record) */
+export type TriggerKind = 'manual' | 'schedule' | 'event';
+
+export interface RunTrigger { nodeId: string; type: string; kind?: TriggerKind }
 
 export interface StepRecord {
   nodeId: string;
@@ -115,4 +118,6 @@ export interface TraceTruncation {
 
 export const DEFAULT_SOURCE_PORT = 'out';
 export const DEFAULT_TARGET_PORT = 'in';
+/** The port every node with an input has for `onError: "port"`. */
+export const ERROR_PORT = 'error';
 export const NODE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,7 +1,13 @@
 /**
- * What a node type declares about itself. Importable by the editor: types and plain
- * data only, no runtime dependencies.
+ * What a node type declares about itself, in two parts kept apart on purpose:
+ * - `NodeSpec`: plain JSON data (ports, params schema, UI hints). /api/node-types serves it as
+ *   it is and the editor builds palettes and forms from it.
+ * - `NodeSpecLogic`: the few pure functions computed from params (ports that depend on params,
+ *   save-time checks the schema cannot express). The editor imports them too, so they use no
+ *   runtime dependency.
+ * A node type's spec.ts exports both as one `NodeDefinition`; nodes/catalogue.ts lists them.
  */
+import type { TriggerKind } from './flow-types.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -19,6 +25,15 @@ export interface NodeUiHints {
   help?: string;
 }
 
+/** A node that starts runs by itself, and which kind of run it starts on its own. */
+export interface NodeTrigger { kind: TriggerKind }
+
+/**
+ * Which trigger `POST /trigger` fires when none is named: the first node of the first kind in
+ * this order (an inject before a timer before an http-in or a consumer).
+ */
+export const DEFAULT_TRIGGER_ORDER: readonly TriggerKind[] = ['manual', 'schedule', 'event'];
+
 export interface NodeSpec {
   type: string;
   category: NodeCategory;
@@ -26,10 +41,9 @@ export interface NodeSpec {
   description?: string;
   /** input port names; empty for trigger nodes */
   inputs: string[];
-  /** output port names; nodes with param-driven ports also set `dynamicOutputs` */
+  /** output port names; nodes whose ports depend on params compute them in `NodeSpecLogic.outputs` */
   outputs: string[];
-  /** returns the output ports for given params (switch rules, script outputs) */
-  dynamicOutputs?: (params: Record<string, unknown>) => string[];
+  /** JSON Schema of the params, with their defaults (the engine applies them when a flow starts) */
   paramsSchema: JsonSchema;
   /** params whose strings are not `${}` templates (code, SQL text) */
   rawParams?: string[];
@@ -45,15 +59,27 @@ export interface NodeSpec {
   sensitiveEntries?: string[];
   /** connection type(s) the `connection` param must reference */
   connectionTypes?: string[];
-  /** true when this node starts runs (timer, inject, mqtt-in…) */
-  trigger?: boolean;
+  /** set when this node starts runs (timer, inject, mqtt-in…) */
+  trigger?: NodeTrigger;
   ui?: NodeUiHints;
-  /** extra save-time checks beyond the schema (e.g. script compiles); returns path-relative errors */
-  validate?: (params: Record<string, unknown>) => ValidationIssue[];
 }
 
 export interface ValidationIssue { path: string; message: string }
 
-export function outputsOf(spec: NodeSpec, params: Record<string, unknown>): string[] {
-  return spec.dynamicOutputs ? spec.dynamicOutputs(params) : spec.outputs;
+/** The pure functions of a node type (not data: never served, never stored). */
+export interface NodeSpecLogic {
+  /** the output ports for these params (switch rules, script outputs); default: `spec.outputs` */
+  outputs?: (params: Record<string, unknown>) => string[];
+  /** save-time checks beyond the schema (paths relative to params) */
+  validate?: (params: Record<string, unknown>) => ValidationIssue[];
+}
+
+/** One node type as the catalogue lists it. */
+export interface NodeDefinition {
+  spec: NodeSpec;
+  logic?: NodeSpecLogic;
+}
+
+export function outputsOf(spec: NodeSpec, logic: NodeSpecLogic | undefined, params: Record<string, unknown>): string[] {
+  return logic?.outputs ? logic.outputs(params) : spec.outputs;
 }

@@ -3,8 +3,8 @@
  * edges and ports, cycles, and expressions (syntax; referenced node exists and is upstream).
  * Invalid flows are refused whole; every issue names its path.
  */
-import { NODE_ID_PATTERN, type FlowDocument, type FlowNode } from './flow-types.ts';
-import { outputsOf, type NodeSpec, type ValidationIssue } from './node-spec.ts';
+import { ERROR_PORT, NODE_ID_PATTERN, type FlowDocument, type FlowNode } from './flow-types.ts';
+import { outputsOf, type NodeSpec, type NodeSpecLogic, type ValidationIssue } from './node-spec.ts';
 import { SchemaChecker } from './schema-check.ts';
 import { findCycle, normalEdge, reachable } from './graph/index.ts';
 import { checkValue, collectRefs } from './expressions/index.ts';
@@ -14,13 +14,12 @@ const RESERVED_IDS: ReadonlySet<string> = new Set(['__proto__', 'constructor', '
 
 export interface ValidateOptions {
   specs: ReadonlyMap<string, NodeSpec>;
+  /** the node types' pure logic: ports from params, checks beyond the schema */
+  logic?: ReadonlyMap<string, NodeSpecLogic>;
   /** server-side checks that need I/O-free but heavy tools (script compile) */
   extraNodeChecks?: (node: FlowNode, spec: NodeSpec) => ValidationIssue[];
   checker?: SchemaChecker;
 }
-
-/** The port every node with an input has for `onError: "port"`. */
-export const ERROR_PORT = 'error';
 
 export function validateFlow(doc: unknown, options: ValidateOptions): ValidationIssue[] {
   const checker = options.checker ?? new SchemaChecker();
@@ -42,7 +41,8 @@ export function validateFlow(doc: unknown, options: ValidateOptions): Validation
     if (!spec) return;
     node.params ??= {};
     issues.push(...checker.check(spec.paramsSchema, node.params, `${at}.params`));
-    if (spec.validate) issues.push(...prefixed(spec.validate(node.params), `${at}.params`));
+    const validate = options.logic?.get(node.type)?.validate;
+    if (validate) issues.push(...prefixed(validate(node.params), `${at}.params`));
     if (options.extraNodeChecks) issues.push(...prefixed(options.extraNodeChecks(node, spec), `${at}.params`));
   });
 
@@ -52,7 +52,7 @@ export function validateFlow(doc: unknown, options: ValidateOptions): Validation
     const dst = byId.get(e.target);
     if (!src) issues.push({ path: `edges[${i}].source`, message: `no node "${e.source}" in this flow` });
     else if (src.spec) {
-      const ports = outputsOf(src.spec, src.node.params);
+      const ports = outputsOf(src.spec, options.logic?.get(src.node.type), src.node.params);
       const withError = src.spec.inputs.length > 0 ? [...ports, ERROR_PORT] : ports;
       if (!withError.includes(e.sourcePort))
         issues.push({ path: `edges[${i}].sourcePort`, message: `node "${e.source}" has no output port "${e.sourcePort}" (ports: ${withError.join(', ') || 'none'})` });

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closedPort } from '../nodes/_http/testing.ts';
+import { closedPort } from '../connectors/http/http.test-support.ts';
 import { closeSession, openSession, shot, type Session } from './harness.ts';
 
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../server/test-server.ts';
+import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../server/server.test-support.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const editorDir = join(root, 'editor');

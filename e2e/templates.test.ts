@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { waitFor } from '../server/test-server.ts';
+import { waitFor } from '../server/server.test-support.ts';
 import { closeSession, openSession, shot, type Session } from './harness.ts';
 
 const SRC = `e2e_tpl_src_${process.pid}`;

@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { closeSession, openSession, shot, type Session } from './harness.ts';
-import { listen, type TestServer as PlainServer } from '../nodes/_http/testing.ts';
-import { htmlPageFlow, startFlow, userWithRole } from '../server/http/test-security.ts';
+import { listen, type TestServer as PlainServer } from '../connectors/http/http.test-support.ts';
+import { htmlPageFlow, startFlow, userWithRole } from '../server/http/security.test-support.ts';
 
 /** what the attacking page's script tries: make itself admin with the visitor's session */
 const makeAdmin = (name: string): string =>

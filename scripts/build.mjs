@@ -6,6 +6,8 @@ import { copyFileSync, cpSync, existsSync, readdirSync, statSync, symlinkSync, w
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+/** the folders tsc compiles into dist/ */
+const SERVER_DIRS = ['core', 'server', 'nodes', 'connectors', 'catalogue', 'templates'];
 
 function newest(dir, test) {
   let latest = 0;
@@ -25,14 +27,14 @@ function stampOf(file) {
 
 export function buildServer(log = console.log) {
   const stamp = join(root, 'dist', '.built');
-  const sources = Math.max(...['core', 'server', 'nodes', 'templates'].map((d) => newest(join(root, d), () => true)), stampOf(join(root, 'package.json')));
+  const sources = Math.max(...SERVER_DIRS.map((d) => newest(join(root, d), () => true)), stampOf(join(root, 'package.json')));
   if (stampOf(stamp) >= sources) return true;
   log('Compiling the server (tsc → dist/)…');
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   if (tsc.status !== 0) return false;
   // files read at run time (SQL migrations…), the version from package.json, and the editor
-  for (const dir of ['core', 'server', 'nodes', 'templates']) {
+  for (const dir of SERVER_DIRS) {
     cpSync(join(root, dir), join(root, 'dist', dir), { recursive: true, filter: (src) => statSync(src).isDirectory() || !src.endsWith('.ts') });
   }
   copyFileSync(join(root, 'package.json'), join(root, 'dist', 'package.json'));
@@ -43,7 +45,7 @@ export function buildServer(log = console.log) {
 
 export function buildEditor(log = console.log) {
   const index = join(root, 'editor', 'dist', 'index.html');
-  const sources = Math.max(newest(join(root, 'editor'), (n) => !n.endsWith('.md')), newest(join(root, 'core'), () => true), newest(join(root, 'nodes'), (n) => n === 'spec.ts'));
+  const sources = Math.max(newest(join(root, 'editor'), (n) => !n.endsWith('.md')), ...['core', 'nodes', 'connectors', 'catalogue', 'templates'].map((d) => newest(join(root, d), (n) => !n.includes('.test'))));
   if (stampOf(index) >= sources) return true;
   log('Building the editor (vite → editor/dist)…');
   const vite = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'editor/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The whole test suite: typecheck, start what the tests need (Kafka broker, Chromium check),
-// run every *.test.ts with node's test runner, stop what was started. Exit code = failures.
+// The whole test suite: typecheck, dependency rules (dependency-cruiser), lint (ESLint), start
+// what the tests need (Kafka broker, Chromium check), run every *.test.ts with node's test
+// runner, stop what was started. Exit code = failures.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -31,6 +32,17 @@ for (const project of ['tsconfig.json', 'editor/tsconfig.json']) {
     console.error(`✖ typecheck of ${project} failed`);
     process.exit(1);
   }
+}
+
+console.log('▶ dependency rules (npm run deps: .dependency-cruiser.cjs)');
+if (run('npm', ['run', '--silent', 'deps', '--', '--output-type', 'err']) !== 0) {
+  console.error('✖ an import breaks the dependency rules (see above; README, "Layout")');
+  process.exit(1);
+}
+console.log('▶ lint (npm run lint: eslint.config.js)');
+if (run('npm', ['run', '--silent', 'lint']) !== 0) {
+  console.error('✖ lint errors (see above)');
+  process.exit(1);
 }
 
 let startedKafka = false;

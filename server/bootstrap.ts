@@ -7,9 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SchemaChecker } from '../core/schema-check.ts';
-import { allSpecs, specsByType } from '../nodes/specs.ts';
-import { allRuntimes } from '../nodes/runtimes.ts';
-import { serverNodeChecks } from '../nodes/server-checks.ts';
+import { logicByType, nodeDefinitions, specsByType } from '../catalogue/index.ts';
+import { connectionDrivers, nodeRuntimes, serverParamsChecks } from '../catalogue/server.ts';
 import type { Config } from './config.ts';
 import { openStore, storeFiles, type Store } from './store/store.ts';
 import { tightenFileModes } from './store/private-files.ts';
@@ -22,7 +21,6 @@ import { createAuthService } from './auth/auth-service.ts';
 import { ensureFirstAdmin } from './auth/first-admin.ts';
 import { ConnectionService } from './connections/service.ts';
 import { ConnectionPool } from './connections/pool.ts';
-import { allDrivers } from './connections/drivers/index.ts';
 import { Engine } from './engine/engine.ts';
 import { HookTable } from './engine/hook-table.ts';
 import { FlowService } from './flows/flow-service.ts';
@@ -39,7 +37,7 @@ import { usersRouter } from './http/routes/users.ts';
 import { connectionsRouter } from './http/routes/connections.ts';
 import { templatesRouter } from './http/routes/templates.ts';
 import { createLogger, maskedLogger } from './log.ts';
-import type { Logger } from './engine/node-api.ts';
+import type { Logger } from '../core/logger.ts';
 import { configureScriptRunners, stopIdleScriptRunners } from './sandbox/index.ts';
 
 export interface RunningServer {
@@ -117,21 +115,23 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     ...(options.onPasswordCheck ? { onPasswordCheck: options.onPasswordCheck } : {}),
   });
   const origins = new OriginPolicy(config.allowedOrigins ?? []);
-  const drivers = new Map(allDrivers.map((d) => [d.type, d]));
+  const drivers = connectionDrivers();
   const pool = new ConnectionPool(connections, drivers, { log });
   const hooks = new HookTable();
   const live = new LiveHub();
   const checker = new SchemaChecker();
+  const paramsChecks = await serverParamsChecks();
   const engine = new Engine(
-    { specs: specsByType, runtimes: new Map(allRuntimes.map((r) => [r.type, r])), store: store.runs, connections: pool, events: live, hooks, log, masker, checker },
+    { specs: specsByType, runtimes: nodeRuntimes(), store: store.runs, connections: pool, events: live, hooks, log, masker, checker },
     config.shutdownGraceMs,
   );
   const flows = new FlowService({
     flows: store.flows,
     engine,
     specs: specsByType,
+    logic: logicByType,
     checker,
-    serverChecks: [...serverNodeChecks, connectionCheck((id) => connections.get(id)?.type)],
+    serverChecks: [(node) => paramsChecks.get(node.type)?.(node.params ?? {}) ?? [], connectionCheck((id) => connections.get(id)?.type)],
     log,
     secrets: flowSecrets,
     ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}),
@@ -159,7 +159,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     routers: {
       '/flows': flowsRouter(flows, engine, porter, listFlows, (id) => live.statusOf(id)),
       '/runs': runsRouter(store.runs),
-      '/node-types': nodeTypesRouter(allSpecs),
+      '/node-types': nodeTypesRouter(nodeDefinitions),
       '/users': usersRouter(auth),
       '/connections': connectionsRouter(connections, pool, drivers, usersOf),
       '/templates': templatesRouter(flows, engine, (id) => connections.get(id)?.type),

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startServer } from './bootstrap.ts';
 import { ConfigError, type Config } from './config.ts';
 import { createLogger } from './log.ts';
-import { TEST_ADMIN_PASSWORD } from './test-server.ts';
+import { TEST_ADMIN_PASSWORD } from './server.test-support.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8);

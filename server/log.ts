@@ -1,5 +1,5 @@
 /** JSON-lines logger; values pass through a masker so secrets never reach the log. */
-import type { Logger } from './engine/node-api.ts';
+import type { Logger } from '../core/logger.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -4,10 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { waitFor, type TestServer } from './test-server.ts';
-import { fullDiskServer, nodeStatus, recovered, runningFlow } from './test-full-disk-server.ts';
-import { BROKER_URL, discardSession, plainClient, uniqueTopic } from '../nodes/_mqtt/test-support.ts';
-import { BROKERS, committed, createTopic, testAdmin, testProducer, uniqueName } from '../nodes/_kafka/test-support.ts';
+import { waitFor, type TestServer } from './server.test-support.ts';
+import { fullDiskServer, nodeStatus, recovered, runningFlow } from './full-disk.test-support.ts';
+import { BROKER_URL, discardSession, plainClient, uniqueTopic } from '../connectors/mqtt/mqtt.test-support.ts';
+import { BROKERS, committed, createTopic, testAdmin, testProducer, uniqueName } from '../connectors/kafka/kafka.test-support.ts';
 
 /** the payloads of the flow's succeeded runs (their trigger step's output) */
 async function payloads(srv: TestServer, flowId: string): Promise<unknown[]> {

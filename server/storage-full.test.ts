@@ -1,10 +1,10 @@
 // The server on a data directory whose disk fills up: nothing is reported accepted that was
 // not stored, writes answer 507/503 with a stable code instead of a bare 500, the process
 // stays up, and once space returns everything works again without a restart.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitFor, TEST_ADMIN_PASSWORD } from './test-server.ts';
-import { fullDiskServer, health, recovered, runningFlow } from './test-full-disk-server.ts';
+import { waitFor, TEST_ADMIN_PASSWORD } from './server.test-support.ts';
+import { fullDiskServer, health, recovered, runningFlow } from './full-disk.test-support.ts';
 
 /** under the max_page_count fallback a small write that fits a page already allocated still succeeds */
 const FALLBACK_NOTE = 'max_page_count fallback: writes that need no new page still succeed, so only the invariants are asserted (no 500, every 200 stored, state only with its run)';

@@ -1,6 +1,7 @@
-/** Form fields and node params shared by the templates. Pure data builders. */
+/** Form fields, node params and flow parts shared by the templates, each written once. Pure data builders. */
 import type { JsonSchema } from '../core/node-spec.ts';
-import { IDENT_PATTERN } from '../nodes/_sql/identifiers.ts';
+import type { AmongCheck, TemplateEdge, TemplateNode } from './types.ts';
+import { IDENT_PATTERN } from '../connectors/sql/identifiers.ts';
 
 export const DB_TYPES = ['mysql', 'postgres', 'oracle'];
 
@@ -102,3 +103,70 @@ export const incrementalParam = {
 
 /** key columns, only for upsert */
 export const keysParam = { $if: 'writeMode=upsert', then: '{{keys}}' };
+
+// ── flow parts several templates share ──
+
+/** the mapping may only use fields the source read gives */
+export const MAPPING_USES_READ_FIELDS: AmongCheck = {
+  kind: 'among', param: 'mapping', use: 'values', among: 'fields', amongUse: 'items', message: 'maps a field that is not among the fields to read',
+};
+
+/** an upsert's key columns must be written by the mapping */
+export const KEYS_IN_MAPPING: AmongCheck = {
+  kind: 'among', param: 'keys', use: 'items', among: 'mapping', amongUse: 'keys', message: 'names a key column that the mapping does not write',
+};
+
+/** the timer of a scheduled template, on the schedule the form asked for */
+export function scheduleTimer(id: string): TemplateNode {
+  return { id, type: 'timer', name: 'Timer', params: timerParams, position: { x: 80, y: 120 } };
+}
+
+/** reads the source table: its chosen fields, only rows past the watermark when an incremental column is chosen */
+export function readSource(id: string, o: { type?: string; name?: string; incremental?: unknown } = {}): TemplateNode {
+  return {
+    id,
+    type: o.type ?? '{{source:type}}',
+    name: o.name ?? 'Get new records',
+    params: {
+      connection: '{{source}}',
+      action: 'select',
+      table: '{{sourceTable}}',
+      fields: '{{fields}}',
+      incremental: o.incremental ?? incrementalParam,
+      limit: '{{limit}}',
+    },
+    position: { x: 320, y: 120 },
+  };
+}
+
+/**
+ * The flow of the message-to-table templates: the trigger `source`, a set node that maps the
+ * message's fields to columns (only when a mapping is given), then the write into the table.
+ */
+export function mapThenWrite(source: TemplateNode, mapId: string, writeId: string): { nodes: TemplateNode[]; edges: TemplateEdge[] } {
+  return {
+    nodes: [
+      source,
+      {
+        id: mapId,
+        when: 'mapping',
+        type: 'set',
+        name: 'Map fields',
+        params: { fields: { $map: 'mapping', key: 'payload.{{$key}}', value: '${payload.{{$value}}}' }, mode: 'replace' },
+        position: { x: 320, y: 120 },
+      },
+      {
+        id: writeId,
+        type: '{{target:type}}',
+        name: 'Write record',
+        params: { connection: '{{target}}', action: '{{writeMode}}', table: '{{targetTable}}', keys: keysParam },
+        position: { x: 560, y: 120 },
+      },
+    ],
+    edges: [
+      { source: source.id, target: mapId },
+      { source: mapId, target: writeId },
+      { source: source.id, target: writeId, when: '!mapping' },
+    ],
+  };
+}

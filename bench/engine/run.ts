@@ -12,7 +12,7 @@ import { load, type LoadResult } from '../lib/load.ts';
 import { parseOptions, USAGE, type BenchOptions } from '../lib/options.ts';
 import { tscBuild, tsxBuild, type TributaryBuild } from '../lib/build.ts';
 import { nodeRedChainRun, startNodeRedServer, startTributaryServer, tributaryChainRun, type ChainResult, type ServerSide } from './sides.ts';
-import { HTTP_PATH, type ChainKind } from './flows.ts';
+import type { ChainKind } from './flows.ts';
 
 interface Row {
   part: string;

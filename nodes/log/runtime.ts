@@ -1,14 +1,13 @@
 import type { NodeRuntime } from '../../server/engine/node-api.ts';
+import type { LogParams } from './spec.ts';
 
-type Level = 'debug' | 'info' | 'warn' | 'error';
-
-export const logRuntime: NodeRuntime = {
+export const logRuntime: NodeRuntime<LogParams> = {
   type: 'log',
   create(ctx) {
-    const level = ((ctx.params['level'] as Level | undefined) ?? 'info');
+    const level = ctx.params.level;
     return {
       onMessage(msg, io) {
-        const value = io.params['message'];
+        const value = io.params.message;
         const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
         io.trace(`[${level}] ${text}`);
         io.log[level](text, { flowId: ctx.flowId, nodeId: ctx.node.id, runId: io.runId });
@@ -17,3 +16,5 @@ export const logRuntime: NodeRuntime = {
     };
   },
 };
+
+export default logRuntime;

@@ -1,4 +1,14 @@
-import type { NodeSpec } from '../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec } from '../../core/node-spec.ts';
+import { Enum, Type, jsonSchema, withDefault, type ParamsOf } from '../../core/params-schema.ts';
+
+const params = Type.Object(
+  {
+    level: withDefault(Enum(['debug', 'info', 'warn', 'error'], { title: 'Level' }), 'info'),
+    message: withDefault(Type.Unknown({ title: 'Message' }), '${payload}'),
+  },
+  { additionalProperties: false },
+);
+export type LogParams = ParamsOf<typeof params>;
 
 export const logSpec: NodeSpec = {
   type: 'log',
@@ -7,13 +17,8 @@ export const logSpec: NodeSpec = {
   description: 'Writes a line to the trace, the debug panel and the server log; passes the message on.',
   inputs: ['in'],
   outputs: ['out'],
-  paramsSchema: {
-    type: 'object',
-    properties: {
-      level: { enum: ['debug', 'info', 'warn', 'error'], default: 'info', title: 'Level' },
-      message: { default: '${payload}', title: 'Message' },
-    },
-    additionalProperties: false,
-  },
+  paramsSchema: jsonSchema(params),
   ui: { icon: 'file-text', widgets: { message: 'expression' } },
 };
+
+export const logNode: NodeDefinition = { spec: logSpec };

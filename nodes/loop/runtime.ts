@@ -1,17 +1,19 @@
 /** Sends each item into the body in its own iteration scope; ordered when concurrency is 1. */
 import { NodeError, type NodeRuntime } from '../../server/engine/node-api.ts';
+import type { LoopParams } from './spec.ts';
 
-export const loopRuntime: NodeRuntime = {
+export const loopRuntime: NodeRuntime<LoopParams> = {
   type: 'loop',
-  create() {
+  create(ctx) {
+    // an integer by the schema: never a template
+    const concurrency = ctx.params.concurrency;
     return {
       async onMessage(_msg, io) {
-        const items = io.params['items'];
+        const items = io.params.items;
         if (!Array.isArray(items)) {
           const got = items === null || items === undefined ? 'nothing' : typeof items;
           throw new NodeError(`items must be a list, got ${got}`, 'NOT_A_LIST', false);
         }
-        const concurrency = Math.max(1, Number(io.params['concurrency'] ?? 1));
         let next = 0;
         let succeeded = 0;
         let failed = 0;
@@ -30,3 +32,5 @@ export const loopRuntime: NodeRuntime = {
     };
   },
 };
+
+export default loopRuntime;

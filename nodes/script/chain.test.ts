@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowDocument, FlowNode, StepRecord } from '../../core/flow-types.ts';
-import { testEngine } from '../../server/engine/test-support.ts';
+import { testEngine } from '../../server/engine/engine.test-support.ts';
 import { injectSpec } from '../inject/spec.ts';
 import { injectRuntime } from '../inject/runtime.ts';
 import { setSpec } from '../set/spec.ts';

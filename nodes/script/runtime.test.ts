@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NodeError } from '../../server/engine/node-api.ts';
 import { scriptRuntime } from './runtime.ts';
-import { createTestFlow, createTestNode } from './test-harness.ts';
+import { createTestFlow, createTestNode } from './script.test-support.ts';
 
 describe('script node', () => {
   test('transforms the message and sends it on out', async () => {

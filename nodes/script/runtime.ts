@@ -6,14 +6,14 @@ import type { Message } from '../../core/flow-types.ts';
 import { NodeError, type NodeContext, type NodeRuntime } from '../../server/engine/node-api.ts';
 import { createSandbox, DEFAULT_MEMORY_MB, ScriptError, type Sandbox, type SandboxLimits } from '../../server/sandbox/index.ts';
 import { routeResult } from './route-result.ts';
-import { SCRIPT_DEFAULT_TIMEOUT_MS, scriptPorts } from './spec.ts';
+import { SCRIPT_DEFAULT_TIMEOUT_MS, scriptPorts, type ScriptParams } from './spec.ts';
 
 const SANDBOX_KEY = 'sandbox';
 
-export const scriptRuntime: NodeRuntime = {
+export const scriptRuntime: NodeRuntime<ScriptParams> = {
   type: 'script',
   async create(ctx) {
-    const code = typeof ctx.params['code'] === 'string' ? ctx.params['code'] : '';
+    const code = ctx.params.code;
     const sandbox = await ctx.shared<Sandbox>(
       SANDBOX_KEY,
       () => createSandbox({ memoryMb: memoryLimitOf(ctx), log: ctx.log, limits: sizeLimitsOf(ctx) }),
@@ -86,3 +86,5 @@ function asNodeError(err: unknown, retryable: boolean): NodeError {
   if (err instanceof ScriptError) return new NodeError(err.message, err.code, retryable && err.code !== 'SCRIPT_COMPILE');
   return new NodeError(err instanceof Error ? err.message : String(err), 'SCRIPT_ERROR', retryable);
 }
+
+export default scriptRuntime;

@@ -1,12 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { outputsOf } from '../../core/node-spec.ts';
-import { scriptPorts, scriptSpec } from './spec.ts';
+import { scriptNode, scriptPorts, scriptSpec } from './spec.ts';
 
 describe('script spec', () => {
   test('ports follow the outputs param: out, out2, out3…', () => {
-    assert.deepEqual(outputsOf(scriptSpec, { code: '' }), ['out']);
-    assert.deepEqual(outputsOf(scriptSpec, { code: '', outputs: 3 }), ['out', 'out2', 'out3']);
+    assert.deepEqual(outputsOf(scriptSpec, scriptNode.logic, { code: '' }), ['out']);
+    assert.deepEqual(outputsOf(scriptSpec, scriptNode.logic, { code: '', outputs: 3 }), ['out', 'out2', 'out3']);
     assert.deepEqual(scriptPorts({ outputs: 0 }), ['out']);
     assert.deepEqual(scriptPorts({ outputs: 'x' }), ['out']);
     assert.equal(scriptPorts({ outputs: 1000 }).length, 16);

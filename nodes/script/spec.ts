@@ -1,4 +1,5 @@
-import type { NodeSpec } from '../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec } from '../../core/node-spec.ts';
+import { Type, jsonSchema, withDefault, type ParamsOf } from '../../core/params-schema.ts';
 
 export const SCRIPT_MAX_OUTPUTS = 16;
 export const SCRIPT_DEFAULT_TIMEOUT_MS = 1000;
@@ -20,6 +21,16 @@ per node (saved when the run succeeds); ctx.flow.get/set shares values across th
 while it runs. setTimeout works within the time limit. Messages and values cross the sandbox
 as JSON. No require, process, file system or network.`;
 
+const params = Type.Object(
+  {
+    code: Type.String({ title: 'Code', default: SCRIPT_DEFAULT_CODE, maxLength: 200_000 }),
+    outputs: withDefault(Type.Integer({ title: 'Outputs', minimum: 1, maximum: SCRIPT_MAX_OUTPUTS }), 1),
+    timeoutMs: withDefault(Type.Integer({ title: 'Time limit (ms)', minimum: 1, maximum: 60_000 }), SCRIPT_DEFAULT_TIMEOUT_MS),
+  },
+  { additionalProperties: false },
+);
+export type ScriptParams = ParamsOf<typeof params>;
+
 export const scriptSpec: NodeSpec = {
   type: 'script',
   category: 'function',
@@ -27,23 +38,10 @@ export const scriptSpec: NodeSpec = {
   description: 'Runs JavaScript on each message in a sandbox (time and memory limited).',
   inputs: ['in'],
   outputs: ['out'],
-  dynamicOutputs: scriptPorts,
-  paramsSchema: {
-    type: 'object',
-    required: ['code'],
-    properties: {
-      code: { type: 'string', title: 'Code', default: SCRIPT_DEFAULT_CODE, maxLength: 200_000 },
-      outputs: { type: 'integer', title: 'Outputs', minimum: 1, maximum: SCRIPT_MAX_OUTPUTS, default: 1 },
-      timeoutMs: {
-        type: 'integer',
-        title: 'Time limit (ms)',
-        minimum: 1,
-        maximum: 60_000,
-        default: SCRIPT_DEFAULT_TIMEOUT_MS,
-      },
-    },
-    additionalProperties: false,
-  },
+  paramsSchema: jsonSchema(params),
   rawParams: ['code'],
   ui: { icon: 'code', order: ['code', 'outputs', 'timeoutMs'], widgets: { code: 'code' }, help: HELP },
 };
+
+// the code is compiled at save by ./server-check.ts (the sandbox's compiler stays out of the editor's bundle)
+export const scriptNode: NodeDefinition = { spec: scriptSpec, logic: { outputs: scriptPorts } };

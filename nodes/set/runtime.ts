@@ -2,12 +2,12 @@
 import type { Message } from '../../core/flow-types.ts';
 import type { NodeRuntime } from '../../server/engine/node-api.ts';
 import { makeSetter, parsePath } from '../../core/expressions/index.ts';
-import { fieldIssuePath } from './spec.ts';
+import { fieldIssuePath, type SetParams } from './spec.ts';
 
-export const setRuntime: NodeRuntime = {
+export const setRuntime: NodeRuntime<SetParams> = {
   type: 'set',
   create(ctx) {
-    const setters = Object.keys((ctx.params['fields'] as object | undefined) ?? {}).map((key) => {
+    const setters = Object.keys(ctx.params.fields).map((key) => {
       try {
         return { key, set: makeSetter(parsePath(key)) };
       } catch (err) {
@@ -15,10 +15,10 @@ export const setRuntime: NodeRuntime = {
         throw new Error(`${fieldIssuePath(key)}: ${(err as Error).message}`);
       }
     });
-    const replace = ctx.params['mode'] === 'replace';
+    const replace = ctx.params.mode === 'replace';
     return {
       onMessage(msg, io) {
-        const values = io.params['fields'] as Record<string, unknown>;
+        const values = io.params.fields as Record<string, unknown>;
         let out: Record<string, unknown> = replace ? {} : msg;
         for (const { key, set } of setters) out = set(out, values[key]);
         io.send(out as Message);
@@ -26,3 +26,5 @@ export const setRuntime: NodeRuntime = {
     };
   },
 };
+
+export default setRuntime;

@@ -1,9 +1,8 @@
 import { NodeError, type NodeRuntime } from '../../server/engine/node-api.ts';
 import { hasExpression } from '../../core/expressions/index.ts';
 import { compileRegex, type LinearRegex } from '../../core/linear-regex.ts';
-import { matches, type SwitchOp } from './match.ts';
-
-interface Rule { value: unknown; op: SwitchOp; arg?: unknown }
+import { matches } from './match.ts';
+import type { SwitchParams, SwitchRule } from './spec.ts';
 
 /**
  * The compiled pattern of one regex rule. A constant pattern is compiled once at start; one made
@@ -27,19 +26,20 @@ class RulePattern {
   }
 }
 
-export const switchRuntime: NodeRuntime = {
+export const switchRuntime: NodeRuntime<SwitchParams> = {
   type: 'switch',
   create(ctx) {
-    const saved = (ctx.params['rules'] as Rule[] | undefined) ?? [];
+    const saved = ctx.params.rules;
     const patterns = saved.map((r, i) => (r.op === 'regex' ? new RulePattern(i) : undefined));
     saved.forEach((r, i) => {
       if (r.op === 'regex' && !hasExpression(r.arg)) patterns[i]!.get(r.arg, (m) => new Error(m));
     });
     const badPattern = (message: string): Error => new NodeError(message, 'BAD_REGEX', false);
-    const stopAtFirst = ctx.params['stopAtFirst'] !== false;
+    const stopAtFirst = ctx.params.stopAtFirst;
     return {
       onMessage(msg, io) {
-        const rules = (io.params['rules'] as Rule[] | undefined) ?? [];
+        // resolved: values and args are what their expressions gave, ops as saved
+        const rules = io.params.rules as SwitchRule[];
         let matched = false;
         for (let i = 0; i < rules.length; i++) {
           const rule = rules[i]!;
@@ -54,3 +54,5 @@ export const switchRuntime: NodeRuntime = {
     };
   },
 };
+
+export default switchRuntime;

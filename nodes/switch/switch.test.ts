@@ -2,7 +2,7 @@
 // catastrophic-backtracking pattern cannot freeze the server; what RE2 cannot run is refused at save.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../../server/test-server.ts';
+import { startTestServer, type TestServer } from '../../server/server.test-support.ts';
 
 let s: TestServer;
 before(async () => {

@@ -1,15 +1,15 @@
 /** Fires runs on a schedule (croner); serial mode skips a tick while the last run is running. */
 import { Cron } from 'croner';
 import type { NodeRuntime } from '../../server/engine/node-api.ts';
-import { scheduleToCron } from './spec.ts';
+import { scheduleToCron, type TimerParams } from './spec.ts';
 
-export const timerRuntime: NodeRuntime = {
+export const timerRuntime: NodeRuntime<TimerParams> = {
   type: 'timer',
   create(ctx) {
     const params = ctx.params;
     const pattern = scheduleToCron(params);
-    const timezone = (params['timezone'] as string | undefined) ?? 'GMT';
-    const serial = params['taskMode'] === 'serial';
+    const timezone = params.timezone;
+    const serial = params.taskMode === 'serial';
     let job: Cron | undefined;
     const fire = (kind: 'schedule' | 'manual', payload?: unknown) =>
       ctx.fire({ payload: payload ?? { firedAt: new Date().toISOString() } }, { kind, skipIfRunning: serial && kind === 'schedule' });
@@ -20,7 +20,7 @@ export const timerRuntime: NodeRuntime = {
         });
         const next = job.nextRun();
         ctx.setStatus({ state: 'ok', text: next ? `next ${next.toISOString()}` : 'no next run', next: next?.toISOString() });
-        if (params['runImmediately'] === true) fire('schedule');
+        if (params.runImmediately) fire('schedule');
       },
       stop() {
         job?.stop();
@@ -32,3 +32,5 @@ export const timerRuntime: NodeRuntime = {
     };
   },
 };
+
+export default timerRuntime;

@@ -1,4 +1,19 @@
-import type { NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
+import type { NodeDefinition, NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
+import { Enum, Type, jsonSchema, withDefault, type ParamsOf } from '../../core/params-schema.ts';
+
+const params = Type.Object(
+  {
+    unit: withDefault(Enum(['second', 'minute', 'hour', 'day', 'month'], { title: 'Unit' }), 'minute'),
+    interval: withDefault(Type.Integer({ minimum: 1, maximum: 1000, title: 'Interval' }), 1),
+    atSeconds: withDefault(Type.Array(Type.Integer({ minimum: 0, maximum: 59 }), { uniqueItems: true, maxItems: 60, title: 'At these seconds' }), [0]),
+    timezone: withDefault(Type.String({ minLength: 1, title: 'Time zone' }), 'GMT'),
+    taskMode: withDefault(Enum(['parallel', 'serial'], { title: 'Task mode' }), 'parallel'),
+    runImmediately: withDefault(Type.Boolean({ title: 'Run once now' }), false),
+    cron: Type.Optional(Type.String({ minLength: 1, title: 'Cron (5 or 6 fields, instead of unit/interval)' })),
+  },
+  { additionalProperties: false },
+);
+export type TimerParams = ParamsOf<typeof params>;
 
 export const timerSpec: NodeSpec = {
   type: 'timer',
@@ -7,27 +22,16 @@ export const timerSpec: NodeSpec = {
   description: 'Starts a run at a fixed interval (at given seconds, in a time zone) or on a cron schedule.',
   inputs: [],
   outputs: ['out'],
-  trigger: true,
-  paramsSchema: {
-    type: 'object',
-    properties: {
-      unit: { enum: ['second', 'minute', 'hour', 'day', 'month'], default: 'minute', title: 'Unit' },
-      interval: { type: 'integer', minimum: 1, maximum: 1000, default: 1, title: 'Interval' },
-      atSeconds: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 59 }, uniqueItems: true, maxItems: 60, default: [0], title: 'At these seconds' },
-      timezone: { type: 'string', minLength: 1, default: 'GMT', title: 'Time zone' },
-      taskMode: { enum: ['parallel', 'serial'], default: 'parallel', title: 'Task mode' },
-      runImmediately: { type: 'boolean', default: false, title: 'Run once now' },
-      cron: { type: 'string', minLength: 1, title: 'Cron (5 or 6 fields, instead of unit/interval)' },
-    },
-    additionalProperties: false,
-  },
+  trigger: { kind: 'schedule' },
+  paramsSchema: jsonSchema(params),
   ui: {
     icon: 'clock',
     order: ['unit', 'interval', 'atSeconds', 'timezone', 'taskMode', 'runImmediately', 'cron'],
     help: 'Emits {payload:{firedAt}}. Serial mode never overlaps runs and records a skipped tick.',
   },
-  validate: validateTimer,
 };
+
+export const timerNode: NodeDefinition = { spec: timerSpec, logic: { validate: validateTimer } };
 
 export function validateTimer(params: Record<string, unknown>): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -51,12 +55,12 @@ export function isTimeZone(tz: string): boolean {
 }
 
 /** The 6-field cron pattern (with seconds) of unit/interval/atSeconds. */
-export function scheduleToCron(params: Record<string, unknown>): string {
-  if (typeof params['cron'] === 'string') return params['cron'];
-  const unit = (params['unit'] as string | undefined) ?? 'minute';
-  const n = (params['interval'] as number | undefined) ?? 1;
+export function scheduleToCron(params: Pick<TimerParams, 'cron' | 'unit' | 'interval' | 'atSeconds'>): string {
+  if (params.cron !== undefined) return params.cron;
+  const unit = params.unit;
+  const n = params.interval;
   const every = n === 1 ? '*' : `*/${n}`;
-  const seconds = ((params['atSeconds'] as number[] | undefined) ?? [0]).slice().sort((a, b) => a - b);
+  const seconds = params.atSeconds.slice().sort((a, b) => a - b);
   const sec = seconds.length > 0 ? seconds.join(',') : '0';
   switch (unit) {
     case 'second':

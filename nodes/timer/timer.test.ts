@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cron } from 'croner';
-import { scheduleToCron, timerSpec } from './spec.ts';
+import { scheduleToCron, timerNode, timerSpec, type TimerParams } from './spec.ts';
 import { timerRuntime } from './runtime.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
-import { testEngine } from '../../server/engine/test-support.ts';
+import { testEngine } from '../../server/engine/engine.test-support.ts';
 import type { NodeRuntime } from '../../server/engine/node-api.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 
 const checker = new SchemaChecker();
 const nextRuns = (params: Record<string, unknown>, from: string, n = 3): string[] => {
   const tz = (params['timezone'] as string | undefined) ?? 'GMT';
-  return new Cron(scheduleToCron(checker.withDefaults(timerSpec.paramsSchema, params)), { timezone: tz === 'GMT' ? 'Etc/GMT' : tz })
+  return new Cron(scheduleToCron(checker.withDefaults(timerSpec.paramsSchema, params) as TimerParams), { timezone: tz === 'GMT' ? 'Etc/GMT' : tz })
     .nextRuns(n, new Date(from))
     .map((d) => d.toISOString());
 };
@@ -39,8 +39,8 @@ test('IANA time zones shift the schedule; GMT is UTC', () => {
 });
 
 test('bad time zone, bad cron and bad interval are refused with the field named', () => {
-  assert.deepEqual(timerSpec.validate!({ timezone: 'Mars/Base' }).map((i) => i.path), ['timezone']);
-  assert.deepEqual(timerSpec.validate!({ cron: '* * *' }).map((i) => i.path), ['cron']);
+  assert.deepEqual(timerNode.logic!.validate!({ timezone: 'Mars/Base' }).map((i) => i.path), ['timezone']);
+  assert.deepEqual(timerNode.logic!.validate!({ cron: '* * *' }).map((i) => i.path), ['cron']);
   const issues = checker.check(timerSpec.paramsSchema, { interval: 0, atSeconds: [61] }, 'params');
   assert.ok(issues.some((i) => i.path === 'params.interval'));
   assert.ok(issues.some((i) => i.path === 'params.atSeconds[0]'));

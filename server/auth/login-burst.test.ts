@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer } from '../test-server.ts';
+import { startTestServer } from '../server.test-support.ts';
 import { LoginThrottle, type Attempt, type Reservation } from './login-throttle.ts';
 import { ScryptSlots, PasswordCheckBusyError } from './scrypt-slots.ts';
 import { hashPassword, scryptInFlight, verifyPassword } from './password.ts';
-import { GOOD_PASSWORD } from '../http/test-security.ts';
+import { GOOD_PASSWORD } from '../http/security.test-support.ts';
 
 test('a burst of 40 concurrent wrong passwords gets at most 5 scrypt checks; the right password sent within the burst gets 429', async () => {
   let checks = 0;

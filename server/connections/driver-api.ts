@@ -1,5 +1,17 @@
-/** A connection type's driver: how to open, test, close and inspect a client of it. */
-import type { ConnectionProfileResolved } from '../engine/node-api.ts';
+/**
+ * The connection contract: a saved profile as drivers and node runtimes get it, and what a
+ * connection type's driver does with it (open, test, close, inspect).
+ */
+
+/** A saved connection profile with its secrets decrypted. */
+export interface ConnectionProfileResolved {
+  id: string;
+  name: string;
+  type: string;
+  environment: string;
+  params: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
 
 export interface ColumnInfo { name: string; type: string; nullable: boolean; primaryKey?: boolean }
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openStore, type Store } from '../store/store.ts';
 import { createSecretBox } from '../secrets/cipher.ts';
-import { NodeError, type ConnectionProfileResolved } from '../engine/node-api.ts';
-import type { ColumnInfo, ConnectionDriver } from './driver-api.ts';
+import { NodeError } from '../engine/node-api.ts';
+import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from './driver-api.ts';
 import { ConnectionService } from './service.ts';
 import { ConnectionPool } from './pool.ts';
 

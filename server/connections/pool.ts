@@ -4,8 +4,9 @@
  * lease is released. After a profile changes, new leases get a fresh client; leases
  * already out keep the old one until they are released.
  */
-import { NodeError, type ConnectionLease, type ConnectionProfileResolved, type ConnectionProvider, type Logger } from '../engine/node-api.ts';
-import type { ColumnInfo, ConnectionDriver } from './driver-api.ts';
+import { NodeError, type ConnectionLease, type ConnectionProvider } from '../engine/node-api.ts';
+import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from './driver-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { errorMessage } from './test-connection.ts';
 
 /** where profiles come from: ConnectionService fits */

@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { openStore, type Store } from '../store/store.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../store/errors.ts';
 import { createSecretBox } from '../secrets/cipher.ts';
-import type { ConnectionProfileResolved } from '../engine/node-api.ts';
-import type { ConnectionDriver } from './driver-api.ts';
+import type { ConnectionProfileResolved, ConnectionDriver } from './driver-api.ts';
 import { ConnectionService } from './service.ts';
 
 let dir: string;

@@ -3,17 +3,17 @@
  * write-only — reads show `"***"` for each secret that is set, and `"***"` sent back keeps it.
  */
 import {
-  CONNECTION_TYPES, DEFAULT_TIMEOUT_MS, ENVIRONMENTS, SECRET_MASK, isEnvironment, requiredSecrets, secretFieldNames,
+  DEFAULT_TIMEOUT_MS, ENVIRONMENTS, SECRET_MASK, isEnvironment, requiredSecrets, secretFieldNames,
   type ConnectionTypeDef, type ConnectionView, type Environment,
 } from '../../core/connection-types.ts';
 import type { ValidationIssue } from '../../core/node-spec.ts';
-import type { ConnectionProfileResolved } from '../engine/node-api.ts';
+import { CONNECTION_TYPES } from '../../catalogue/index.ts';
+import type { ConnectionProfileResolved, ConnectionDriver } from './driver-api.ts';
 import type { ConnectionRow } from '../store/connections-repo.ts';
 import { NotFoundError, ValidationError } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 import { randomId } from '../store/util.ts';
 import type { SecretBox } from '../secrets/cipher.ts';
-import type { ConnectionDriver } from './driver-api.ts';
 import { createParamsValidator, type ParamsValidator } from './validate-params.ts';
 import { errorMessage, runDriverTest, type ConnectionTestResult } from './test-connection.ts';
 
@@ -30,8 +30,8 @@ export interface ConnectionInput {
 
 
 export interface ConnectionServiceOptions {
-  /** connection types known (default: core/connection-types) */
-  types?: Record<string, ConnectionTypeDef>;
+  /** the connection types known, by name (default: every connector's, catalogue/index.ts) */
+  types?: Readonly<Record<string, ConnectionTypeDef>>;
 }
 
 const MAX_NAME = 200;
@@ -68,7 +68,7 @@ interface Prepared {
 }
 
 export class ConnectionService {
-  private readonly types: Record<string, ConnectionTypeDef>;
+  private readonly types: Readonly<Record<string, ConnectionTypeDef>>;
   private readonly validateParams: ParamsValidator;
   private readonly listeners = new Set<(id: string) => void>();
   private secretCache: string[] | undefined;

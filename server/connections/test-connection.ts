@@ -1,6 +1,5 @@
 /** Runs a driver's connection test with a hard deadline; the result is data, never a throw. */
-import type { ConnectionProfileResolved } from '../engine/node-api.ts';
-import type { ConnectionDriver } from './driver-api.ts';
+import type { ConnectionProfileResolved, ConnectionDriver } from './driver-api.ts';
 
 export type ConnectionTestResult = { ok: true } | { ok: false; error: string };
 

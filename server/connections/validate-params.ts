@@ -1,4 +1,4 @@
-/** Validates connection params against core/connection-types schemas (ajv), applying defaults. */
+/** Validates connection params against the connection types' schemas (ajv), applying defaults. */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ConnectionTypeDef } from '../../core/connection-types.ts';
 import type { ValidationIssue } from '../../core/node-spec.ts';
@@ -37,7 +37,7 @@ function toIssue(e: ErrorObject, prefix: string): ValidationIssue | undefined {
   }
 }
 
-export function createParamsValidator(types: Record<string, ConnectionTypeDef>): ParamsValidator {
+export function createParamsValidator(types: Readonly<Record<string, ConnectionTypeDef>>): ParamsValidator {
   // coerceTypes: form fields arrive as strings ("3306"); useDefaults: fill port, timeoutMs, …
   const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true, strict: true, strictRequired: false });
   const compiled = new Map<string, ValidateFunction>();

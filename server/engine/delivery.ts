@@ -4,30 +4,26 @@
  * (no promise per hop); asynchronous ones are awaited.
  */
 import { nowIso } from './clock.ts';
-import type { Message, StepRecord } from '../../core/flow-types.ts';
+import { ERROR_PORT, type Message, type StepRecord } from '../../core/flow-types.ts';
 import { MessageScope } from './message-scope.ts';
 import { shrinkLists } from './trace-value.ts';
-import type { Logger, NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
+import type { NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
-import type { TracedStep } from './store-port.ts';
 import type { Run } from './run.ts';
 import { Scope } from './scope.ts';
 import { cloneValue } from './clone-message.ts';
 import { backoffDelay, sleep } from './retry.ts';
-import { ERROR_PORT } from '../../core/validate-flow.ts';
 import type { TemplateCache } from './params.ts';
+import type { Tracer } from './tracer.ts';
 
 export interface DeliveryHost {
   flowId: string;
   log: Logger;
   templates: TemplateCache;
   flowMemory: Map<string, unknown>;
-  /** live step events wanted */
-  live(): boolean;
-  stepStarted(run: Run, step: StepRecord): void;
-  stepEnded(run: Run, step: StepRecord): void;
-  /** a step's trace, serialised (masked, bounded) */
-  serialise(step: StepRecord): TracedStep;
+  /** told of every step's start, end and sealing */
+  tracer: Tracer;
 }
 
 const MAX_OUTPUTS_TRACED = 50;
@@ -43,7 +39,8 @@ export function deliver(host: DeliveryHost, run: Run, target: Target, msg: Messa
  * the run's trace is past its caps (the step is left out, unless it fails).
  */
 function createStep(host: DeliveryHost, run: Run, slot: NodeSlot, msg: Message, scope: Scope): StepRecord | null | undefined {
-  if (!run.keepSteps && !host.live()) return undefined;
+  const tracer = host.tracer;
+  if (!run.keepSteps && !tracer.live()) return undefined;
   if (!run.admit()) return null;
   const step: StepRecord = { nodeId: slot.id, status: 'running', startedAt: nowIso(), input: msg };
   const iteration = scope.iteration;
@@ -52,7 +49,7 @@ function createStep(host: DeliveryHost, run: Run, slot: NodeSlot, msg: Message, 
     if (scope.iterationPath.length > 1) step.iterationPath = scope.iterationPath;
   }
   run.addStep(step);
-  if (host.live()) host.stepStarted(run, step);
+  if (tracer.live()) tracer.stepStarted(run, step);
   return step;
 }
 
@@ -83,8 +80,9 @@ function succeeded(host: DeliveryHost, run: Run, scope: Scope, step: StepRecord 
     step.status = 'succeeded';
     step.endedAt = nowIso();
     if (n > 1) step.attempts = n;
-    if (host.live()) host.stepEnded(run, step);
-    run.seal(step, host.serialise);
+    const tracer = host.tracer;
+    if (tracer.live()) tracer.stepEnded(run, step);
+    tracer.seal(run, step);
   }
   run.leave(scope);
 }
@@ -115,9 +113,9 @@ function failed(
     step.error = message;
     step.endedAt = nowIso();
     if (n > 1 && Number.isFinite(n)) step.attempts = n;
-    if (host.live()) host.stepEnded(run, step);
-    run.addFailedStep(step, host.serialise);
-    run.seal(step, host.serialise);
+    if (host.tracer.live()) host.tracer.stepEnded(run, step);
+    host.tracer.keepFailed(run, step);
+    host.tracer.seal(run, step);
   } else if (run.admitFailure(step === null, slot.onError === 'stop')) {
     // runs whose steps are not kept (errors/sampled modes), or past the trace's caps, still show the step that failed
     const at = nowIso();
@@ -127,8 +125,8 @@ function failed(
       ...(iteration !== undefined ? { iteration } : {}),
       ...(n > 1 && Number.isFinite(n) ? { attempts: n } : {}),
     };
-    if (step === null && host.live()) host.stepEnded(run, failedStep);
-    run.addFailedStep(failedStep, host.serialise);
+    if (step === null && host.tracer.live()) host.tracer.stepEnded(run, failedStep);
+    host.tracer.keepFailed(run, failedStep);
   }
   const error = `node ${slot.id}${slot.node.name ? ` (${slot.node.name})` : ''}: ${message}`;
   switch (slot.onError) {

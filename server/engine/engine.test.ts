@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
 import type { NodeRuntime } from './node-api.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
-import { testEngine } from './test-support.ts';
+import { testEngine } from './engine.test-support.ts';
 import { injectSpec } from '../../nodes/inject/spec.ts';
 import { injectRuntime } from '../../nodes/inject/runtime.ts';
 import { loopSpec } from '../../nodes/loop/spec.ts';

@@ -55,7 +55,7 @@ export class Engine {
     return this.flows.get(flowId)?.activeRuns ?? 0;
   }
 
-  /** Fire `nodeId` (default: the flow's first inject, else timer) now. */
+  /** Fire `nodeId` (default: the flow's first manual trigger, else scheduled, else any) now. */
   trigger(flowId: string, nodeId: string | undefined, payload: unknown, hasPayload: boolean, options: TriggerOptions = {}): FiredRun {
     const runtime = this.flows.get(flowId);
     if (!runtime) throw new FlowNotRunningError(flowId);

@@ -4,21 +4,20 @@
  */
 import { nowIso } from './clock.ts';
 import type { FlowDocument, FlowNode, Message, RunRecord, StepRecord, TraceMode } from '../../core/flow-types.ts';
-import type { NodeSpec } from '../../core/node-spec.ts';
+import { DEFAULT_TRIGGER_ORDER, type NodeSpec } from '../../core/node-spec.ts';
 import { normalEdge } from '../../core/graph/index.ts';
 import { collectRefs } from '../../core/expressions/index.ts';
-import { SchemaChecker } from '../../core/schema-check.ts';
-import type {
-  ConnectionProvider, FiredRun, FireOptions, HookRegistry, Logger, NodeContext, NodeRuntime, NodeState, NodeStatus,
-} from './node-api.ts';
+import type { SchemaChecker } from '../../core/schema-check.ts';
+import type { ConnectionProvider, FiredRun, FireOptions, HookRegistry, NodeContext, NodeRuntime, NodeState, NodeStatus } from './node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { EngineStorePort, StateWrite } from './store-port.ts';
 import type { EngineEvents } from './events.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
 import { compileParams, TemplateCache } from './params.ts';
 import { DEFAULT_TRACE_CAPS, Run, type TraceCaps } from './run.ts';
 import { deliver, type DeliveryHost } from './delivery.ts';
-import { stepDataJson, traceStep, type Masker } from './trace-value.ts';
-import type { TracedStep } from './store-port.ts';
+import type { Masker } from './trace-value.ts';
+import { FlowTracer } from './tracer.ts';
 import { cloneValue } from './clone-message.ts';
 import { newRunId } from './run-id.ts';
 import { StorageError, runNotRecorded } from './storage-error.ts';
@@ -55,6 +54,7 @@ export class FlowRuntime {
   private readonly templates = new TemplateCache();
   private readonly flowMemory = new Map<string, unknown>();
   private readonly host: DeliveryHost;
+  private readonly tracer: FlowTracer;
   private readonly log: Logger;
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
@@ -76,17 +76,8 @@ export class FlowRuntime {
     this.log = deps.log;
     const maxSteps = doc.settings?.traceMaxSteps;
     this.traceCaps = maxSteps !== undefined ? { ...DEFAULT_TRACE_CAPS, maxSteps } : DEFAULT_TRACE_CAPS;
-    const events = deps.events;
-    this.host = {
-      flowId,
-      log: deps.log,
-      templates: this.templates,
-      flowMemory: this.flowMemory,
-      live: () => events.wants(flowId),
-      stepStarted: (run, step) => events.nodeStart(flowId, run.id, this.liveStep(step)),
-      stepEnded: (run, step) => events.nodeEnd(flowId, run.id, this.liveStep(step)),
-      serialise: (step) => this.storedStep(step, deps.masker()),
-    };
+    this.tracer = new FlowTracer(flowId, deps.events, deps.masker, (nodeId) => this.slots.get(nodeId)?.spec.sensitiveParams);
+    this.host = { flowId, log: deps.log, templates: this.templates, flowMemory: this.flowMemory, tracer: this.tracer };
   }
 
   get traceMode(): TraceMode {
@@ -163,10 +154,14 @@ export class FlowRuntime {
     return this.fire(slot, { payload: hasPayload ? payload : undefined }, { kind: 'manual', ...options });
   }
 
-  /** The trigger node that /trigger fires by default: the first inject, else the first timer, else the first trigger. */
+  /** The trigger node that /trigger fires by default: the first of the first kind in DEFAULT_TRIGGER_ORDER (manual, schedule, event). */
   defaultTrigger(): string | undefined {
-    const triggers = this.doc.nodes.filter((n) => !n.disabled && this.deps.specs.get(n.type)?.trigger);
-    return (triggers.find((n) => n.type === 'inject') ?? triggers.find((n) => n.type === 'timer') ?? triggers[0])?.id;
+    const kindOf = (n: FlowNode) => (n.disabled ? undefined : this.deps.specs.get(n.type)?.trigger?.kind);
+    for (const kind of DEFAULT_TRIGGER_ORDER) {
+      const first = this.doc.nodes.find((n) => kindOf(n) === kind);
+      if (first) return first.id;
+    }
+    return undefined;
   }
 
   get activeRuns(): number {
@@ -298,7 +293,7 @@ export class FlowRuntime {
     const step: StepRecord = { nodeId: slot.id, status: 'succeeded', startedAt: now, endedAt: now, output: msg };
     run.admit();
     run.addStep(step);
-    run.seal(step, this.host.serialise);
+    this.tracer.seal(run, step);
     run.triggerStep = step;
     run.enter(run.root);
     if (slot.referenced) run.root.recordOutput(slot.id, msg);
@@ -324,7 +319,7 @@ export class FlowRuntime {
     const now = record.startedAt;
     record.endedAt = now;
     const step: StepRecord = { nodeId: slot.id, status: 'failed', startedAt: now, endedAt: now, output: msg, error };
-    if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [this.storedStep(step, this.deps.masker())], []));
+    if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(record, [this.tracer.serialise(step)], []));
     this.deps.events.runEnd(this.flowId, record);
     return { runId: record.id, done: Promise.resolve({ runId: record.id, status: 'failed', error: record.error! }), recorded: onRecord };
   }
@@ -378,7 +373,7 @@ export class FlowRuntime {
     try {
       if (keep) {
         const mask = this.deps.masker();
-        this.deps.store.runFinished(record, run.tracedSteps().map((s) => ('data' in s ? s : this.storedStep(s, mask))), writes, written);
+        this.deps.store.runFinished(record, run.tracedSteps().map((s) => this.tracer.stored(s, mask)), writes, written);
       } else this.deps.store.commitState(writes, written);
     } catch (err) {
       // e.g. a value that cannot be serialised: nothing of the run was queued
@@ -480,23 +475,6 @@ export class FlowRuntime {
     this.deps.events.nodeStatus(this.flowId, nodeId, {
       ...own, state: 'error', text: own?.text ? `${own.text} · ${note}` : note, storage: trouble.error.code,
     });
-  }
-
-  private storedStep(step: StepRecord | TracedStep, mask: Masker): TracedStep {
-    if ('data' in step) return step;
-    const sensitive = this.slots.get(step.nodeId)?.spec.sensitiveParams;
-    return {
-      nodeId: step.nodeId,
-      ...(step.iteration !== undefined ? { iteration: step.iteration } : {}),
-      status: step.status,
-      startedAt: step.startedAt,
-      ...(step.endedAt !== undefined ? { endedAt: step.endedAt } : {}),
-      data: stepDataJson(step, mask, sensitive),
-    };
-  }
-
-  private liveStep(step: StepRecord): StepRecord {
-    return traceStep(step, this.deps.masker(), this.slots.get(step.nodeId)?.spec.sensitiveParams);
   }
 
   private safeStore(write: () => void): void {

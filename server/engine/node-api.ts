@@ -1,21 +1,17 @@
 /**
- * The contract between the engine and node runtimes. Node runtimes import this file
- * (types only); the engine never imports a node runtime.
+ * The contract between the engine and node runtimes: what a runtime is given (context, one
+ * message's IO) and gives back (an instance). Node runtimes import this file (its types,
+ * NodeError and labelBinary) and the connection contract; the engine never imports a node type.
  */
-import type { FlowNode, FlowSettings, Message, RunStatus } from '../../core/flow-types.ts';
+import type { FlowNode, FlowSettings, Message, RunStatus, TriggerKind } from '../../core/flow-types.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { ConnectionProfileResolved } from '../connections/driver-api.ts';
 import type { StorageError } from './storage-error.ts';
 
 export { StorageError, runNotRecorded } from './storage-error.ts';
 
 /** nodes that make binary payloads name their media type for the trace summary */
 export { labelBinary } from './binary.ts';
-
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
 
 /** Key/value state of one node, persisted in the store. */
 export interface NodeState {
@@ -33,15 +29,6 @@ export interface ConnectionLease<T = unknown> {
   /** connection profile params, secrets decrypted */
   profile: ConnectionProfileResolved;
   release(): Promise<void>;
-}
-
-export interface ConnectionProfileResolved {
-  id: string;
-  name: string;
-  type: string;
-  environment: string;
-  params: Record<string, unknown>;
-  secrets: Record<string, string>;
 }
 
 export interface ConnectionProvider {
@@ -92,7 +79,7 @@ export interface NodeContext<P = Record<string, unknown>> {
 export interface NodeStatus { state: 'ok' | 'warn' | 'error' | 'idle'; text: string; [key: string]: unknown }
 
 export interface FireOptions {
-  kind?: 'manual' | 'schedule' | 'event';
+  kind?: TriggerKind;
   /** serial task mode: do not start when a run of this trigger is still running; record a skipped run */
   skipIfRunning?: boolean;
   /** per-run values visible to every node of the run (e.g. the HTTP response of http-in) */
@@ -123,12 +110,18 @@ export interface FiredRun {
 
 export interface RunOutcome { runId: string; status: RunStatus; error?: string }
 
+/**
+ * The params of one message: `${}` templates resolved against it (raw and lazy params as saved).
+ * Keys are those of the node's params, values may be of any type: a template gives whatever its
+ * expression gives, so a runtime checks what it reads here.
+ */
+export type ResolvedParams<P> = { readonly [K in keyof P]: unknown };
+
 /** One delivery of a message to a node, with what the node may do in reply. */
 export interface NodeIO<P = Record<string, unknown>> {
   /** input port the message arrived on */
   port: string;
-  /** params with `${}` templates resolved against this message (lazy params left as saved) */
-  params: P;
+  params: ResolvedParams<P>;
   /** emit a message on an output port (default "out"); delivery is immediate */
   send(msg: Message, port?: string): void;
   /**
@@ -153,9 +146,9 @@ export interface NodeIO<P = Record<string, unknown>> {
 
 export interface ScopeOutcome { failed: boolean; errors: string[] }
 
-export interface NodeInstance {
+export interface NodeInstance<P = Record<string, unknown>> {
   /** a message arrived; throw to fail the step (the engine applies retry/onError) */
-  onMessage?(msg: Message, io: NodeIO): void | Promise<void>;
+  onMessage?(msg: Message, io: NodeIO<P>): void | Promise<void>;
   /** trigger nodes start listening/scheduling here */
   start?(): void | Promise<void>;
   /** stop listening; release connections */
@@ -164,9 +157,14 @@ export interface NodeInstance {
   trigger?(payload: unknown | undefined, hasPayload: boolean): FiredRun;
 }
 
+/**
+ * A node type's behaviour. `P` is the type of its params, derived from its spec's schema
+ * (`ParamsOf<typeof schema>`): the engine hands `create` the saved params checked against that
+ * schema, with its defaults filled in.
+ */
 export interface NodeRuntime<P = Record<string, unknown>> {
   type: string;
-  create(ctx: NodeContext<P>): NodeInstance | Promise<NodeInstance>;
+  create(ctx: NodeContext<P>): NodeInstance<P> | Promise<NodeInstance<P>>;
 }
 
 /** http-in registers handlers here; the HTTP layer serves them under /hooks/. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { FlowDocument } from '../../core/flow-types.ts';
 import type { NodeContext, NodeRuntime, NodeStatus } from './node-api.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
-import { MemoryStorePort, testEngine } from './test-support.ts';
+import { MemoryStorePort, testEngine } from './engine.test-support.ts';
 import { StorageError } from './storage-error.ts';
 import type { EngineEvents } from './events.ts';
 import { silentEvents } from './events.ts';
@@ -26,7 +26,7 @@ const counterRuntime: NodeRuntime = {
 };
 /** a trigger that fires on demand and keeps its context (for storageRecovered) */
 const sourceSpec: NodeSpec = {
-  type: 'source', category: 'trigger', label: 'Source', inputs: [], outputs: ['out'], trigger: true, paramsSchema: { type: 'object' },
+  type: 'source', category: 'trigger', label: 'Source', inputs: [], outputs: ['out'], trigger: { kind: 'event' }, paramsSchema: { type: 'object' },
 };
 let sourceCtx: NodeContext | undefined;
 const sourceRuntime: NodeRuntime = {

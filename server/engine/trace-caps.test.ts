@@ -5,7 +5,7 @@ import type { FlowDocument, FlowNode, FlowSettings, StepRecord } from '../../cor
 import type { NodeRuntime } from './node-api.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 import { silentEvents, type EngineEvents } from './events.ts';
-import { testEngine } from './test-support.ts';
+import { testEngine } from './engine.test-support.ts';
 import { DEFAULT_TRACE_CAPS, FAILED_STEPS_PAST_CAPS } from './run.ts';
 import { injectSpec } from '../../nodes/inject/spec.ts';
 import { injectRuntime } from '../../nodes/inject/runtime.ts';

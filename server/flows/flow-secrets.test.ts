@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { io as connect } from 'socket.io-client';
-import { startTestServer, waitFor, type TestServer } from '../test-server.ts';
+import { startTestServer, waitFor, type TestServer } from '../server.test-support.ts';
 import { createLogger } from '../log.ts';
 import { openStore, DB_FILE } from '../store/store.ts';
 

@@ -4,7 +4,7 @@
  * Also the list of every such value in clear, for masking traces and logs by value.
  */
 import type { FlowDocument } from '../../core/flow-types.ts';
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { SecretBox } from '../secrets/cipher.ts';
 import type { FlowsRepo, SealSecrets } from '../store/flows.ts';
 import type { SettingsRepo } from '../store/settings.ts';

@@ -6,12 +6,13 @@
  * document) and put back only in the document handed to the engine.
  */
 import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
-import type { NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
+import type { NodeSpec, NodeSpecLogic, ValidationIssue } from '../../core/node-spec.ts';
 import { validateFlow } from '../../core/validate-flow.ts';
 import type { SchemaChecker } from '../../core/schema-check.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { TriggerOptions } from '../engine/flow-runtime.ts';
-import type { FiredRun, Logger } from '../engine/node-api.ts';
+import type { FiredRun } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { FlowsRepo, StoredFlow } from '../store/flows.ts';
 import type { FlowSecrets } from './flow-secrets.ts';
 import { absentSecretAt, splitSecrets, withSecrets, type MissingSecret } from './secret-slots.ts';
@@ -36,6 +37,8 @@ export interface FlowServiceDeps {
   flows: FlowsRepo;
   engine: Engine;
   specs: ReadonlyMap<string, NodeSpec>;
+  /** the node types' pure logic (ports from params, checks beyond the schema) */
+  logic: ReadonlyMap<string, NodeSpecLogic>;
   checker: SchemaChecker;
   /** server-only save checks (script compiles, connection exists and has the right type) */
   serverChecks: ServerNodeCheck[];
@@ -59,9 +62,10 @@ export class FlowService {
   constructor(private readonly deps: FlowServiceDeps) {}
 
   validate(doc: unknown): ValidationIssue[] {
-    const { specs, checker, serverChecks } = this.deps;
+    const { specs, logic, checker, serverChecks } = this.deps;
     return validateFlow(doc, {
       specs,
+      logic,
       checker,
       extraNodeChecks: (node, spec) => serverChecks.flatMap((check) => check(node, spec)),
     });

@@ -10,8 +10,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { closedPort } from '../../nodes/_http/testing.ts';
-import { startTestServer, waitFor, type TestServer } from '../test-server.ts';
+import { closedPort } from '../../connectors/http/http.test-support.ts';
+import { startTestServer, waitFor, type TestServer } from '../server.test-support.ts';
 
 const MOSQUITTO = { host: '127.0.0.1', port: 1883 };
 

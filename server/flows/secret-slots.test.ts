@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowDocument } from '../../core/flow-types.ts';
-import { specsByType } from '../../nodes/specs.ts';
+import { specsByType } from '../../catalogue/index.ts';
 import { absentSecretAt, redactSecrets, splitSecrets, withSecrets, withoutSecrets } from './secret-slots.ts';
 
 const doc = (params: Record<string, unknown>, type = 'http-request'): FlowDocument => ({

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, TEST_ADMIN_PASSWORD, waitFor, type TestServer } from '../test-server.ts';
+import { startTestServer, TEST_ADMIN_PASSWORD, waitFor, type TestServer } from '../server.test-support.ts';
 
 let s: TestServer;
 before(async () => {

@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import type { RequestListener, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { HookTable } from '../engine/hook-table.ts';
 import { allow, requireUser } from './auth-middleware.ts';
 import { authRouter } from './routes/auth.ts';

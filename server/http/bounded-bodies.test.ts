@@ -10,8 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
 import { io as connect, type Socket } from 'socket.io-client';
-import { listen } from '../../nodes/_http/testing.ts';
-import { startTestServer, waitFor, type TestServer } from '../test-server.ts';
+import { listen } from '../../connectors/http/http.test-support.ts';
+import { startTestServer, waitFor, type TestServer } from '../server.test-support.ts';
 
 let s: TestServer;
 before(async () => {

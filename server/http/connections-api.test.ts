@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { startTestServer, type TestServer } from '../test-server.ts';
-import { allDrivers } from '../connections/drivers/index.ts';
+import { startTestServer, type TestServer } from '../server.test-support.ts';
+import { connectionDrivers } from '../../catalogue/server.ts';
 
 const SUFFIX = `${process.pid}_${Date.now() % 100000}`;
 const MY_USER = `trib_conn_${SUFFIX}`;
@@ -344,8 +344,8 @@ test('schema pickers on a connection that has no tables are a client error', asy
   assert.equal(res.status, 400);
 });
 
-const hasDriver = (type: string): boolean => allDrivers.some((d) => d.type === type);
-const needsDriver = (type: string) => (hasDriver(type) ? {} : { todo: `no ${type} driver in server/connections/drivers/index.ts` });
+const hasDriver = (type: string): boolean => connectionDrivers().has(type);
+const needsDriver = (type: string) => (hasDriver(type) ? {} : { todo: `no ${type} connector in catalogue/index.ts` });
 
 async function timedTest(body: Body): Promise<{ body: Body; took: number }> {
   const started = Date.now();

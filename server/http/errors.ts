@@ -1,7 +1,7 @@
 /** HTTP errors as `{error, details?}` with a 4xx status; nothing else leaks (no stacks). */
 import type { ErrorRequestHandler } from 'express';
 import type { ValidationIssue } from '../../core/node-spec.ts';
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { storageErrorOf, type StorageError } from '../store/errors.ts';
 
 export class HttpError extends Error {

@@ -4,8 +4,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../test-server.ts';
-import { htmlPageFlow, startFlow, userWithRole } from './test-security.ts';
+import { startTestServer, type TestServer } from '../server.test-support.ts';
+import { htmlPageFlow, startFlow, userWithRole } from './security.test-support.ts';
 
 const ATTACK = `<script>fetch('/api/users',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({username:'mallory',password:'river-stone-garden-42',role:'admin'})})</script>`;
 

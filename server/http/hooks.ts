@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { HookTable } from '../engine/hook-table.ts';
-import { labelBinary, type HookResponse, type Logger } from '../engine/node-api.ts';
+import { labelBinary, type HookResponse } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { jsonBodyIssue } from './json-guard.ts';
 
 const DEFAULT_LIMIT = 1024 * 1024;

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
-import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../test-server.ts';
+import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../server.test-support.ts';
 import { hashToken } from '../auth/tokens.ts';
-import { GOOD_PASSWORD, login, userWithRole } from './test-security.ts';
+import { GOOD_PASSWORD, login, userWithRole } from './security.test-support.ts';
 
 let s: TestServer;
 let flowId: string;

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { io as connect, type Socket } from 'socket.io-client';
-import { startTestServer, waitFor, type TestServer } from '../test-server.ts';
+import { startTestServer, waitFor, type TestServer } from '../server.test-support.ts';
 
 let s: TestServer;
 before(async () => {

@@ -2,7 +2,7 @@
 // {"error"} body — never a 5xx or a stack trace.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../test-server.ts';
+import { startTestServer, type TestServer } from '../server.test-support.ts';
 
 let s: TestServer;
 before(async () => {

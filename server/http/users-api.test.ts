@@ -5,8 +5,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../test-server.ts';
-import { GOOD_PASSWORD, login, userWithRole } from './test-security.ts';
+import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../server.test-support.ts';
+import { GOOD_PASSWORD, login, userWithRole } from './security.test-support.ts';
 
 let s: TestServer;
 before(async () => {

@@ -3,7 +3,7 @@
 // Scripts run in runner processes, so none of this reaches the server's own thread.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, waitFor, type TestServer } from '../test-server.ts';
+import { startTestServer, waitFor, type TestServer } from '../server.test-support.ts';
 import { scriptRunners } from './index.ts';
 
 let s: TestServer;

@@ -8,7 +8,7 @@
  * while it waits when the bootstrap calls it with `apply` instead of `applySyncPromise`).
  * Arguments and answers are JSON strings; an error thrown here is thrown into the script.
  */
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { formatSize } from './outcome.ts';
 import type { Slot } from './run-slot.ts';
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, ScriptError } from './index.ts';
-import { memoryLogger } from './testing.ts';
+import { memoryLogger } from './sandbox.test-support.ts';
 
 const isCode = (code: ScriptError['code'], message?: string) => (err: unknown): boolean => {
   assert.ok(err instanceof ScriptError, `expected a ScriptError, got ${String(err)}`);

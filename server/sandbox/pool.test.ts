@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { configureScriptRunners, createSandbox, scriptRunners, stopIdleScriptRunners } from './index.ts';
 import { runnersFromEnv } from './pool.ts';
-import { memoryLogger } from './testing.ts';
-import { startTestServer, waitFor } from '../test-server.ts';
+import { memoryLogger } from './sandbox.test-support.ts';
+import { startTestServer, waitFor } from '../server.test-support.ts';
 
 const alive = (pid: number): boolean => {
   try {

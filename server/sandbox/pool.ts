@@ -6,7 +6,7 @@
  */
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { ScriptError } from './errors.ts';
 import { RunnerProcess } from './runner-process.ts';
 

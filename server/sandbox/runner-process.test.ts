@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { ScriptError } from './errors.ts';
 import { RunnerProcess } from './runner-process.ts';
 import type { Slot, SlotOwner } from './run-slot.ts';
-import { memoryLogger } from './testing.ts';
-import { waitFor } from '../test-server.ts';
+import { memoryLogger } from './sandbox.test-support.ts';
+import { waitFor } from '../server.test-support.ts';
 
 const FAKE_RUNNER = `
 import { Socket } from 'node:net';

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { ScriptError } from './errors.ts';
 import { HOST_OPS, logLine } from './host-calls.ts';
 import { decodeLine, unpackOutcome, type Outcome } from './outcome.ts';

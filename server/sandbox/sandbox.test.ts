@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, ScriptError } from './index.ts';
-import { memoryLogger, memoryState } from './testing.ts';
+import { memoryLogger, memoryState } from './sandbox.test-support.ts';
 
 const sandbox = createSandbox({ memoryMb: 64 });
 after(() => sandbox.dispose());

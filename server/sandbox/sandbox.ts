@@ -5,7 +5,7 @@
  * once with its line; the runner compiles it again in the flow's isolate. When the runner is
  * replaced, the sandbox registers itself and its scripts in the new one before its next batch.
  */
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { ScriptError } from './errors.ts';
 import { bootstrapLimits, resolveLimits } from './limits.ts';
 import { runnerPool } from './pool.ts';

@@ -4,7 +4,7 @@
  * entry, one time-limit timer) — what makes many small messages fast. The runner process
  * answers each run; see runner-process.ts for what happens with the answers.
  */
-import type { Logger } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 import { ScriptError } from './errors.ts';
 import { formatSize } from './outcome.ts';
 import { clampTimeout, messageJson, type Slot, type SlotOwner } from './run-slot.ts';

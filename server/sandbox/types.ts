@@ -1,5 +1,6 @@
 /** Public shapes of the script sandbox. */
-import type { Logger, NodeState } from '../engine/node-api.ts';
+import type { NodeState } from '../engine/node-api.ts';
+import type { Logger } from '../../core/logger.ts';
 
 export interface SandboxOptions {
   /** memory limit of the flow's isolate, MB (isolated-vm's minimum is 8) */

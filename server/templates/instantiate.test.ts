@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlowDocument } from '../../core/flow-types.ts';
+import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
 import type { NodeSpec, ValidationIssue } from '../../core/node-spec.ts';
 import { validateFlow } from '../../core/validate-flow.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
-import { specsByType } from '../../nodes/specs.ts';
-import { serverNodeChecks } from '../../nodes/server-checks.ts';
+import { logicByType, specsByType } from '../../catalogue/index.ts';
+import { serverParamsChecks } from '../../catalogue/server.ts';
 import { connectionCheck } from '../flows/connection-check.ts';
 import { allTemplates, templatesById } from '../../templates/index.ts';
 import { instantiate, TemplateParamsError } from './instantiate.ts';
@@ -14,30 +14,17 @@ const CONNECTIONS: Record<string, string> = { my: 'mysql', pg: 'postgres', ora: 
 const connectionType = (id: string): string | undefined => CONNECTIONS[id];
 const checker = new SchemaChecker();
 
-/**
- * The registered specs, plus node types whose spec exists but is not registered in
- * nodes/specs.ts yet (kafka, mqtt are being finished); undefined when a type has no spec.
- */
+/** The registered specs; the name of a type that has none. */
 async function specsWith(types: Iterable<string>): Promise<Map<string, NodeSpec> | string> {
-  const map = new Map(specsByType);
-  for (const type of types) {
-    if (map.has(type)) continue;
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(`../../nodes/${type}/spec.ts`)) as Record<string, unknown>;
-    } catch {
-      return type;
-    }
-    const spec = Object.values(mod).find((v): v is NodeSpec => typeof v === 'object' && v !== null && (v as NodeSpec).type === type);
-    if (!spec) return type;
-    map.set(type, spec);
-  }
-  return map;
+  for (const type of types) if (!specsByType.has(type)) return type;
+  return new Map(specsByType);
 }
 
+const paramsChecks = await serverParamsChecks();
+
 function validate(doc: FlowDocument, specs: ReadonlyMap<string, NodeSpec>): ValidationIssue[] {
-  const checks = [...serverNodeChecks, connectionCheck(connectionType)];
-  return validateFlow(structuredClone(doc), { specs, checker, extraNodeChecks: (n, s) => checks.flatMap((c) => c(n, s)) });
+  const checks = [(n: FlowNode) => paramsChecks.get(n.type)?.(n.params) ?? [], connectionCheck(connectionType)];
+  return validateFlow(structuredClone(doc), { specs, logic: logicByType, checker, extraNodeChecks: (n, s) => checks.flatMap((c) => c(n, s)) });
 }
 
 const schedule = { unit: 'minute', interval: 1, atSeconds: [0], timezone: 'GMT' };

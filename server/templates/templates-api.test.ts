@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { startTestServer, waitFor, type TestServer } from '../test-server.ts';
+import { startTestServer, waitFor, type TestServer } from '../server.test-support.ts';
 
 const SRC = `tpl_sync_src_${process.pid}`;
 const DST = `tpl_sync_dst_${process.pid}`;

@@ -7,21 +7,7 @@
  */
 import type { FlowTemplate } from '../types.ts';
 import {
-  COLUMN_PATTERN,
-  DB_TYPES,
-  SCHEDULE_FIELDS,
-  columnField,
-  columnsField,
-  connectionField,
-  incrementalInitialField,
-  incrementalParam,
-  keysParam,
-  keysRequiredForUpsert,
-  mappingField,
-  scheduleProperties,
-  tableField,
-  timerParams,
-  writeModeField,
+  COLUMN_PATTERN, DB_TYPES, KEYS_IN_MAPPING, MAPPING_USES_READ_FIELDS, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, keysParam, keysRequiredForUpsert, mappingField, readSource, scheduleProperties, scheduleTimer, tableField, writeModeField,
 } from '../fields.ts';
 
 export const dbToDbSync: FlowTemplate = {
@@ -74,29 +60,13 @@ export const dbToDbSync: FlowTemplate = {
       { id: 'schedule', title: 'Schedule', fields: SCHEDULE_FIELDS },
     ],
     showIf: { keys: { writeMode: ['upsert'] } },
-    checks: [
-      { kind: 'among', param: 'mapping', use: 'values', among: 'fields', amongUse: 'items', message: 'maps a field that is not among the fields to read' },
-      { kind: 'among', param: 'keys', use: 'items', among: 'mapping', amongUse: 'keys', message: 'names a key column that the mapping does not write' },
-    ],
+    checks: [MAPPING_USES_READ_FIELDS, KEYS_IN_MAPPING],
   },
   flow: {
     name: 'Scheduled database to database sync',
     nodes: [
-      { id: '610201', type: 'timer', name: 'Timer', params: timerParams, position: { x: 80, y: 120 } },
-      {
-        id: '610202',
-        type: '{{source:type}}',
-        name: 'Get new records',
-        params: {
-          connection: '{{source}}',
-          action: 'select',
-          table: '{{sourceTable}}',
-          fields: '{{fields}}',
-          incremental: incrementalParam,
-          limit: '{{limit}}',
-        },
-        position: { x: 320, y: 120 },
-      },
+      scheduleTimer('610201'),
+      readSource('610202'),
       {
         id: '610203',
         type: '{{target:type}}',

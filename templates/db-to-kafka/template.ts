@@ -5,7 +5,9 @@
  * committed only when every record of the run was acknowledged.
  */
 import type { FlowTemplate } from '../types.ts';
-import { DB_TYPES, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, scheduleProperties, tableField, timerParams } from '../fields.ts';
+import {
+  DB_TYPES, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, readSource, scheduleProperties, scheduleTimer, tableField,
+} from '../fields.ts';
 
 export const dbToKafka: FlowTemplate = {
   id: 'db-to-kafka',
@@ -50,21 +52,9 @@ export const dbToKafka: FlowTemplate = {
   flow: {
     name: 'New database rows to a Kafka topic',
     nodes: [
-      { id: '940501', type: 'timer', name: 'Timer', params: timerParams, position: { x: 80, y: 120 } },
-      {
-        id: '940502',
-        type: '{{source:type}}',
-        name: 'Get new records',
-        params: {
-          connection: '{{source}}',
-          action: 'select',
-          table: '{{sourceTable}}',
-          fields: '{{fields}}',
-          incremental: { column: '{{incrementalColumn}}', initial: '{{incrementalInitial}}' },
-          limit: '{{limit}}',
-        },
-        position: { x: 320, y: 120 },
-      },
+      scheduleTimer('940501'),
+      // the incremental column is required here: always an incremental read
+      readSource('940502', { incremental: { column: '{{incrementalColumn}}', initial: '{{incrementalInitial}}' } }),
       { id: '940503', when: 'mode=perRow', type: 'loop', name: 'Each row', params: {}, position: { x: 560, y: 120 } },
       {
         id: '940504',

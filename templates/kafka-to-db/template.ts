@@ -4,17 +4,7 @@
  * succeeded, so delivery is at least once; upsert by key makes a redelivered record harmless.
  */
 import type { FlowTemplate } from '../types.ts';
-import {
-  DB_TYPES,
-  PAYLOAD_PATH_PATTERN,
-  columnsField,
-  connectionField,
-  keysParam,
-  keysRequiredForUpsert,
-  mappingField,
-  tableField,
-  writeModeField,
-} from '../fields.ts';
+import { DB_TYPES, KEYS_IN_MAPPING, PAYLOAD_PATH_PATTERN, columnsField, connectionField, keysRequiredForUpsert, mappingField, mapThenWrite, tableField, writeModeField } from '../fields.ts';
 
 export const kafkaToDb: FlowTemplate = {
   id: 'kafka-to-db',
@@ -53,11 +43,11 @@ export const kafkaToDb: FlowTemplate = {
       { id: 'options', title: 'Options', fields: ['fromBeginning', 'writeMode', 'keys'] },
     ],
     showIf: { keys: { writeMode: ['upsert'] } },
-    checks: [{ kind: 'among', param: 'keys', use: 'items', among: 'mapping', amongUse: 'keys', message: 'names a key column that the mapping does not write' }],
+    checks: [KEYS_IN_MAPPING],
   },
   flow: {
     name: 'Kafka topic to a database table',
-    nodes: [
+    ...mapThenWrite(
       {
         id: '830401',
         type: 'kafka-in',
@@ -65,26 +55,8 @@ export const kafkaToDb: FlowTemplate = {
         params: { connection: '{{kafka}}', topics: ['{{topic}}'], groupId: '{{groupId}}', fromBeginning: '{{fromBeginning}}', format: 'json' },
         position: { x: 80, y: 120 },
       },
-      {
-        id: '830402',
-        when: 'mapping',
-        type: 'set',
-        name: 'Map fields',
-        params: { fields: { $map: 'mapping', key: 'payload.{{$key}}', value: '${payload.{{$value}}}' }, mode: 'replace' },
-        position: { x: 320, y: 120 },
-      },
-      {
-        id: '830403',
-        type: '{{target:type}}',
-        name: 'Write record',
-        params: { connection: '{{target}}', action: '{{writeMode}}', table: '{{targetTable}}', keys: keysParam },
-        position: { x: 560, y: 120 },
-      },
-    ],
-    edges: [
-      { source: '830401', target: '830402' },
-      { source: '830402', target: '830403' },
-      { source: '830401', target: '830403', when: '!mapping' },
-    ],
+      '830402',
+      '830403',
+    ),
   },
 };

@@ -4,17 +4,7 @@
  * upsert. Without a mapping the JSON payload's fields are written to the same-named columns.
  */
 import type { FlowTemplate } from '../types.ts';
-import {
-  DB_TYPES,
-  PAYLOAD_PATH_PATTERN,
-  columnsField,
-  connectionField,
-  keysParam,
-  keysRequiredForUpsert,
-  mappingField,
-  tableField,
-  writeModeField,
-} from '../fields.ts';
+import { DB_TYPES, KEYS_IN_MAPPING, PAYLOAD_PATH_PATTERN, columnsField, connectionField, keysRequiredForUpsert, mappingField, mapThenWrite, tableField, writeModeField } from '../fields.ts';
 
 export const mqttToDb: FlowTemplate = {
   id: 'mqtt-to-db',
@@ -58,11 +48,11 @@ export const mqttToDb: FlowTemplate = {
       { id: 'options', title: 'Options', fields: ['qos', 'persistentSession', 'writeMode', 'keys'] },
     ],
     showIf: { keys: { writeMode: ['upsert'] } },
-    checks: [{ kind: 'among', param: 'keys', use: 'items', among: 'mapping', amongUse: 'keys', message: 'names a key column that the mapping does not write' }],
+    checks: [KEYS_IN_MAPPING],
   },
   flow: {
     name: 'MQTT messages to a database table',
-    nodes: [
+    ...mapThenWrite(
       {
         id: '720301',
         type: 'mqtt-in',
@@ -70,26 +60,8 @@ export const mqttToDb: FlowTemplate = {
         params: { connection: '{{mqtt}}', topic: '{{topic}}', qos: '{{qos}}', format: 'json', persistentSession: '{{persistentSession}}' },
         position: { x: 80, y: 120 },
       },
-      {
-        id: '720302',
-        when: 'mapping',
-        type: 'set',
-        name: 'Map fields',
-        params: { fields: { $map: 'mapping', key: 'payload.{{$key}}', value: '${payload.{{$value}}}' }, mode: 'replace' },
-        position: { x: 320, y: 120 },
-      },
-      {
-        id: '720303',
-        type: '{{target:type}}',
-        name: 'Write record',
-        params: { connection: '{{target}}', action: '{{writeMode}}', table: '{{targetTable}}', keys: keysParam },
-        position: { x: 560, y: 120 },
-      },
-    ],
-    edges: [
-      { source: '720301', target: '720302' },
-      { source: '720302', target: '720303' },
-      { source: '720301', target: '720303', when: '!mapping' },
-    ],
+      '720302',
+      '720303',
+    ),
   },
 };

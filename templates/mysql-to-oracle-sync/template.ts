@@ -6,17 +6,7 @@
  */
 import type { FlowTemplate } from '../types.ts';
 import {
-  COLUMN_PATTERN,
-  SCHEDULE_FIELDS,
-  columnField,
-  columnsField,
-  connectionField,
-  incrementalInitialField,
-  incrementalParam,
-  mappingField,
-  scheduleProperties,
-  tableField,
-  timerParams,
+  COLUMN_PATTERN, MAPPING_USES_READ_FIELDS, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, mappingField, readSource, scheduleProperties, scheduleTimer, tableField,
 } from '../fields.ts';
 
 export const mysqlToOracleSync: FlowTemplate = {
@@ -56,28 +46,13 @@ export const mysqlToOracleSync: FlowTemplate = {
       { id: 'tables', title: 'Tables and fields', fields: ['sourceTable', 'fields', 'targetTable', 'mapping', 'incrementalColumn', 'incrementalInitial', 'limit'] },
       { id: 'schedule', title: 'Schedule', fields: SCHEDULE_FIELDS },
     ],
-    checks: [
-      { kind: 'among', param: 'mapping', use: 'values', among: 'fields', amongUse: 'items', message: 'maps a field that is not among the fields to read' },
-    ],
+    checks: [MAPPING_USES_READ_FIELDS],
   },
   flow: {
     name: 'Scheduled MySQL to Oracle sync',
     nodes: [
-      { id: '415940', type: 'timer', name: 'Timer', params: timerParams, position: { x: 80, y: 120 } },
-      {
-        id: '415941',
-        type: 'mysql',
-        name: 'Get records',
-        params: {
-          connection: '{{source}}',
-          action: 'select',
-          table: '{{sourceTable}}',
-          fields: '{{fields}}',
-          limit: '{{limit}}',
-          incremental: incrementalParam,
-        },
-        position: { x: 320, y: 120 },
-      },
+      scheduleTimer('415940'),
+      readSource('415941', { type: 'mysql', name: 'Get records' }),
       { id: '500885', type: 'loop', name: 'Loop', params: {}, position: { x: 560, y: 120 } },
       {
         id: '415943',

@@ -1,8 +1,6 @@
 import { useMemo, useState } from 'react';
-import {
-  CONNECTION_TYPES, CONNECTION_TYPE_NAMES, ENVIRONMENTS, SECRET_MASK, conditionHolds, isConnectionTypeName,
-  type Environment,
-} from '../../../core/connection-types.ts';
+import { ENVIRONMENTS, SECRET_MASK, conditionHolds, type Environment } from '../../../core/connection-types.ts';
+import { CONNECTION_TYPE_NAMES, connectionTypeOf } from '../../../catalogue/index.ts';
 import { connectionsApi } from '../api/endpoints.ts';
 import { ApiError, errorText } from '../api/http.ts';
 import type { ConnectionInput, ConnectionView, TestReply, ValidationIssue } from '../api/types.ts';
@@ -13,7 +11,7 @@ import { withDefaults } from '../lib/schema.ts';
 import { SecretInput } from './SecretInput.tsx';
 import { TestResult } from './TestResult.tsx';
 
-/** create or edit a connection profile; its params form comes from core/connection-types.ts */
+/** create or edit a connection profile; its params form comes from the connector's profile (connectors/<type>/profile.ts) */
 export function ConnectionForm({ existing, onSaved, onCancel }: { existing?: ConnectionView | undefined; onSaved(view: ConnectionView): void; onCancel(): void }) {
   const [name, setName] = useState(existing?.name ?? '');
   const [type, setType] = useState<string>(existing?.type ?? 'mysql');
@@ -24,7 +22,7 @@ export function ConnectionForm({ existing, onSaved, onCancel }: { existing?: Con
   const [error, setError] = useState<string>();
   const [test, setTest] = useState<TestReply>();
   const [busy, setBusy] = useState<'test' | 'save'>();
-  const def = isConnectionTypeName(type) ? CONNECTION_TYPES[type] : undefined;
+  const def = connectionTypeOf(type);
   const errors = useMemo(() => fieldErrors(issues), [issues]);
   const paramErrors = useMemo(() => fieldErrors(issues, 'params'), [issues]);
   const secretErrors = useMemo(() => fieldErrors(issues, 'secrets'), [issues]);
@@ -83,7 +81,7 @@ export function ConnectionForm({ existing, onSaved, onCancel }: { existing?: Con
           <select name="conn.type" className="input" value={type} onChange={(e) => (setType(e.target.value), setParams({}), setSecrets({}), setTest(undefined))} disabled={existing !== undefined}>
             {CONNECTION_TYPE_NAMES.map((t) => (
               <option key={t} value={t}>
-                {CONNECTION_TYPES[t].label}
+                {connectionTypeOf(t)?.label}
               </option>
             ))}
           </select>

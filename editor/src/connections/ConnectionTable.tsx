@@ -1,4 +1,4 @@
-import { CONNECTION_TYPES, isConnectionTypeName } from '../../../core/connection-types.ts';
+import { connectionTypeOf } from '../../../catalogue/index.ts';
 import type { ConnectionView } from '../api/types.ts';
 import { fullTime, timeAgo } from '../lib/format.ts';
 
@@ -32,7 +32,7 @@ export function ConnectionTable({ list, onEdit, onDelete }: { list: ConnectionVi
         {list.map((c) => (
           <tr key={c.id} className={onEdit ? 'clickable' : undefined} onClick={() => onEdit?.(c)} data-testid="connection-row">
             <td className="strong">{c.name}</td>
-            <td>{isConnectionTypeName(c.type) ? CONNECTION_TYPES[c.type].label : c.type}</td>
+            <td>{connectionTypeOf(c.type)?.label ?? c.type}</td>
             <td>
               <span className={`badge env-${c.environment}`}>{c.environment}</span>
             </td>

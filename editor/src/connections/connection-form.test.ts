@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
-import { CONNECTION_TYPE_NAMES, CONNECTION_TYPES, SECRET_MASK, type ConnectionView } from '../../../core/connection-types.ts';
+import { SECRET_MASK, type ConnectionView } from '../../../core/connection-types.ts';
+import { CONNECTION_TYPE_NAMES, CONNECTION_TYPES } from '../../../catalogue/index.ts';
 import { ConnectionForm } from './ConnectionForm.tsx';
 
 const render = (existing?: ConnectionView): string =>
@@ -38,7 +39,7 @@ test('host and user are marked required in standard mode (the server refuses a M
 
 test('every connection type\'s form renders its params and secrets', () => {
   for (const type of CONNECTION_TYPE_NAMES) {
-    const def = CONNECTION_TYPES[type];
+    const def = CONNECTION_TYPES[type]!;
     const markup = render(saved(type, {}));
     assert.match(markup, new RegExp(`<option value="${type}" selected="">`), type);
     const shown = rows(markup);

@@ -1,10 +1,9 @@
 import { isRecord } from '../lib/json.ts';
 import { itemsOf } from '../lib/schema.ts';
 import type { FieldProps } from './field-types.ts';
-import { SchemaForm } from './SchemaForm.tsx';
 
 /** a list of objects (switch rules): one small form per item, numbered */
-export function ObjectList({ name, schema, value, onChange }: FieldProps) {
+export function ObjectList({ name, schema, value, onChange, nested }: FieldProps) {
   const items = Array.isArray(value) ? value.map((v) => (isRecord(v) ? v : {})) : [];
   const itemSchema = itemsOf(schema);
   const set = (next: Record<string, unknown>[]): void => onChange(next);
@@ -18,7 +17,7 @@ export function ObjectList({ name, schema, value, onChange }: FieldProps) {
               ✕
             </button>
           </div>
-          <SchemaForm idPrefix={`${name}[${i}]`} schema={itemSchema} value={item} onChange={(next) => set(items.map((it, j) => (j === i ? next : it)))} compact />
+          {nested?.({ idPrefix: `${name}[${i}]`, schema: itemSchema, value: item, onChange: (next) => set(items.map((it, j) => (j === i ? next : it))) })}
         </div>
       ))}
       <button type="button" className="btn small ghost" data-testid={`${name}-add`} onClick={() => set([...items, {}])}>

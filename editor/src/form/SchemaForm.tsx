@@ -1,7 +1,7 @@
 import type { JsonSchema } from '../api/types.ts';
 import { withKey } from '../lib/json.ts';
 import { descriptionOf, isShown, kindOf, orderedFields, propertiesOf, requiredFor, titleOf, withDefaults } from '../lib/schema.ts';
-import type { CustomRenderer } from './field-types.ts';
+import type { CustomRenderer, NestedForm } from './field-types.ts';
 import { FieldRow } from './FieldRow.tsx';
 import { SchemaField } from './SchemaField.tsx';
 
@@ -25,6 +25,9 @@ export interface SchemaFormProps {
   /** nested forms: no help text */
   compact?: boolean;
 }
+
+/** an object's form inside a field (object fields, list items) */
+const nestedForm: NestedForm = (q) => <SchemaForm {...q} compact />;
 
 /** a form generated from an object schema and its UI hints */
 export function SchemaForm(p: SchemaFormProps) {
@@ -50,6 +53,7 @@ export function SchemaForm(p: SchemaFormProps) {
               required={required.includes(name)}
               values={effective}
               sensitive={p.sensitive?.includes(name)}
+              nested={nestedForm}
               {...(p.connectionTypes ? { connectionTypes: p.connectionTypes } : {})}
               {...(p.custom ? { custom: p.custom } : {})}
             />

@@ -18,7 +18,20 @@ export interface FieldProps {
   /** connection types a `connection` field accepts */
   connectionTypes?: string[];
   sensitive?: boolean;
+  /** renders the form of an object inside this field (object fields, list items) */
+  nested?: NestedForm;
 }
+
+/**
+ * A form of an object schema inside a field: SchemaForm hands itself down this way, so the
+ * controls that hold nested forms need not import it (no import cycle).
+ */
+export type NestedForm = (props: {
+  idPrefix: string;
+  schema: JsonSchema;
+  value: Record<string, unknown>;
+  onChange(next: Record<string, unknown>): void;
+}) => ReactNode;
 
 /** renders a control for kinds only its context knows (template pickers); undefined = default */
 export type CustomRenderer = (props: FieldProps) => ReactNode | undefined;

@@ -4,7 +4,7 @@ import {
   DEFAULT_SOURCE_PORT, DEFAULT_TARGET_PORT,
   type FlowDocument, type FlowEdge, type FlowNode, type FlowSettings, type OnErrorPolicy, type RetryPolicy,
 } from '../../../core/flow-types.ts';
-import { ERROR_PORT } from './ports.ts';
+import { ERROR_PORT } from '../../../core/flow-types.ts';
 
 export interface NodeData extends Record<string, unknown> {
   type: string;

@@ -3,17 +3,16 @@
  * computed from params, e.g. switch rule1…/else, script out/out2…), and the `error` port of
  * every node that has an input.
  */
+import { ERROR_PORT } from '../../../core/flow-types.ts';
 import { outputsOf } from '../../../core/node-spec.ts';
-import { specsByType } from '../../../nodes/specs.ts';
+import { logicByType, specsByType } from '../../../catalogue/index.ts';
 import type { NodeTypeInfo } from '../api/types.ts';
 
-/** core/validate-flow.ts ERROR_PORT (not imported: that module pulls the schema checker in) */
-export const ERROR_PORT = 'error';
 
 export function outputPorts(info: NodeTypeInfo | undefined, params: Record<string, unknown>): string[] {
   if (!info) return ['out'];
   const spec = specsByType.get(info.type);
-  return spec ? outputsOf(spec, params) : info.outputs;
+  return spec ? outputsOf(spec, logicByType.get(info.type), params) : info.outputs;
 }
 
 export function allOutputPorts(info: NodeTypeInfo | undefined, params: Record<string, unknown>): string[] {

@@ -2,7 +2,7 @@
 // its label, defaults, required marks and when it shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONNECTION_TYPES } from '../../../core/connection-types.ts';
+import { CONNECTION_TYPES } from '../../../catalogue/index.ts';
 import { nodeTypeInfo, nodeTypeInfos } from '../testing/server.test-support.ts';
 import {
   defaultOf, enumLabel, isShown, itemsOf, keyValueStringsOnly, kindOf, orderedFields, propertiesOf, requiredFor, requiredOf, titleOf, withDefaults,
@@ -77,10 +77,10 @@ test('required marks follow the schema', () => {
 });
 
 test('fields required only in one mode are marked in that mode', () => {
-  const mysql = CONNECTION_TYPES.mysql.paramsSchema;
+  const mysql = CONNECTION_TYPES['mysql']!.paramsSchema;
   assert.deepEqual(requiredFor(mysql, withDefaults(mysql, {})), ['host', 'user']);
   assert.deepEqual(requiredFor(mysql, { mode: 'professional' }), []);
-  assert.deepEqual(requiredFor(CONNECTION_TYPES.postgres.paramsSchema, {}), ['host', 'user']);
+  assert.deepEqual(requiredFor(CONNECTION_TYPES['postgres']!.paramsSchema, {}), ['host', 'user']);
   assert.deepEqual(requiredFor(nodeTypeInfo('kafka-in').paramsSchema, {}), ['connection', 'topics', 'groupId']);
 });
 

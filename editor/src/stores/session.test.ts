@@ -1,6 +1,7 @@
 // The editor's session and the stores it fills from the API, against a real Tributary server
 // (and the real MariaDB for table and column pickers): login, logout, a session ended
 // elsewhere, a viewer's rights, node types, connection lists, tables and columns.
+import type * as AuthStoreModule from './auth-store.ts';
 import { openTab, tabStorage } from '../testing/browser.test-support.ts';
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,7 +54,7 @@ test('logging in keeps the session for the tab: a reload is still logged in', as
   assert.equal(canWrite(useAuth.getState().user), true);
   assert.equal((await authApi.me()).username, 'admin');
   // a reload: the store module loads afresh and reads the tab's sessionStorage
-  const reloaded = (await import(`./auth-store.ts?reload=${Date.now()}`)) as typeof import('./auth-store.ts');
+  const reloaded = (await import(`./auth-store.ts?reload=${Date.now()}`)) as typeof AuthStoreModule;
   assert.notEqual(reloaded.useAuth, useAuth);
   assert.equal(reloaded.useAuth.getState().token, useAuth.getState().token);
   assert.equal(reloaded.useAuth.getState().user?.role, 'admin');

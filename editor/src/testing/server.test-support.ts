@@ -4,14 +4,14 @@
  * GET /api/node-types describes them, built from the real specs without a server.
  */
 import type { NodeTypeInfo } from '../api/types.ts';
-import { allSpecs } from '../../../nodes/specs.ts';
+import { nodeDefinitions } from '../../../catalogue/index.ts';
 import { nodeTypeView } from '../../../server/http/routes/node-types.ts';
-import type * as TestServerModule from '../../../server/test-server.ts';
+import type * as TestServerModule from '../../../server/server.test-support.ts';
 
-export { allSpecs, specsByType } from '../../../nodes/specs.ts';
+export { allSpecs, specsByType } from '../../../catalogue/index.ts';
 
 /** every node type as the editor receives it from GET /api/node-types */
-export const nodeTypeInfos: readonly NodeTypeInfo[] = allSpecs.map((s) => nodeTypeView(s) as unknown as NodeTypeInfo);
+export const nodeTypeInfos: readonly NodeTypeInfo[] = nodeDefinitions.map((d) => nodeTypeView(d) as unknown as NodeTypeInfo);
 
 export function nodeTypeInfo(type: string): NodeTypeInfo {
   const info = nodeTypeInfos.find((t) => t.type === type);
@@ -22,7 +22,7 @@ export function nodeTypeInfo(type: string): NodeTypeInfo {
 export type TestServer = TestServerModule.TestServer & { adminPassword: string };
 
 // loaded only by the tests that start a server: the rest stay quick to load
-const serverModule = (): Promise<typeof TestServerModule> => import('../../../server/test-server.ts');
+const serverModule = (): Promise<typeof TestServerModule> => import('../../../server/server.test-support.ts');
 
 /** a real server on a random port with a temp data dir and a logged-in `admin` */
 export async function startTestServer(options?: TestServerModule.TestServerOptions): Promise<TestServer> {

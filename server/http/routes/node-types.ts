@@ -1,9 +1,9 @@
 /** /api/node-types: every node type's ports, params schema and UI hints, from its spec. */
 import { Router } from 'express';
-import type { NodeSpec } from '../../../core/node-spec.ts';
+import type { NodeDefinition } from '../../../core/node-spec.ts';
 import { allow } from '../auth-middleware.ts';
 
-export function nodeTypeView(spec: NodeSpec): Record<string, unknown> {
+export function nodeTypeView({ spec, logic }: NodeDefinition): Record<string, unknown> {
   return {
     type: spec.type,
     category: spec.category,
@@ -11,9 +11,9 @@ export function nodeTypeView(spec: NodeSpec): Record<string, unknown> {
     description: spec.description ?? '',
     inputs: spec.inputs,
     outputs: spec.outputs,
-    dynamicOutputs: spec.dynamicOutputs !== undefined,
+    dynamicOutputs: logic?.outputs !== undefined,
     errorPort: spec.inputs.length > 0,
-    trigger: spec.trigger === true,
+    trigger: spec.trigger !== undefined,
     paramsSchema: spec.paramsSchema,
     rawParams: spec.rawParams ?? [],
     lazyParams: spec.lazyParams ?? [],
@@ -23,9 +23,9 @@ export function nodeTypeView(spec: NodeSpec): Record<string, unknown> {
   };
 }
 
-export function nodeTypesRouter(specs: readonly NodeSpec[]): Router {
+export function nodeTypesRouter(definitions: readonly NodeDefinition[]): Router {
   const r = Router();
-  const body = specs.map(nodeTypeView);
+  const body = definitions.map(nodeTypeView);
   r.get('/', allow('read'), (_req, res) => res.json(body));
   return r;
 }

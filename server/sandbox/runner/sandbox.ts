@@ -8,7 +8,7 @@ import ivm from 'isolated-vm';
 import type { BootstrapLimits } from '../bootstrap.ts';
 import { failureLine } from '../outcome.ts';
 import type { RunnerLink } from './link.ts';
-import { RunnerScript } from './script.ts';
+import type { RunnerScript } from './script.ts';
 
 export interface IsolateNow { isolate: ivm.Isolate; generation: number }
 

@@ -1,0 +1,149 @@
+/**
+ * One mqtt-in node while its flow runs: subscribes on the profile's shared link, or on a link
+ * of its own with a persistent session, and starts a run per message.
+ */
+import { NodeError, type ConnectionLease, type NodeContext } from '../../../server/engine/node-api.ts';
+import {
+  createLink, type InboundMessage, type LinkState, type MessageHandler, type MqttLink,
+} from '../driver.ts';
+import { linkStatus } from '../status.ts';
+import { decodeMessage } from './decode.ts';
+import type { MqttInParams } from './spec.ts';
+
+/** node state key: the filter the persistent session subscribed to last */
+const SESSION_FILTER = 'sessionFilter';
+
+export class MqttInListener {
+  private link: MqttLink | undefined;
+  private offState: (() => void) | undefined;
+  private stopping = false;
+  private invalid = 0;
+  private lastInvalid: string | undefined;
+  private released = false;
+  /** waiting for the storage to write again after runs were refused */
+  private heldBack = false;
+  private readonly handler: MessageHandler = (m) => this.receive(m);
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly p: MqttInParams,
+    private readonly lease: ConnectionLease<MqttLink>,
+  ) {}
+
+  /** the client id of the persistent session: stable per flow and node */
+  get sessionClientId(): string {
+    const base = typeof this.lease.profile.params['clientId'] === 'string' && this.lease.profile.params['clientId'] !== ''
+      ? this.lease.profile.params['clientId']
+      : 'tributary';
+    return `${base}-${this.ctx.flowId}-${this.ctx.node.id}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.p.persistentSession) await this.startSession();
+    else await this.startShared();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.offState?.();
+    const link = this.link;
+    this.link = undefined;
+    try {
+      // a persistent session keeps its subscription: only the connection goes
+      if (link && this.p.persistentSession) await link.close();
+      else if (link) await link.unsubscribe(this.p.topic, this.handler);
+    } finally {
+      await this.releaseLease();
+    }
+  }
+
+  private async releaseLease(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.lease.release();
+  }
+
+  private async startShared(): Promise<void> {
+    const link = this.lease.client;
+    this.watch(link);
+    try {
+      await link.subscribe(this.p.topic, this.p.qos, this.handler);
+    } catch (err) {
+      throw new NodeError(errorText(err), 'MQTT_SUBSCRIBE', false);
+    }
+    this.link = link;
+    this.showStatus(link.state);
+  }
+
+  private async startSession(): Promise<void> {
+    const clientId = this.sessionClientId;
+    const link = createLink(this.lease.profile, { clientId, clean: false, holdRefused: true });
+    this.link = link;
+    this.watch(link);
+    // registered before connecting: the broker sends what it kept right after CONNACK
+    await link.subscribe(this.p.topic, this.p.qos, this.handler);
+    try {
+      await link.connect();
+    } catch (err) {
+      throw new NodeError(`persistent session "${clientId}" could not connect to ${link.url}: ${errorText(err)}`, 'MQTT_CONNECT');
+    }
+    // the session has a client of its own; the shared one was only needed to check the profile
+    await this.releaseLease();
+    const previous = this.ctx.state.get<string>(SESSION_FILTER);
+    if (previous !== undefined && previous !== this.p.topic) await link.dropSubscription(previous);
+    if (previous !== this.p.topic) this.ctx.state.set(SESSION_FILTER, this.p.topic);
+    this.showStatus(link.state);
+  }
+
+  /**
+   * The run was refused (the store cannot write): the message is not acknowledged (a persistent
+   * session's QoS 1; any other is gone, as MQTT has no redelivery for it). Once the store writes
+   * again, the connection is renewed so the broker sends again what it holds.
+   */
+  private holdBack(): void {
+    if (this.heldBack || !this.ctx.storageRecovered) return;
+    this.heldBack = true;
+    this.ctx.storageRecovered(() => {
+      this.heldBack = false;
+      if (!this.stopping && this.p.persistentSession) this.link?.redeliver();
+    });
+  }
+
+  private watch(link: MqttLink): void {
+    this.offState?.();
+    this.offState = link.onState((s) => this.showStatus(s));
+  }
+
+  private showStatus(link: LinkState): void {
+    const status = linkStatus(link, this.p.topic);
+    if (this.invalid > 0 && status.state === 'ok') {
+      status.state = 'warn';
+      status.text += ` · ${this.invalid} message${this.invalid === 1 ? '' : 's'} not JSON, last: ${this.lastInvalid ?? ''}`;
+      status['invalid'] = this.invalid;
+    }
+    this.ctx.setStatus(status);
+  }
+
+  private receive(m: InboundMessage): boolean {
+    if (this.stopping) return false;
+    const { msg, error } = decodeMessage(m, this.p.format);
+    if (error === undefined) {
+      // with a persistent session a QoS 1 message is acknowledged when this returns: only for a stored run
+      const fired = this.ctx.fire(msg, { kind: 'event', recordStart: this.p.persistentSession && m.qos === 1 });
+      if (!fired.refused) return true;
+      this.holdBack();
+      return false;
+    }
+    // a failed run shows what arrived; nothing is delivered, and the next messages go on
+    this.invalid++;
+    this.lastInvalid = error;
+    this.ctx.log.warn('mqtt-in: payload is not valid JSON', { flowId: this.ctx.flowId, nodeId: this.ctx.node.id, topic: m.topic, error });
+    this.ctx.fireFailed(msg, error, { kind: 'event' });
+    if (this.link) this.showStatus(this.link.state);
+    return true;
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,2 +1,0 @@
-export type { NodeSpec } from '../../core/node-spec.ts';
-export type { NodeRuntime } from './node-api.ts';
