@@ -8,9 +8,11 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../core/logger.ts';
 import { ScriptError } from './errors.ts';
-import { RunnerProcess } from './runner-process.ts';
+import { RUNNER_IDLE, RunnerProcess } from './runner-process.ts';
 
 export const DEFAULT_RUNNERS = 2;
+/** a runner without a run for this long stops (its memory goes back); the next run starts one */
+export const DEFAULT_RUNNER_IDLE_MS = 10_000;
 /** after a runner died before it was ready, the next start waits this long */
 const RESTART_PAUSE_MS = 1000;
 const MAX_RUNNERS = 64;
@@ -29,6 +31,14 @@ export function runnersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['TRIBUTARY_SCRIPT_RUNNERS'];
   const value = raw === undefined || raw === '' ? DEFAULT_RUNNERS : Number(raw);
   return Number.isInteger(value) && value >= 1 ? Math.min(value, MAX_RUNNERS) : DEFAULT_RUNNERS;
+}
+
+/** TRIBUTARY_SCRIPT_RUNNER_IDLE_MS: 0 keeps idle runners; otherwise at least 1000 */
+export function runnerIdleMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['TRIBUTARY_SCRIPT_RUNNER_IDLE_MS'];
+  const value = raw === undefined || raw === '' ? DEFAULT_RUNNER_IDLE_MS : Number(raw);
+  if (!Number.isInteger(value) || value < 0) return DEFAULT_RUNNER_IDLE_MS;
+  return value === 0 ? 0 : Math.max(value, 1000);
 }
 
 /** the runner's entry next to this file: runner/main.ts under tsx, runner/main.js when compiled */
@@ -69,7 +79,11 @@ export class RunnerPool {
   private readonly failedStart: ({ at: number; reason: string } | undefined)[];
   private fallbackLog: Logger | undefined;
 
-  constructor(readonly size: number, private log: Logger | undefined = undefined) {
+  constructor(
+    readonly size: number,
+    private log: Logger | undefined = undefined,
+    private readonly idleMs = 0,
+  ) {
     this.processes = Array.from({ length: size }, () => undefined);
     this.pins = Array.from({ length: size }, () => 0);
     this.failedStart = Array.from({ length: size }, () => undefined);
@@ -107,10 +121,10 @@ export class RunnerPool {
   private start(slot: number): RunnerProcess {
     // a runner never starts runners (guards against a runner that runs server code by mistake)
     if (process.env[RUNNER_MARK] === '1') throw new Error('a script runner cannot start script runners');
-    const runner = new RunnerProcess({ entry: runnerEntry(), execArgv: runnerExecArgv(), log: this.logger() });
+    const runner = new RunnerProcess({ entry: runnerEntry(), execArgv: runnerExecArgv(), log: this.logger(), idleMs: this.idleMs });
     runner.onStop = (stopped, reason, failed) => {
       if (this.processes[slot] === stopped) this.processes[slot] = undefined;
-      if (reason === STOPPING) return;
+      if (reason === STOPPING || reason === RUNNER_IDLE) return;
       this.logger().warn('a script runner stopped; it is replaced and the runs it held failed', { pid: stopped.pid, reason, failedRuns: failed });
       if (!stopped.started) {
         this.failedStart[slot] = { at: Date.now(), reason };
@@ -159,7 +173,7 @@ let pool: RunnerPool | undefined;
 
 /** the process's pool, made on first use */
 export function runnerPool(): RunnerPool {
-  pool ??= new RunnerPool(runnersFromEnv());
+  pool ??= new RunnerPool(runnersFromEnv(), undefined, runnerIdleMsFromEnv());
   return pool;
 }
 

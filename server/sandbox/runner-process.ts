@@ -36,6 +36,8 @@ export interface RunnerSpawn {
   entry: string;
   execArgv: string[];
   log: Logger;
+  /** stop the runner after this long without a run (0: never); the pool starts a new one on use */
+  idleMs?: number;
 }
 
 /** A sandbox registered in a runner: told when its isolate died of its memory limit. */
@@ -66,11 +68,15 @@ export class RunnerProcess {
   private pingSentAt = 0;
   private lastTick = Date.now();
   private stopped: string | undefined;
+  private readonly idleMs: number;
+  /** when the last run in flight ended (or the runner started) */
+  private idleSince = Date.now();
   /** called once when the runner is gone, with why */
   onStop: ((runner: RunnerProcess, reason: string, failed: number) => void) | undefined;
 
   constructor(options: RunnerSpawn) {
     this.log = options.log;
+    this.idleMs = options.idleMs ?? 0;
     // frames travel over the child's fd 3 (wire.ts); stdout/stderr go to the log
     this.child = spawn(process.execPath, [...options.execArgv, options.entry], {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
@@ -231,6 +237,11 @@ export class RunnerProcess {
       if (now - this.startedAt > START_TIMEOUT_MS) this.kill(`it did not start within ${START_TIMEOUT_MS / 1000} s`);
       return;
     }
+    if (this.idleMs > 0 && this.runs.size === 0 && now - this.idleSince > this.idleMs) {
+      // an idle runner holds ~50 MB for nothing; the pool starts a fresh one on the next run
+      this.kill(RUNNER_IDLE);
+      return;
+    }
     if (this.pingSentAt !== 0) {
       if (now - this.pingSentAt > PONG_TIMEOUT_MS) this.kill(`it did not answer for ${PONG_TIMEOUT_MS / 1000} s`);
       return;
@@ -385,9 +396,15 @@ export class RunnerProcess {
     this.runs.delete(slot.token);
     if (slot.pending) this.pending.delete(slot);
     slot.unlisten?.();
-    if (this.runs.size === 0 && this.alive) this.ticker.unref();
+    if (this.runs.size === 0 && this.alive) {
+      this.ticker.unref();
+      this.idleSince = Date.now();
+    }
   }
 }
+
+/** the reason a runner stopped because it had nothing to do (not a failure) */
+export const RUNNER_IDLE = 'it was idle';
 
 let nextToken = 1;
 
