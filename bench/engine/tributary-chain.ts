@@ -31,6 +31,7 @@ interface Job { kind: ChainKind; trace: TraceMode; messages: number; warmup: num
 
 const noConnections: ConnectionProvider = {
   acquire: () => Promise.reject(new Error('no connections in this benchmark')),
+  query: () => Promise.reject(new Error('no connections in this benchmark')),
   secretValues: () => [],
 };
 

@@ -11,6 +11,9 @@ import mysql from 'mysql2/promise';
 import type { Connection, Pool, PoolOptions, RowDataPacket } from 'mysql2/promise';
 import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
 import { probeWithin, splitQualified } from '../sql/probe.ts';
+import { runScriptQuery } from '../sql/script-query.ts';
+import { mysqlDialect } from './mysql/dialect.ts';
+import { mysqlExecutor } from './mysql/executor.ts';
 
 export type MysqlPool = Pool;
 
@@ -132,6 +135,7 @@ export const mysqlDriver: ConnectionDriver<Pool> = {
   test,
   listTables,
   listColumns,
+  query: (pool, request) => runScriptQuery(mysqlDialect, mysqlExecutor(pool), request),
 };
 
 export default mysqlDriver;

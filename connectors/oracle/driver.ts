@@ -13,8 +13,11 @@
  * reports them (upper case unless created quoted).
  */
 import { createRequire } from 'node:module';
-import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
+import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver, QueryAnswer, QueryRequest } from '../../server/connections/driver-api.ts';
 import { probeWithin } from '../sql/probe.ts';
+import type { SqlExecutor } from '../sql/executor.ts';
+import { runScriptQuery } from '../sql/script-query.ts';
+import { oracleDialect } from './oracle/dialect.ts';
 
 /** An oracledb DbType constant (opaque). */
 export type OracleDbType = { readonly name: string; readonly num: number };
@@ -290,6 +293,16 @@ export const oracleDriver: ConnectionDriver<OraclePool> = {
   test,
   listTables,
   listColumns,
+  query: oracleQuery,
 };
+
+/** .ts when run from source, .js when compiled into dist/ */
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** scripts' ctx.db; the executor imports this file, so it loads on first use (no import cycle) */
+async function oracleQuery(pool: OraclePool, request: QueryRequest): Promise<QueryAnswer> {
+  const { oracleExecutor } = (await import(`./oracle/executor${EXT}`)) as { oracleExecutor(pool: OraclePool): SqlExecutor };
+  return runScriptQuery(oracleDialect, oracleExecutor(pool), request);
+}
 
 export default oracleDriver;

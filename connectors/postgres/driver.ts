@@ -10,8 +10,11 @@
  */
 import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolConfig, ClientConfig } from 'pg';
-import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from '../../server/connections/driver-api.ts';
+import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver, QueryAnswer, QueryRequest } from '../../server/connections/driver-api.ts';
 import { probeWithin, splitQualified } from '../sql/probe.ts';
+import type { SqlExecutor } from '../sql/executor.ts';
+import { runScriptQuery } from '../sql/script-query.ts';
+import { postgresDialect } from './postgres/dialect.ts';
 
 export type PostgresPool = Pool;
 
@@ -143,6 +146,16 @@ export const postgresDriver: ConnectionDriver<Pool> = {
   test,
   listTables,
   listColumns,
+  query: postgresQuery,
 };
+
+/** .ts when run from source, .js when compiled into dist/ */
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+/** scripts' ctx.db; the executor imports this file, so it loads on first use (no import cycle) */
+async function postgresQuery(pool: Pool, request: QueryRequest): Promise<QueryAnswer> {
+  const { postgresExecutor } = (await import(`./postgres/executor${EXT}`)) as { postgresExecutor(pool: Pool): SqlExecutor };
+  return runScriptQuery(postgresDialect, postgresExecutor(pool), request);
+}
 
 export default postgresDriver;

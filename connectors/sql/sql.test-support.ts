@@ -161,7 +161,11 @@ export class SqlNodeHarness {
       state: this.state(),
       evaluate: (v, m) => this.evaluate(v, m),
       flowMemory: new Map(),
-      connections: { acquire: lease, secretValues: () => Object.values(o.profile.secrets) },
+      connections: {
+        acquire: lease,
+        secretValues: () => Object.values(o.profile.secrets),
+        query: () => Promise.reject(new Error('ctx.db is not part of the SQL node tests')),
+      },
       shared: async <T>(_key: string, create: () => Promise<T> | T) => create(),
       signal: this.abort.signal,
       fire: () => {

@@ -6,6 +6,7 @@ import type { Message } from '../../core/flow-types.ts';
 import { NodeError, type NodeContext, type NodeRuntime } from '../../server/engine/node-api.ts';
 import { createSandbox, DEFAULT_MEMORY_MB, ScriptError, type Sandbox, type SandboxLimits } from '../../server/sandbox/index.ts';
 import { routeResult } from './route-result.ts';
+import { scriptDatabases } from './databases.ts';
 import { SCRIPT_DEFAULT_TIMEOUT_MS, scriptPorts, type ScriptParams } from './spec.ts';
 
 const SANDBOX_KEY = 'sandbox';
@@ -26,6 +27,8 @@ export const scriptRuntime: NodeRuntime<ScriptParams> = {
       throw asNodeError(err, false);
     }
     const ports = scriptPorts(ctx.params);
+    // the connections are opened with the flow, so a missing one stops the start, not a run
+    const databases = await scriptDatabases(ctx.connections, ctx.params.connections ?? []);
     return {
       async onMessage(msg, io) {
         let result: unknown;
@@ -34,6 +37,7 @@ export const scriptRuntime: NodeRuntime<ScriptParams> = {
             timeoutMs: timeoutOf(io.params['timeoutMs']),
             state: io.state,
             flow: io.flowMemory,
+            ...(databases ? { db: databases } : {}),
             log: io.log,
             trace: io,
             signal: () => io.signal,
@@ -48,8 +52,9 @@ export const scriptRuntime: NodeRuntime<ScriptParams> = {
         }
         for (const { port, msg: out } of routeResult(result, ports)) io.send(out, port);
       },
-      stop() {
+      async stop() {
         script.release();
+        await databases?.release();
       },
     };
   },

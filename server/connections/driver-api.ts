@@ -13,6 +13,23 @@ export interface ConnectionProfileResolved {
   secrets: Record<string, string>;
 }
 
+/** A statement a script sends through a connection its node names (`ctx.db(name).query`). */
+export interface QueryRequest {
+  /** one statement; values only through `:name` binds */
+  sql: string;
+  binds: Record<string, unknown>;
+  /** more rows than this is an error (the script should page or LIMIT) */
+  maxRows: number;
+  /** the statement fails after this long */
+  timeoutMs: number;
+}
+
+export interface QueryAnswer {
+  /** set when the statement returned rows */
+  rows?: Record<string, unknown>[];
+  affectedRows: number;
+}
+
 export interface ColumnInfo { name: string; type: string; nullable: boolean; primaryKey?: boolean }
 
 export interface ConnectionDriver<C = unknown> {
@@ -27,4 +44,6 @@ export interface ConnectionDriver<C = unknown> {
   test(profile: ConnectionProfileResolved, timeoutMs: number): Promise<void>;
   listTables?(client: C): Promise<string[]>;
   listColumns?(client: C, table: string): Promise<ColumnInfo[]>;
+  /** runs one statement with bound values (database connections) */
+  query?(client: C, request: QueryRequest): Promise<QueryAnswer>;
 }

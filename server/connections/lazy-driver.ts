@@ -1,5 +1,5 @@
 /** A connection driver whose module (and client library) loads on first use. */
-import type { ColumnInfo, ConnectionDriver } from './driver-api.ts';
+import type { ColumnInfo, ConnectionDriver, QueryAnswer, QueryRequest } from './driver-api.ts';
 
 export function lazyDriver(type: string, load: () => Promise<ConnectionDriver>): ConnectionDriver {
   let loading: Promise<ConnectionDriver> | undefined;
@@ -18,6 +18,11 @@ export function lazyDriver(type: string, load: () => Promise<ConnectionDriver>):
       const d = await driver();
       if (!d.listColumns) throw new Error(`${type} connections have no columns`);
       return d.listColumns(client, table);
+    },
+    async query(client, request: QueryRequest): Promise<QueryAnswer> {
+      const d = await driver();
+      if (!d.query) throw new Error(`${type} connections do not run queries`);
+      return d.query(client, request);
     },
   };
 }

@@ -5,7 +5,7 @@
  * already out keep the old one until they are released.
  */
 import { NodeError, type ConnectionLease, type ConnectionProvider } from '../engine/node-api.ts';
-import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver } from './driver-api.ts';
+import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver, QueryAnswer, QueryRequest } from './driver-api.ts';
 import type { Logger } from '../../core/logger.ts';
 import { errorMessage } from './test-connection.ts';
 
@@ -86,6 +86,14 @@ export class ConnectionPool implements ConnectionProvider {
     return this.withClient(connectionId, (driver, client, profile) => {
       if (!driver.listColumns) throw new Error(`${describe(profile)}: ${profile.type} connections have no columns`);
       return driver.listColumns(client, table);
+    });
+  }
+
+  /** one statement through a database connection (scripts' ctx.db); the client is shared as for nodes */
+  async query(connectionId: string, request: QueryRequest): Promise<QueryAnswer> {
+    return this.withClient(connectionId, (driver, client, profile) => {
+      if (!driver.query) throw new NodeError(`${describe(profile)}: ${profile.type} connections do not run queries`, 'CONNECTION_TYPE', false);
+      return driver.query(client, request);
     });
   }
 

@@ -67,6 +67,7 @@ export class MemoryStorePort implements EngineStorePort {
 
 export const noConnections: ConnectionProvider = {
   acquire: () => Promise.reject(new Error('no connections in this test')),
+  query: () => Promise.reject(new Error('no connections in this test')),
   secretValues: () => [],
 };
 
@@ -119,6 +120,12 @@ export function directConnections(
       return { client: (await entry.client) as T, profile, release: async () => {} };
     },
     secretValues: () => profiles.flatMap((p) => Object.values(p.secrets)),
+    async query(id, request) {
+      const lease = await this.acquire(id);
+      const driver = drivers.find((d) => d.type === lease.profile.type);
+      if (!driver?.query) throw new Error(`${lease.profile.type} connections do not run queries`);
+      return driver.query(lease.client, request);
+    },
     async closeAll() {
       for (const { driver, client } of open.values()) await driver.close(await client);
       open.clear();

@@ -5,7 +5,7 @@
  */
 import type { FlowNode, FlowSettings, Message, RunStatus, TriggerKind } from '../../core/flow-types.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { ConnectionProfileResolved } from '../connections/driver-api.ts';
+import type { ConnectionProfileResolved, QueryAnswer, QueryRequest } from '../connections/driver-api.ts';
 import type { StorageError } from './storage-error.ts';
 
 export { StorageError, runNotRecorded } from './storage-error.ts';
@@ -35,6 +35,8 @@ export interface ConnectionProvider {
   acquire<T = unknown>(connectionId: string, expectedType?: string | string[]): Promise<ConnectionLease<T>>;
   /** every secret value known, so traces and logs can mask them */
   secretValues(): string[];
+  /** one statement with bound values through a database connection (scripts' `ctx.db`) */
+  query(connectionId: string, request: QueryRequest): Promise<QueryAnswer>;
 }
 
 /** Everything a node instance gets when its flow starts. */

@@ -59,12 +59,19 @@ export const BOOTSTRAP_SOURCE = `'use strict';
 const user = $0, local = $1, remote = $2, emit = $3, settle = $4;
 const parse = JSON.parse, stringify = JSON.stringify;
 const apply = Reflect.apply, freeze = Object.freeze, create = Object.create;
-const remoteCall = remote.applySyncPromise;
+const remoteCall = remote.applySyncPromise, remoteAsync = remote.apply;
+const promiseThen = Promise.prototype.then;
 const toString = String, now = Date.now;
 const slice = String.prototype.slice;
 const isPrototypeOf = Object.prototype.isPrototypeOf, promiseProto = Promise.prototype;
 const ErrorType = Error, TypeErrorType = TypeError, RangeErrorType = RangeError;
 const limits = parse($5);
+// remote.apply's options without a prototype: a script's getters on Object.prototype cannot reach them
+const promiseResult = create(null);
+promiseResult.promise = true;
+const asyncOptions = create(null);
+asyncOptions.result = freeze(promiseResult);
+freeze(asyncOptions);
 const timers = create(null);
 const runs = create(null);
 let items = [];
@@ -157,6 +164,24 @@ function call(op, a, b) {
   }
   return answer;
 }
+/**
+ * An asynchronous host call (ctx.db): the isolate goes on while the server works, and the
+ * run's token is current again when the answer arrives, before the script's code continues.
+ */
+function callAsync(op, a) {
+  const token = current;
+  if (runs[token] === undefined) throw new ErrorType('this run of the script has already ended');
+  let promise;
+  try {
+    promise = apply(remoteAsync, remote, [undefined, [token, op, a, undefined], asyncOptions]);
+  } catch (e) {
+    throw again(e);
+  }
+  return apply(promiseThen, promise, [
+    function answered(answer) { current = token; return decode(answer); },
+    function refused(e) { current = token; throw again(e); },
+  ]);
+}
 /** a host error made again here, so its stack holds the user's line */
 function again(e) {
   let name = 'Error', message = 'the sandbox call failed';
@@ -203,6 +228,16 @@ const ctx = freeze({
     get(key) { return decode(call('flow.get', keyOf(key))); },
     set(key, value) { call('flow.set', keyOf(key), encodeKeyed(value, 'ctx.flow.set', limits.flowChars)); },
   }),
+  db: function db(name) {
+    const connection = keyOf(name);
+    return freeze({
+      query(sql, binds) {
+        if (typeof sql !== 'string') throw new TypeErrorType('ctx.db(…).query: the SQL must be a string');
+        const text = encodeKeyed([connection, sql, binds === undefined ? null : binds], 'ctx.db(…).query', limits.messageChars);
+        return callAsync('db.query', text);
+      },
+    });
+  },
 });
 
 globalThis.setTimeout = function setTimeout(fn, ms, ...args) {

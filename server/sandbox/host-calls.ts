@@ -57,7 +57,36 @@ export const HOST_OPS: ReadonlyMap<string, HostOp> = new Map<string, HostOp>([
       return undefined;
     },
   }],
+  ['db.query', {
+    mode: 'async',
+    run: async (slot, json) => {
+      const db = slot.options.db;
+      if (!db) throw new Error('ctx.db is not available here: name the database connections in the node\'s "connections" setting');
+      const [name, sql, binds] = dbCall(json);
+      // the statement may use what is left of the run's time limit, never more
+      const left = slot.deadline !== undefined ? slot.deadline - Date.now() : slot.timeoutMs;
+      const answer = JSON.stringify(await db.query(name, sql, binds, Math.max(1, left)));
+      const limit = slot.owner.limits.messageBytes;
+      if (answer.length > limit) {
+        throw new RangeError(`ctx.db("${name}").query: the result is ${formatSize(answer.length)} of JSON, above the script message limit of ${formatSize(limit)}; select fewer rows or columns`);
+      }
+      return answer;
+    },
+  }],
 ]);
+
+/** `[name, sql, binds]` as the bootstrap sends them; binds an object of `:name` values */
+function dbCall(json: string | undefined): [string, string, Record<string, unknown>] {
+  const value = json === undefined ? undefined : parsed(json, 'ctx.db(…).query');
+  if (!Array.isArray(value) || typeof value[0] !== 'string' || typeof value[1] !== 'string') {
+    throw new TypeError('ctx.db(name).query(sql, binds): name and sql must be strings');
+  }
+  const binds: unknown = value[2] ?? {};
+  if (typeof binds !== 'object' || binds === null || Array.isArray(binds)) {
+    throw new TypeError('ctx.db(name).query(sql, binds): binds must be an object of :name values, e.g. { id: 42 } for :id');
+  }
+  return [value[0], value[1], binds as Record<string, unknown>];
+}
 
 /** ctx.log: a line to the step's trace and the log (the isolate already bounded it) */
 export function logLine(slot: Slot, level: number, text: string): void {

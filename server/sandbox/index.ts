@@ -8,4 +8,4 @@ export { ScriptError, type ScriptErrorCode, type SourceLocation } from './errors
 export { DEFAULT_TIMEOUT_MS } from './run-slot.ts';
 export { DEFAULT_LIMITS, LOG_LIMITS } from './limits.ts';
 export { configureScriptRunners, scriptRunners, stopIdleScriptRunners, DEFAULT_RUNNERS, type RunnerInfo } from './pool.ts';
-export type { CompiledScript, RunOptions, Sandbox, SandboxLimits, SandboxOptions } from './types.ts';
+export type { CompiledScript, RunOptions, Sandbox, SandboxLimits, SandboxOptions, ScriptDatabases } from './types.ts';

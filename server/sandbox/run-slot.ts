@@ -10,7 +10,7 @@ export interface SlotOwner {
   readonly source: { filename: string; lineCount: number };
   /** the sandbox's logger, for ctx.log of runs that bring none */
   readonly fallbackLog: RunOptions['log'];
-  readonly limits: { flowBytes: number; stateBytes: number };
+  readonly limits: { flowBytes: number; stateBytes: number; messageBytes: number };
   readonly sid: number;
   readonly scid: number;
 }

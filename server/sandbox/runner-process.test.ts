@@ -75,7 +75,7 @@ const owner: SlotOwner = {
   name: 'n1',
   source: { filename: 'script:n1', lineCount: 1 },
   fallbackLog: undefined,
-  limits: { flowBytes: 1024, stateBytes: 1024 },
+  limits: { flowBytes: 1024, stateBytes: 1024, messageBytes: 1024 * 1024 },
   sid: 1,
   scid: 1,
 };

@@ -28,6 +28,8 @@ export interface RunOptions {
   state?: NodeState;
   /** backs ctx.flow */
   flow?: Map<string, unknown>;
+  /** backs ctx.db(name).query(sql, binds); without it ctx.db is refused */
+  db?: ScriptDatabases;
   /** receives ctx.log lines of this run (the step's logger); the sandbox's logger when absent */
   log?: Logger;
   /** also receives each ctx.log line as `[level] text` (the step's trace; a NodeIO fits) */
@@ -37,6 +39,12 @@ export interface RunOptions {
    * script is still pending after its batch, so most runs never make a signal.
    */
   signal?: AbortSignal | (() => AbortSignal);
+}
+
+/** The database connections a script may query, by the name the script uses. */
+export interface ScriptDatabases {
+  /** resolves to `{rows}` for a query, `{affectedRows}` otherwise; rejects with a message for the script */
+  query(name: string, sql: string, binds: Record<string, unknown>, timeoutMs: number): Promise<unknown>;
 }
 
 export interface TraceSink { trace(line: string): void }

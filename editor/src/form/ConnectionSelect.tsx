@@ -1,16 +1,9 @@
-import { useEffect } from 'react';
-import { useConnections } from '../stores/connections-store.ts';
+import { useUsableConnections } from './use-usable-connections.ts';
 import type { FieldProps } from './field-types.ts';
 
 /** a saved connection of an accepted type (node `connection` params, template connections) */
 export function ConnectionSelect({ name, schema, value, onChange, invalid, connectionTypes }: FieldProps) {
-  const { list, loaded, refresh } = useConnections();
-  useEffect(() => {
-    if (!loaded) void refresh();
-  }, [loaded, refresh]);
-  const hinted = schema['x-connectionTypes'];
-  const types = connectionTypes?.length ? connectionTypes : Array.isArray(hinted) ? (hinted as string[]) : [];
-  const usable = types.length > 0 ? list.filter((c) => types.includes(c.type)) : list;
+  const { usable, types, loaded, refresh } = useUsableConnections(schema, connectionTypes);
   const current = typeof value === 'string' ? value : '';
   const missing = current !== '' && loaded && !usable.some((c) => c.id === current);
   return (

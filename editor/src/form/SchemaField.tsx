@@ -11,6 +11,7 @@ import { LiteralInput } from './LiteralInput.tsx';
 import { CodeInput } from './CodeInput.tsx';
 import { KeyValueField } from './KeyValueEditor.tsx';
 import { ConnectionSelect } from './ConnectionSelect.tsx';
+import { ConnectionsPicker } from './ConnectionsPicker.tsx';
 import { TableInput } from './TableInput.tsx';
 import { ObjectFields } from './ObjectFields.tsx';
 import { ObjectList } from './ObjectList.tsx';
@@ -55,6 +56,8 @@ export function SchemaField(props: FieldProps & { custom?: CustomRenderer }): Re
       return <ObjectList {...p} />;
     case 'connection':
       return <ConnectionSelect {...p} />;
+    case 'connections':
+      return <ConnectionsPicker {...p} />;
     case 'table':
     case 'column':
       return <TableInput {...p} />;

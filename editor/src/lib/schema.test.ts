@@ -54,6 +54,7 @@ test('the controls of a database node: connection picker, table picker, SQL boxe
 
 test('script code is a code editor; switch rules a list of small forms; set fields key → value rows', () => {
   assert.equal(kinds('script')['code'], 'code');
+  assert.equal(kinds('script')['connections'], 'connections', 'ctx.db connections: several pickable at once');
   assert.equal(kinds('switch')['rules'], 'object-list');
   const rule = itemsOf(propertiesOf(nodeTypeInfo('switch').paramsSchema)['rules']!);
   assert.deepEqual(Object.fromEntries(Object.entries(propertiesOf(rule)).map(([n, s]) => [n, kindOf(s)])), { value: 'literal', op: 'enum', arg: 'literal' });
@@ -86,7 +87,7 @@ test('fields required only in one mode are marked in that mode', () => {
 
 test('fields come in the node type\'s form order, the rest as declared', () => {
   const script = nodeTypeInfo('script');
-  assert.deepEqual(orderedFields(script.paramsSchema, script.ui.order), ['code', 'outputs', 'timeoutMs']);
+  assert.deepEqual(orderedFields(script.paramsSchema, script.ui.order), ['code', 'outputs', 'timeoutMs', 'connections']);
   assert.deepEqual(orderedFields({ properties: { a: {}, b: {}, c: {} } }, ['c', 'gone']), ['c', 'a', 'b']);
 });
 

@@ -6,10 +6,10 @@ export type FieldKind =
   | 'code' | 'sql' | 'expression' | 'json' | 'literal' | 'keyvalue'
   | 'enum' | 'boolean' | 'integer' | 'number' | 'string' | 'password' | 'int-or-expr'
   | 'number-list' | 'string-list' | 'object' | 'object-list'
-  | 'connection' | 'table' | 'column' | 'columns' | 'mapping' | 'timezone';
+  | 'connection' | 'connections' | 'table' | 'column' | 'columns' | 'mapping' | 'timezone';
 
 const WIDGET_KINDS: Record<string, FieldKind> = {
-  code: 'code', sql: 'sql', expression: 'expression', json: 'json', keyvalue: 'keyvalue', connection: 'connection',
+  code: 'code', sql: 'sql', expression: 'expression', json: 'json', keyvalue: 'keyvalue', connection: 'connection', connections: 'connections',
   table: 'table', column: 'column', columns: 'columns', mapping: 'mapping', timezone: 'timezone', rules: 'object-list',
 };
 
