@@ -14,6 +14,7 @@ import { openStore, storeFiles, type Store } from './store/store.ts';
 import { tightenFileModes } from './store/private-files.ts';
 import { join } from 'node:path';
 import { startRetention } from './store/retention.ts';
+import { lockDataDir } from './store/data-dir-lock.ts';
 import { KEY_FILE, loadSecretKey } from './secrets/key.ts';
 import { createSecretBox } from './secrets/cipher.ts';
 import { makeMasker, type Masker } from './secrets/mask.ts';
@@ -67,6 +68,19 @@ export interface ServerOptions {
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  // before anything reads or changes the data dir: a second server would migrate it, resume
+  // every flow a second time and mark the first one's running runs failed
+  const lock = config.dataDir === ':memory:' ? undefined : lockDataDir(config.dataDir);
+  try {
+    const server = await startLocked(config, options);
+    return lock ? { ...server, close: () => server.close().finally(() => lock.release()) } : server;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function startLocked(config: Config, options: ServerOptions): Promise<RunningServer> {
   // before the store opens them: files an earlier version left readable by others
   const tightened = tightenFileModes([...storeFiles(config.dataDir), join(config.dataDir, KEY_FILE)]);
   const store = openStore({ dataDir: config.dataDir });
