@@ -11,9 +11,10 @@ import { logicByType, nodeDefinitions, specsByType } from '../catalogue/index.ts
 import { connectionDrivers, nodeRuntimes, serverParamsChecks } from '../catalogue/server.ts';
 import type { Config } from './config.ts';
 import { openStore, storeFiles, type Store } from './store/store.ts';
+import type { PruneResult } from './store/runs.ts';
 import { tightenFileModes } from './store/private-files.ts';
 import { join } from 'node:path';
-import { startRetention } from './store/retention.ts';
+import { DEFAULT_RETENTION, mergeRetention, startRetention } from './store/retention.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import { KEY_FILE, loadSecretKey } from './secrets/key.ts';
 import { createSecretBox } from './secrets/cipher.ts';
@@ -51,6 +52,8 @@ export interface RunningServer {
   engine: Engine;
   /** set when the first admin was created with a generated password */
   generatedAdminPassword?: string;
+  /** prune runs now by the retention policy (the server also does every 10 minutes) */
+  pruneRuns(): PruneResult;
   close(): Promise<void>;
 }
 
@@ -197,7 +200,10 @@ async function startLocked(config: Config, options: ServerOptions): Promise<Runn
     store.close();
     throw err;
   }
-  const retention = startRetention(store, { onError: (err) => log.error('retention: prune failed', { error: String(err) }) });
+  const retention = startRetention(store, {
+    defaults: mergeRetention(DEFAULT_RETENTION, config.retention),
+    onError: (err) => log.error('retention: prune failed', { error: String(err) }),
+  });
   await flows.resumeRunning();
 
   let closing: Promise<void> | undefined;
@@ -225,6 +231,7 @@ async function startLocked(config: Config, options: ServerOptions): Promise<Runn
     store,
     engine,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
+    pruneRuns: () => retention.runNow(),
     close,
   };
 }
