@@ -42,6 +42,22 @@ const edge: JsonSchema = {
   },
 };
 
+const retentionLimits: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    maxRuns: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+    maxAgeDays: { type: 'number', exclusiveMinimum: 0, maximum: 36_500 },
+  },
+};
+
+/** `settings.retention` of a flow, and the server's TRIBUTARY_RETENTION */
+export const retentionSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { succeeded: retentionLimits, failed: retentionLimits },
+};
+
 export const documentSchema: JsonSchema = {
   type: 'object',
   required: ['name', 'nodes', 'edges'],
@@ -61,6 +77,7 @@ export const documentSchema: JsonSchema = {
         scriptMessageMb: { type: 'integer', minimum: 1, maximum: 256 },
         scriptFlowMemoryMb: { type: 'integer', minimum: 1, maximum: 1024 },
         scriptStateKb: { type: 'integer', minimum: 1, maximum: 262144 },
+        retention: retentionSchema,
       },
     },
   },

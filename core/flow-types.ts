@@ -34,6 +34,21 @@ export interface FlowEdge {
  */
 export type TraceMode = 'full' | 'sampled' | 'errors' | 'off';
 
+/** how long the runs of one class are kept: the newest `maxRuns` per flow, none older than `maxAgeDays` */
+export interface RetentionLimits {
+  maxRuns?: number;
+  maxAgeDays?: number;
+}
+
+/**
+ * Trace retention by outcome: `succeeded` covers succeeded, skipped and cancelled runs;
+ * `failed` every other finished run (failed, dead-lettered), kept longer by default.
+ */
+export interface RetentionSettings {
+  succeeded?: RetentionLimits;
+  failed?: RetentionLimits;
+}
+
 export interface FlowSettings {
   trace?: TraceMode;
   /** share of runs traced in full in `sampled` mode, 0–1 (default 0.1) */
@@ -48,6 +63,8 @@ export interface FlowSettings {
   scriptFlowMemoryMb?: number;
   /** everything ctx.state may hold per script node, as JSON, KB (default 1024) */
   scriptStateKb?: number;
+  /** this flow's retention, over the server's defaults field by field */
+  retention?: RetentionSettings;
 }
 
 export interface FlowDocument {

@@ -11,9 +11,11 @@ import { logicByType, nodeDefinitions, specsByType } from '../catalogue/index.ts
 import { connectionDrivers, nodeRuntimes, serverParamsChecks } from '../catalogue/server.ts';
 import type { Config } from './config.ts';
 import { openStore, storeFiles, type Store } from './store/store.ts';
+import type { PruneResult } from './store/runs.ts';
 import { tightenFileModes } from './store/private-files.ts';
 import { join } from 'node:path';
-import { startRetention } from './store/retention.ts';
+import { DEFAULT_RETENTION, mergeRetention, startRetention } from './store/retention.ts';
+import { lockDataDir } from './store/data-dir-lock.ts';
 import { KEY_FILE, loadSecretKey } from './secrets/key.ts';
 import { createSecretBox } from './secrets/cipher.ts';
 import { makeMasker, type Masker } from './secrets/mask.ts';
@@ -50,6 +52,8 @@ export interface RunningServer {
   engine: Engine;
   /** set when the first admin was created with a generated password */
   generatedAdminPassword?: string;
+  /** prune runs now by the retention policy (the server also does every 10 minutes) */
+  pruneRuns(): PruneResult;
   close(): Promise<void>;
 }
 
@@ -67,6 +71,19 @@ export interface ServerOptions {
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  // before anything reads or changes the data dir: a second server would migrate it, resume
+  // every flow a second time and mark the first one's running runs failed
+  const lock = config.dataDir === ':memory:' ? undefined : lockDataDir(config.dataDir);
+  try {
+    const server = await startLocked(config, options);
+    return lock ? { ...server, close: () => server.close().finally(() => lock.release()) } : server;
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function startLocked(config: Config, options: ServerOptions): Promise<RunningServer> {
   // before the store opens them: files an earlier version left readable by others
   const tightened = tightenFileModes([...storeFiles(config.dataDir), join(config.dataDir, KEY_FILE)]);
   const store = openStore({ dataDir: config.dataDir });
@@ -183,7 +200,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     store.close();
     throw err;
   }
-  const retention = startRetention(store, { onError: (err) => log.error('retention: prune failed', { error: String(err) }) });
+  const retention = startRetention(store, {
+    defaults: mergeRetention(DEFAULT_RETENTION, config.retention),
+    onError: (err) => log.error('retention: prune failed', { error: String(err) }),
+  });
   await flows.resumeRunning();
 
   let closing: Promise<void> | undefined;
@@ -211,6 +231,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     store,
     engine,
     ...(admin.generatedPassword ? { generatedAdminPassword: admin.generatedPassword } : {}),
+    pruneRuns: () => retention.runNow(),
     close,
   };
 }

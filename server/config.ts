@@ -1,5 +1,8 @@
 /** Settings of SPEC §2 from CLI flags, then env vars, then defaults. */
 import { resolve } from 'node:path';
+import type { RetentionSettings } from '../core/flow-types.ts';
+import { retentionSchema } from '../core/flow-schema.ts';
+import { SchemaChecker } from '../core/schema-check.ts';
 
 export interface Config {
   port: number;
@@ -13,6 +16,8 @@ export interface Config {
   secretKey?: string;
   /** how long running runs may take to finish on shutdown */
   shutdownGraceMs: number;
+  /** the server's trace retention by run outcome, over the built-in defaults (flows may override it) */
+  retention?: RetentionSettings;
 }
 
 export class ConfigError extends Error {}
@@ -38,7 +43,22 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   }
   if (env['TRIBUTARY_ADMIN_PASSWORD']) config.adminPassword = env['TRIBUTARY_ADMIN_PASSWORD'];
   if (env['TRIBUTARY_SECRET_KEY']) config.secretKey = env['TRIBUTARY_SECRET_KEY'];
+  const retentionText = env['TRIBUTARY_RETENTION'];
+  if (retentionText) config.retention = parseRetention(retentionText);
   return config;
+}
+
+/** TRIBUTARY_RETENTION: `{"succeeded":{"maxRuns","maxAgeDays"},"failed":{…}}`; throws naming the field */
+export function parseRetention(text: string): RetentionSettings {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError('TRIBUTARY_RETENTION: not JSON; expected {"succeeded":{"maxRuns":1000,"maxAgeDays":30},"failed":{"maxRuns":10000,"maxAgeDays":90}}');
+  }
+  const issues = new SchemaChecker().check(retentionSchema, value, 'TRIBUTARY_RETENTION');
+  if (issues.length > 0) throw new ConfigError(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  return value as RetentionSettings;
 }
 
 /** the comma-separated origins of a setting, normalized; throws naming the first bad one */

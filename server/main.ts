@@ -1,6 +1,7 @@
 /** `npm start`: run Tributary until SIGTERM/SIGINT, then shut down gracefully and exit 0. */
 import { loadConfig, ConfigError } from './config.ts';
 import { startServer } from './bootstrap.ts';
+import { DataDirInUseError } from './store/data-dir-lock.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   try {
     server = await startServer(config);
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof DataDirInUseError) {
       process.stderr.write(`tributary: ${err.message}\n`);
       process.exit(2);
     }

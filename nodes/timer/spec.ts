@@ -9,6 +9,10 @@ const params = Type.Object(
     timezone: withDefault(Type.String({ minLength: 1, title: 'Time zone' }), 'GMT'),
     taskMode: withDefault(Enum(['parallel', 'serial'], { title: 'Task mode' }), 'parallel'),
     runImmediately: withDefault(Type.Boolean({ title: 'Run once now' }), false),
+    anchor: Type.Optional(Type.String({
+      pattern: '^(start|\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2})?)?)$',
+      title: 'Count intervals from ("start", or a local date-time such as 2026-01-01T08:00)',
+    })),
     cron: Type.Optional(Type.String({ minLength: 1, title: 'Cron (5 or 6 fields, instead of unit/interval)' })),
   },
   { additionalProperties: false },
@@ -26,8 +30,8 @@ export const timerSpec: NodeSpec = {
   paramsSchema: jsonSchema(params),
   ui: {
     icon: 'clock',
-    order: ['unit', 'interval', 'atSeconds', 'timezone', 'taskMode', 'runImmediately', 'cron'],
-    help: 'Emits {payload:{firedAt}}. Serial mode never overlaps runs and records a skipped tick.',
+    order: ['unit', 'interval', 'atSeconds', 'timezone', 'anchor', 'taskMode', 'runImmediately', 'cron'],
+    help: 'Emits {payload:{firedAt}}. Every N units counts on from the anchor (default local midnight, 1 Jan 2000), so the gaps are always N units. Serial mode never overlaps runs and records a skipped tick.',
   },
 };
 
@@ -37,6 +41,10 @@ export function validateTimer(params: Record<string, unknown>): ValidationIssue[
   const issues: ValidationIssue[] = [];
   const tz = params['timezone'];
   if (typeof tz === 'string' && !isTimeZone(tz)) issues.push({ path: 'timezone', message: `unknown time zone "${tz}" (use an IANA name such as Europe/Paris, or GMT)` });
+  const anchor = params['anchor'];
+  if (typeof anchor === 'string' && anchor !== 'start' && parseLocalDateTime(anchor) === undefined) {
+    issues.push({ path: 'anchor', message: `"${anchor}" is not "start" or a local date-time such as 2026-01-01T08:00` });
+  }
   const cron = params['cron'];
   if (typeof cron === 'string') {
     const fields = cron.trim().split(/\s+/);
@@ -54,24 +62,14 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-/** The 6-field cron pattern (with seconds) of unit/interval/atSeconds. */
-export function scheduleToCron(params: Pick<TimerParams, 'cron' | 'unit' | 'interval' | 'atSeconds'>): string {
-  if (params.cron !== undefined) return params.cron;
-  const unit = params.unit;
-  const n = params.interval;
-  const every = n === 1 ? '*' : `*/${n}`;
-  const seconds = params.atSeconds.slice().sort((a, b) => a - b);
-  const sec = seconds.length > 0 ? seconds.join(',') : '0';
-  switch (unit) {
-    case 'second':
-      return `${every} * * * * *`;
-    case 'minute':
-      return `${sec} ${every} * * * *`;
-    case 'hour':
-      return `${sec} 0 ${every} * * *`;
-    case 'day':
-      return `${sec} 0 0 ${n === 1 ? '*' : `1/${n}`} * *`;
-    default:
-      return `${sec} 0 0 1 ${n === 1 ? '*' : `1/${n}`} *`;
-  }
+/** a local date-time `YYYY-MM-DD[THH:MM[:SS]]` as a local time, or undefined */
+export function parseLocalDateTime(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  const t = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(t);
+  // 2026-02-30 or 25:00 would roll over: refuse instead
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h || back.getUTCMinutes() !== mi) return undefined;
+  return t;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Cron } from 'croner';
-import { scheduleToCron, timerNode, timerSpec, type TimerParams } from './spec.ts';
+import { timerNode, timerSpec, type TimerParams } from './spec.ts';
+import { timerSchedule } from './schedule.ts';
 import { timerRuntime } from './runtime.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
 import { testEngine } from '../../server/engine/engine.test-support.ts';
@@ -9,11 +9,12 @@ import type { NodeRuntime } from '../../server/engine/node-api.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 
 const checker = new SchemaChecker();
+/** the next `n` firings after `from` (the flow started at `from`) */
 const nextRuns = (params: Record<string, unknown>, from: string, n = 3): string[] => {
-  const tz = (params['timezone'] as string | undefined) ?? 'GMT';
-  return new Cron(scheduleToCron(checker.withDefaults(timerSpec.paramsSchema, params) as TimerParams), { timezone: tz === 'GMT' ? 'Etc/GMT' : tz })
-    .nextRuns(n, new Date(from))
-    .map((d) => d.toISOString());
+  const schedule = timerSchedule(checker.withDefaults(timerSpec.paramsSchema, params) as TimerParams, new Date(from));
+  const out: string[] = [];
+  for (let t: Date | undefined = new Date(from); out.length < n && (t = schedule.next(t)); ) out.push(t.toISOString());
+  return out;
 };
 
 test('unit/interval/atSeconds give the ROMA Connect schedule', () => {
@@ -82,4 +83,18 @@ test('runImmediately fires at start; serial mode records skipped ticks; parallel
     const fired = (first.steps[0]!.output as { payload: { firedAt: string } }).payload.firedAt;
     assert.ok(!Number.isNaN(Date.parse(fired)));
   }
+});
+
+test('anchor "start": a running timer fires every N units counted from when the flow started', { timeout: 20_000 }, async () => {
+  const { engine, store } = testEngine([timerSpec], [timerRuntime]);
+  const started = Date.now();
+  await engine.start('timer-anchor', 1, { name: 't', nodes: [{ id: 't1', type: 'timer', params: { unit: 'second', interval: 3, anchor: 'start' } }], edges: [] });
+  await new Promise((r) => setTimeout(r, 7500));
+  await engine.shutdown();
+  const starts = [...store.runs.values()].map((r) => Date.parse(r.startedAt)).sort((a, b) => a - b);
+  assert.equal(starts.length, 2, `two ticks in 7.5 s: ${starts.map((t) => t - started).join(', ')} ms after start`);
+  // the first tick is 3 s after the start second, not at the next multiple of 3 of the minute
+  const startSecond = Math.floor(started / 1000) * 1000;
+  assert.ok(Math.abs(starts[0]! - (startSecond + 3000)) < 400, `first tick ${starts[0]! - startSecond} ms after the start second`);
+  assert.ok(Math.abs(starts[1]! - starts[0]! - 3000) < 400);
 });

@@ -22,6 +22,7 @@ import { cloneValue } from './clone-message.ts';
 import { newRunId } from './run-id.ts';
 import { StorageError, runNotRecorded } from './storage-error.ts';
 import { onRecord, RecordGate } from './record-gate.ts';
+import { FailureLog } from './failure-log.ts';
 
 export interface FlowRuntimeDeps {
   specs: ReadonlyMap<string, NodeSpec>;
@@ -56,6 +57,7 @@ export class FlowRuntime {
   private readonly host: DeliveryHost;
   private readonly tracer: FlowTracer;
   private readonly log: Logger;
+  private readonly failures: FailureLog;
   private stopping = false;
   private idleWaiters: (() => void)[] = [];
   private readonly traceCaps: TraceCaps;
@@ -74,6 +76,7 @@ export class FlowRuntime {
     private readonly deps: FlowRuntimeDeps,
   ) {
     this.log = deps.log;
+    this.failures = new FailureLog(deps.log);
     const maxSteps = doc.settings?.traceMaxSteps;
     this.traceCaps = maxSteps !== undefined ? { ...DEFAULT_TRACE_CAPS, maxSteps } : DEFAULT_TRACE_CAPS;
     this.tracer = new FlowTracer(flowId, deps.events, deps.masker, (nodeId) => this.slots.get(nodeId)?.spec.sensitiveParams);
@@ -395,6 +398,7 @@ export class FlowRuntime {
 
   private settle(run: Run, status: RunRecord['status'], error: string | undefined): void {
     run.settle(status, error);
+    if (status === 'failed') this.failures.runFailed(run.record);
     this.deps.events.runEnd(this.flowId, run.record);
   }
 

@@ -261,26 +261,35 @@ describe('run queries and retention', () => {
     assert.throws(() => store.runs.list({ before: 'yesterday' }), /before/);
   });
 
-  test('prune keeps the newest N per flow and drops old runs, never running ones', () => {
+  test('prune keeps the newest N of each class per flow and drops old runs, never running ones', () => {
     const now = new Date('2025-06-20T00:00:00.000Z');
-    assert.deepEqual(store.runs.prune({ maxRunsPerFlow: 4, maxAgeDays: 365 }, now), { deleted: 6 });
-    assert.deepEqual(store.runs.list({ flowId: 'f_A' }).map((r) => r.id), ['a9', 'a8', 'a7', 'a6', 'a-old-running']);
-    assert.equal(store.runs.list({ flowId: 'f_B' }).length, 3);
-    // 19 days later than June 1 with a 10-day limit: all finished runs go
-    assert.deepEqual(store.runs.prune({ maxRunsPerFlow: 1000, maxAgeDays: 10 }, now), { deleted: 7 });
-    assert.deepEqual(store.runs.list().map((r) => r.id), ['a-old-running']);
+    const limits = (maxRuns: number, maxAgeDays: number) => ({ maxRuns, maxAgeDays });
+    // A has 6 succeeded (a1 a2 a4 a5 a7 a8) and 4 failed (a0 a3 a6 a9)
+    assert.deepEqual(store.runs.prune({ succeeded: limits(2, 365), failed: limits(3, 365) }, now), { deleted: 6, succeeded: 5, failed: 1 });
+    assert.deepEqual(store.runs.list({ flowId: 'f_A' }).map((r) => r.id), ['a9', 'a8', 'a7', 'a6', 'a3', 'a-old-running']);
+    assert.equal(store.runs.list({ flowId: 'f_B' }).length, 2, 'B: its 2 newest');
+    // 19 days later than June 1: a 10-day limit takes the succeeded, a 30-day limit keeps the failed
+    assert.deepEqual(store.runs.prune({ succeeded: limits(1000, 10), failed: limits(1000, 30) }, now), { deleted: 4, succeeded: 4, failed: 0 });
+    assert.deepEqual(store.runs.list().map((r) => r.id), ['a9', 'a6', 'a3', 'a-old-running']);
+    // a policy per flow
+    assert.deepEqual(store.runs.prune((flowId) => ({ succeeded: limits(1000, 365), failed: limits(flowId === 'f_A' ? 1 : 1000, 365) }), now).deleted, 2);
+    assert.deepEqual(store.runs.list().map((r) => r.id), ['a9', 'a-old-running']);
   });
 
-  test('retention policy from settings; startRetention prunes and never holds the process', () => {
+  test('retention policy from settings (older shape too); startRetention prunes and never holds the process', () => {
     assert.deepEqual(retentionPolicy(store.settings), DEFAULT_RETENTION);
+    assert.ok(DEFAULT_RETENTION.failed.maxRuns > DEFAULT_RETENTION.succeeded.maxRuns && DEFAULT_RETENTION.failed.maxAgeDays > DEFAULT_RETENTION.succeeded.maxAgeDays);
     store.settings.set('retention', { maxRunsPerFlow: 2, maxAgeDays: -1 });
-    assert.deepEqual(retentionPolicy(store.settings), { maxRunsPerFlow: 2, maxAgeDays: 30 });
+    assert.deepEqual(retentionPolicy(store.settings), { succeeded: { maxRuns: 2, maxAgeDays: 30 }, failed: DEFAULT_RETENTION.failed });
+    store.settings.set('retention', { succeeded: { maxRuns: 2 }, failed: { maxAgeDays: 400 } });
+    assert.deepEqual(retentionPolicy(store.settings), { succeeded: { maxRuns: 2, maxAgeDays: 30 }, failed: { maxRuns: 10_000, maxAgeDays: 400 } });
     for (let i = 0; i < 5; i++) {
       store.runs.runFinished(run(`c${i}`, { flowId: 'f_C', status: 'succeeded', startedAt: new Date(Date.now() - i * 1000).toISOString() }), steps, []);
     }
     const timer = startRetention(store, { intervalMs: 60_000 });
     try {
-      assert.equal(timer.runNow().deleted, 3);
+      // C's 3 oldest by count, and A's failed a9 by the 400-day age
+      assert.deepEqual(timer.runNow(), { deleted: 4, succeeded: 3, failed: 1 });
       assert.equal(store.runs.list({ flowId: 'f_C' }).length, 2);
       assert.equal(store.db.prepare("SELECT COUNT(*) FROM steps WHERE run_id IN ('c2','c3','c4')").pluck().get(), 0, 'steps cascade');
     } finally {

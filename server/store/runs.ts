@@ -51,15 +51,24 @@ export interface RunListQuery {
   beforeId?: string;
 }
 
-export interface RetentionPolicy { maxRunsPerFlow: number; maxAgeDays: number }
-export interface PruneResult { deleted: number }
+/** the newest `maxRuns` runs of a class per flow are kept, and none older than `maxAgeDays` */
+export interface ClassLimits { maxRuns: number; maxAgeDays: number }
+/** limits by outcome (core's RetentionSettings, every field set) */
+export interface RetentionPolicy { succeeded: ClassLimits; failed: ClassLimits }
+export interface PruneResult { deleted: number; succeeded: number; failed: number }
+
+/** the statuses of the `succeeded` class; every other finished status (failed, dead-lettered, …) is `failed` */
+export const SUCCEEDED_CLASS = ['succeeded', 'skipped', 'cancelled'] as const;
 
 export interface RunsRepo extends EngineStorePort {
   flush(): FlushResult;
   list(query?: RunListQuery): RunSummary[];
   get(id: string): RunDetail | undefined;
-  /** delete runs (and their steps) beyond the newest N per flow or older than the age; never running ones */
-  prune(policy: RetentionPolicy, now?: Date): PruneResult;
+  /**
+   * delete runs (and their steps) beyond the newest N of their class per flow or older than the
+   * class's age; never running ones. `policy` is one for every flow, or a flow's own.
+   */
+  prune(policy: RetentionPolicy | ((flowId: string) => RetentionPolicy), now?: Date): PruneResult;
   /** at startup: runs left `running` by a previous process become `failed`; returns how many */
   markInterrupted(now?: Date): number;
 }
@@ -117,13 +126,20 @@ export function createRunsRepo(db: Db, writer: RunWriter, health: StorageHealth)
     'SELECT node_id, iteration, status, started_at, ended_at, data FROM steps WHERE run_id = ? ORDER BY seq',
   );
   const flowIds = db.prepare<[], string>('SELECT DISTINCT flow_id FROM runs').pluck();
-  const cutoff = db.prepare<[string, number], string>(
-    'SELECT started_at FROM runs WHERE flow_id = ? ORDER BY started_at DESC LIMIT 1 OFFSET ?',
-  ).pluck();
-  const delFlowOlder = db.prepare<[string, string, number]>(
-    `DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE flow_id = ? AND started_at < ?
-       AND status != 'running' LIMIT ?)`,
-  );
+  const IN_SUCCEEDED = `status IN (${SUCCEEDED_CLASS.map((st) => `'${st}'`).join(', ')})`;
+  const IN_FAILED = `status NOT IN (${[...SUCCEEDED_CLASS, 'running'].map((st) => `'${st}'`).join(', ')})`;
+  const classes = (['succeeded', 'failed'] as const).map((name) => {
+    const where = name === 'succeeded' ? IN_SUCCEEDED : IN_FAILED;
+    return {
+      name,
+      cutoff: db.prepare<[string, number], string>(
+        `SELECT started_at FROM runs WHERE flow_id = ? AND ${where} ORDER BY started_at DESC LIMIT 1 OFFSET ?`,
+      ).pluck(),
+      deleteOlder: db.prepare<[string, string, number]>(
+        `DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE flow_id = ? AND started_at < ? AND ${where} LIMIT ?)`,
+      ),
+    };
+  });
   const interrupt = db.prepare<[string]>(
     `UPDATE runs SET status = 'failed', ended_at = ?, error = 'interrupted: the server stopped before the run ended'
      WHERE status = 'running'`,
@@ -190,22 +206,25 @@ export function createRunsRepo(db: Db, writer: RunWriter, health: StorageHealth)
 
     prune: (policy, now = new Date()) => {
       writer.flush();
-      let deleted = 0;
-      const ageLimit = policy.maxAgeDays > 0
-        ? new Date(now.getTime() - policy.maxAgeDays * 86_400_000).toISOString()
-        : undefined;
-      // per flow, so both rules use the (flow_id, started_at) index
+      const result = { deleted: 0, succeeded: 0, failed: 0 };
+      // per flow and class, so each rule walks the (flow_id, started_at) index
       for (const flowId of flowIds.all()) {
-        let limit = ageLimit;
-        if (policy.maxRunsPerFlow > 0) {
-          const oldestKept = cutoff.get(flowId, policy.maxRunsPerFlow - 1);
-          if (oldestKept !== undefined && (limit === undefined || oldestKept > limit)) limit = oldestKept;
+        const limits = typeof policy === 'function' ? policy(flowId) : policy;
+        for (const cls of classes) {
+          const { maxRuns, maxAgeDays } = limits[cls.name];
+          let limit = maxAgeDays > 0 ? new Date(now.getTime() - maxAgeDays * 86_400_000).toISOString() : undefined;
+          if (maxRuns > 0) {
+            const oldestKept = cls.cutoff.get(flowId, maxRuns - 1);
+            if (oldestKept !== undefined && (limit === undefined || oldestKept > limit)) limit = oldestKept;
+          }
+          if (limit === undefined) continue;
+          const before = limit;
+          const n = deleteChunked(() => cls.deleteOlder.run(flowId, before, PRUNE_CHUNK).changes);
+          result[cls.name] += n;
+          result.deleted += n;
         }
-        if (limit === undefined) continue;
-        const before = limit;
-        deleted += deleteChunked(() => delFlowOlder.run(flowId, before, PRUNE_CHUNK).changes);
       }
-      return { deleted };
+      return result;
     },
 
     markInterrupted: (now = new Date()) => {

@@ -1,6 +1,7 @@
 import type { TraceMode } from '../../../core/flow-types.ts';
 import { FieldRow } from '../form/FieldRow.tsx';
 import { useFlow } from '../stores/flow-store.ts';
+import { RetentionFields } from './RetentionFields.tsx';
 
 /** shown when no node is selected: the flow's name, description, settings and problems */
 export function FlowSettingsPanel() {
@@ -66,6 +67,7 @@ export function FlowSettingsPanel() {
             }}
           />
         </FieldRow>
+        <RetentionFields settings={settings} onChange={(next) => setMeta({ settings: next })} />
       </div>
       <p className="muted small">
         {nodes.length === 0 ? 'Add nodes from the palette.' : `${nodes.length} node${nodes.length === 1 ? '' : 's'}. Select one to edit its parameters.`}

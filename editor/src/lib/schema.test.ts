@@ -32,7 +32,7 @@ test('every field of every node type gets a control and a label', () => {
 
 test('the controls of a timer: unit choice, interval number, seconds list, text, checkbox', () => {
   assert.deepEqual(kinds('timer'), {
-    unit: 'enum', interval: 'integer', atSeconds: 'number-list', timezone: 'string', taskMode: 'enum', runImmediately: 'boolean', cron: 'string',
+    unit: 'enum', interval: 'integer', atSeconds: 'number-list', timezone: 'string', anchor: 'string', taskMode: 'enum', runImmediately: 'boolean', cron: 'string',
   });
 });
 
