@@ -143,6 +143,20 @@ export function readSource(id: string, o: { type?: string; name?: string; increm
  * The flow of the message-to-table templates: the trigger `source`, a set node that maps the
  * message's fields to columns (only when a mapping is given), then the write into the table.
  */
+/**
+ * "Mapped fields are required" (default on): a message that lacks a mapped field fails its run
+ * naming the field, instead of writing a row of NULLs (issue 8 finding 6).
+ */
+export const requireMappedField: JsonSchema = {
+  type: 'boolean',
+  default: true,
+  title: 'Mapped fields are required',
+  description: 'a message that lacks a mapped field (or has it null) fails its run naming the field; no row of it is written',
+};
+
+/** the write node's `required`: column → the payload path it is mapped from, when `requireMapped` is on */
+const requiredParam = { $if: 'requireMapped', then: { $map: 'mapping', value: '{{$value}}' } };
+
 export function mapThenWrite(source: TemplateNode, mapId: string, writeId: string): { nodes: TemplateNode[]; edges: TemplateEdge[] } {
   return {
     nodes: [
@@ -159,7 +173,7 @@ export function mapThenWrite(source: TemplateNode, mapId: string, writeId: strin
         id: writeId,
         type: '{{target:type}}',
         name: 'Write record',
-        params: { connection: '{{target}}', action: '{{writeMode}}', table: '{{targetTable}}', keys: keysParam },
+        params: { connection: '{{target}}', action: '{{writeMode}}', table: '{{targetTable}}', keys: keysParam, required: requiredParam },
         position: { x: 560, y: 120 },
       },
     ],

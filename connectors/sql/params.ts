@@ -37,9 +37,34 @@ export interface SqlParams {
   /** lazy: column → expression, or one expression giving the row object; resolved per row */
   values?: unknown;
   keys: string[];
+  /** columns every written row must have (not null), each with the message field it comes from, for errors */
+  required: RequiredColumn[];
   batchSize: number;
   sql?: string;
   pageSize: number;
+}
+
+export interface RequiredColumn {
+  column: string;
+  /** the message field the column is mapped from (`data.deviceId`), named in errors */
+  source?: string;
+}
+
+/**
+ * `required`: a list of column names (`["device_id"]`, `"device_id, status"`), or an object
+ * column → the message field it comes from (`{"device_id": "data.deviceId"}`, what the
+ * templates give from their mapping).
+ */
+export function readRequired(raw: unknown, maxIdent: number): RequiredColumn[] {
+  if (isRecord(raw))
+    return Object.entries(raw).map(([column, source]) => {
+      checkIdent(column, maxIdent, `params.required.${column}`);
+      if (source !== true && typeof source !== 'string') throw new SqlParamError(`params.required.${column}`, 'must be the message field the column comes from, or true');
+      return typeof source === 'string' && source.trim() !== '' ? { column, source: source.trim() } : { column };
+    });
+  if (raw !== undefined && raw !== null && raw !== '' && typeof raw !== 'string' && !Array.isArray(raw))
+    throw new SqlParamError('params.required', 'must be a list of column names or an object of column → message field');
+  return listParam(raw).map((c, i) => ({ column: checkIdent(c, maxIdent, `params.required[${i}]`) }));
 }
 
 const TABLE_ACTIONS: ReadonlySet<string> = new Set(['select', 'insert', 'upsert', 'update', 'delete']);
@@ -82,6 +107,7 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
     binds,
     orderBy: listParam(raw['orderBy']).map((o, i) => parseOrderItem(o, maxIdent, `params.orderBy[${i}]`)),
     keys: listParam(raw['keys']).map((k, i) => checkIdent(k, maxIdent, `params.keys[${i}]`)),
+    required: readRequired(raw['required'], maxIdent),
     batchSize: positiveInt(raw['batchSize'], 'params.batchSize', DEFAULT_BATCH_SIZE)!,
     pageSize: positiveInt(raw['pageSize'], 'params.pageSize', DEFAULT_PAGE_SIZE)!,
   };
@@ -134,6 +160,9 @@ export function paramIssues(raw: Record<string, unknown>, maxIdent: number, lexi
   if (isRecord(inc) && !hasExpr(inc['column'])) add('incremental.column', identProblem(inc['column'], maxIdent));
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) add(`values.${key}`, identProblem(key, maxIdent));
+  const required = raw['required'];
+  if (isRecord(required)) for (const key of Object.keys(required)) add(`required.${key}`, identProblem(key, maxIdent));
+  else if (!hasExpr(required)) idents('required', listParam(required), (v) => identProblem(v, maxIdent));
 
   const binds = raw['binds'];
   if (binds === undefined || isRecord(binds)) {

@@ -14,6 +14,7 @@ import type { Dialect } from './dialect.ts';
 import type { SqlExecutor } from './executor.ts';
 import { SqlParamError } from './identifiers.ts';
 import { readParams } from './params.ts';
+import { RecordError } from './rows-input.ts';
 import type { SqlNodeParams } from './spec-base.ts';
 import { emitQuery, runSelect } from './read-action.ts';
 import { runWrite } from './write-action.ts';
@@ -38,6 +39,7 @@ function codeOf(err: unknown): string | undefined {
 export function toNodeError(err: unknown, connectionLabel: string): NodeError {
   if (err instanceof NodeError) return err;
   if (err instanceof SqlParamError) return new NodeError(err.message, 'INVALID_PARAMS', false);
+  if (err instanceof RecordError) return new NodeError(err.message, err.code, false);
   const message = err instanceof Error ? err.message || err.name : String(err);
   const code = codeOf(err);
   return new NodeError(`${connectionLabel}: ${message}`, code, code !== undefined && TRANSIENT.test(code));

@@ -52,6 +52,14 @@ const params = Type.Object(
       }),
     ),
     keys: Type.Optional(names({ title: 'Key columns' })),
+    required: Type.Optional(
+      Type.Union([Type.Array(Type.String()), Type.String(), FreeObject()], {
+        title: 'Required columns',
+        description:
+          'columns every row must have (not null); a message without them fails its run naming the field, and no row of it is written. ' +
+          'An object maps column → the message field it comes from (named in the error)',
+      }),
+    ),
     batchSize: withDefault(intOrExpr(1, 10_000, { title: 'Batch size', description: 'rows per round trip' }), DEFAULT_BATCH_SIZE),
     sql: Type.Optional(Type.String({ title: 'SQL', description: 'one statement; values only through :name binds' })),
     pageSize: withDefault(
@@ -90,7 +98,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
     ui: {
       icon: 'database',
       color: o.color,
-      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'keys', 'batchSize', 'sql', 'pageSize'],
+      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'required', 'keys', 'batchSize', 'sql', 'pageSize'],
       widgets: {
         connection: 'connection',
         table: 'table',
@@ -112,6 +120,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
         incremental: { action: ['select'] },
         values: { action: ['insert', 'upsert', 'update'] },
         keys: { action: ['upsert', 'update', 'delete'] },
+        required: { action: ['insert', 'upsert', 'update'] },
         batchSize: { action: WRITE_ACTIONS },
         sql: { action: ['sql'] },
         pageSize: { action: ['select', 'sql'] },

@@ -11,7 +11,8 @@ import { buildDeleteWhere, buildUpdateWhere, planDelete, planInsert, planUpdate,
 import type { BatchPlan, Dialect } from './dialect.ts';
 import type { SqlExecutor } from './executor.ts';
 import type { SqlParams } from './params.ts';
-import { batchesOf, payloadItems, rowFor } from './rows-input.ts';
+import { batchesOf, checkRequired, notARecord, payloadItems, rowFor } from './rows-input.ts';
+import { isPlainObject } from './values.ts';
 
 export interface WriteResult {
   /** rows taken from the payload */
@@ -35,20 +36,28 @@ export async function runWrite(d: Dialect, exec: SqlExecutor, p: SqlParams, msg:
   if ((p.action === 'update' || p.action === 'delete') && p.keys.length === 0) {
     // by condition: one statement, values (update) taken from the message itself
     const binds = p.binds;
-    const stmt =
-      p.action === 'update'
-        ? buildUpdateWhere(d, table, rowFor(msg.payload, 'payload', p.values, msg, io.evaluate.bind(io), d.maxIdentLength), p.where!, binds)
-        : buildDeleteWhere(d, table, p.where!, binds);
+    let stmt;
+    if (p.action === 'update') {
+      const row = rowFor(msg.payload, 'payload', p.values, msg, io.evaluate.bind(io), d.maxIdentLength);
+      checkRequired(row, 'payload', p.required);
+      stmt = buildUpdateWhere(d, table, row, p.where!, binds);
+    } else stmt = buildDeleteWhere(d, table, p.where!, binds);
     await run([{ kind: 'single', sql: stmt.sql, binds: stmt.binds }]);
     result.rows = result.affectedRows;
     return result;
   }
 
-  const items = payloadItems(msg.payload, p.values !== undefined);
+  const items = payloadItems(msg.payload, p.values !== undefined || p.required.length > 0);
   const evaluate = io.evaluate.bind(io);
-  for (const batch of batchesOf(items, p.batchSize)) {
+  // every row is made and checked before the first is written: a bad record writes nothing
+  const all: Row[] = items.map(({ item, path }) => {
+    if (p.values === undefined && p.required.length > 0 && !isPlainObject(item)) throw notARecord(item, path, p.required);
+    const row = rowFor(item, path, p.values, msg, evaluate, d.maxIdentLength);
+    if (p.action !== 'delete') checkRequired(row, path, p.required);
+    return row;
+  });
+  for (const rows of batchesOf(all, p.batchSize)) {
     io.signal.throwIfAborted();
-    const rows: Row[] = batch.map(({ item, path }) => rowFor(item, path, p.values, msg, evaluate, d.maxIdentLength));
     result.rows += rows.length;
     switch (p.action) {
       case 'insert':

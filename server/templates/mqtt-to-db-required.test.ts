@@ -1,0 +1,100 @@
+/**
+ * Issue 8 finding 6: `mqtt-to-db` wrote all-NULL rows, marked succeeded, for messages that lack
+ * the mapped fields. LIVE on Mosquitto + MariaDB through the template as a user makes it: good
+ * and bad messages are published; every good one is a row, no bad one writes anything (no
+ * all-NULL row), and each bad one fails its run with the missing field named.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import mqtt from 'mqtt';
+import mysql from 'mysql2/promise';
+import { startTestServer, waitFor, type TestServer } from '../server.test-support.ts';
+
+const suffix = `${process.pid}_${randomBytes(3).toString('hex')}`;
+const TABLE = `tpl_mqtt_req_${suffix}`;
+const TOPIC = `req${suffix}`;
+
+let s: TestServer;
+let my: mysql.Pool;
+
+before(async () => {
+  s = await startTestServer();
+  my = mysql.createPool({ host: '127.0.0.1', port: 3306, user: 'root', database: 'test', connectionLimit: 2 });
+  // nullable columns: before the fix nothing stopped a row of NULLs
+  await my.query(`CREATE TABLE ${TABLE} (id INT AUTO_INCREMENT PRIMARY KEY, device_id VARCHAR(50) NULL, status INT NULL)`);
+});
+
+after(async () => {
+  await my.query(`DROP TABLE IF EXISTS ${TABLE}`).catch(() => undefined);
+  await my.end();
+  await s.destroy();
+});
+
+interface RunSummary {
+  id: string;
+  status: string;
+  error?: string;
+}
+
+test('LIVE mqtt-to-db: messages lacking a mapped field fail their run naming it; no all-NULL row is written', async () => {
+  const make = async (name: string, type: string, params: Record<string, unknown>): Promise<string> => {
+    const r = await s.api('/api/connections', { body: { name, type, environment: 'test', params, secrets: {} } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.id as string;
+  };
+  const broker = await make('MQTT_req', 'mqtt', { url: 'mqtt://127.0.0.1:1883' });
+  const db = await make('MariaDB_req', 'mysql', { host: '127.0.0.1', port: 3306, database: 'test', user: 'root' });
+  const created = await s.api('/api/templates/mqtt-to-db/instantiate', {
+    body: {
+      name: 'devices (required fields)',
+      // requireMapped is left out: on by default
+      params: { mqtt: broker, target: db, topic: `${TOPIC}/+/out`, targetTable: TABLE, mapping: { device_id: 'deviceId', status: 'data.status' } },
+    },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const write = created.body.nodes.find((n: { type: string }) => n.type === 'mysql');
+  assert.deepEqual(write.params.required, { device_id: 'deviceId', status: 'data.status' });
+  const flowId = created.body.id as string;
+  const started = await s.api(`/api/flows/${flowId}/start`, { method: 'POST' });
+  assert.equal(started.body.state, 'running', JSON.stringify(started.body));
+
+  const client = await mqtt.connectAsync('mqtt://127.0.0.1:1883');
+  try {
+    const publish = (text: string) => client.publishAsync(`${TOPIC}/d/out`, text, { qos: 1 });
+    const count = async (): Promise<number> => Number(((await my.query(`SELECT COUNT(*) AS n FROM ${TABLE}`))[0] as { n: number }[])[0]!.n);
+    // published until the subscription is up
+    await waitFor(async () => (await publish(JSON.stringify({ deviceId: 'probe', data: { status: 1 } })), count()), (n) => n > 0, 15_000, 'the first row');
+    const probes = await count();
+
+    const bad = ['{}', 'null', '42', '"str"', '[1,2]', JSON.stringify({ deviceId: 'd-no-status' }), JSON.stringify({ data: { status: 3 } }), JSON.stringify({ deviceId: 'd-null', data: { status: null } })];
+    const good = Array.from({ length: 5 }, (_, i) => JSON.stringify({ deviceId: `good-${i}`, data: { status: i } }));
+    for (const [i, text] of bad.entries()) {
+      await publish(text);
+      await publish(good[i] ?? good[0]!.replace('good-0', `good-extra-${i}`));
+    }
+
+    const expectedGood = probes + bad.length;
+    await waitFor(count, (n) => n >= expectedGood, 15_000, 'the good rows');
+    const failed = await waitFor(
+      async () => ((await s.api(`/api/runs?flowId=${flowId}&status=failed&limit=100`)).body as RunSummary[]),
+      (runs) => runs.length >= bad.length,
+      15_000,
+      'the failed runs',
+    );
+    assert.equal(failed.length, bad.length, JSON.stringify(failed.map((r) => r.error)));
+    await new Promise((r) => setTimeout(r, 300)); // nothing more arrives late
+    assert.equal(await count(), expectedGood, 'one row per good message, none for a bad one');
+    const [[nulls]] = (await my.query(`SELECT COUNT(*) AS n FROM ${TABLE} WHERE device_id IS NULL OR status IS NULL`)) as unknown as [[{ n: number }]];
+    assert.equal(Number(nulls.n), 0, 'no row with a NULL mapped column');
+
+    const errors = await Promise.all(failed.map(async (r) => ((await s.api(`/api/runs/${r.id}`)).body as RunSummary).error ?? ''));
+    for (const e of errors) assert.match(e, /^node 720303 \(Write record\): payload: required field "(deviceId|data\.status)" \(column "(device_id|status)"\) has no value/, e);
+    // the first required field lacking is named: deviceId for six messages, data.status for two
+    assert.equal(errors.filter((e) => e.includes('"data.status" (column "status")')).length, 2, errors.join('\n'));
+    assert.equal(errors.filter((e) => e.includes('"deviceId" (column "device_id")')).length, 6, errors.join('\n'));
+  } finally {
+    await client.endAsync();
+    await s.api(`/api/flows/${flowId}/stop`, { method: 'POST' });
+  }
+});
