@@ -129,7 +129,7 @@ test('validate: required, maxAttempts, backoffMs and deadLetter are checked and 
   assert.deepEqual(issues({ ...base, action: 'update', keys: 'id', deadLetter: 'dl' }), [{ path: 'deadLetter', message: 'only insert and upsert dead-letter the records the database rejects' }]);
   assert.deepEqual(issues({ ...base, deadLetter: '${flow.dl}', required: '${flow.req}' }), []);
   const schema = mysqlSpec.paramsSchema;
-  assert.equal(checker.check(schema, { ...base, maxAttempts: 3, backoffMs: 0, deadLetter: 'dl', required: { device: 'data.id' } }).length, 0);
-  assert.ok(checker.check(schema, { ...base, maxAttempts: 0 }).some((i) => i.path.includes('maxAttempts')));
-  assert.ok(checker.check(schema, { ...base, maxAttempts: 101 }).some((i) => i.path.includes('maxAttempts')));
+  assert.equal(checker.check(schema, { ...base, maxAttempts: 3, backoffMs: 0, deadLetter: 'dl', required: { device: 'data.id' } }, 'params').length, 0);
+  assert.ok(checker.check(schema, { ...base, maxAttempts: 0 }, 'params').some((i) => i.path.includes('maxAttempts')));
+  assert.ok(checker.check(schema, { ...base, maxAttempts: 101 }, 'params').some((i) => i.path.includes('maxAttempts')));
 });
