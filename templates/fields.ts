@@ -143,6 +143,46 @@ export function readSource(id: string, o: { type?: string; name?: string; increm
  * The flow of the message-to-table templates: the trigger `source`, a set node that maps the
  * message's fields to columns (only when a mapping is given), then the write into the table.
  */
+/**
+ * "Mapped fields are required" (default on): a message that lacks a mapped field fails its run
+ * naming the field, instead of writing a row of NULLs (issue 8 finding 6).
+ */
+export const requireMappedField: JsonSchema = {
+  type: 'boolean',
+  default: true,
+  title: 'Mapped fields are required',
+  description: 'a message that lacks a mapped field (or has it null) fails its run naming the field; no row of it is written',
+};
+
+/**
+ * Records the target database rejects (a constraint, a value of the wrong type): tried a few
+ * times, then written to a dead-letter table in the target (on by default: a bad record never
+ * blocks the stream nor is lost). A database that is down is waited for, never dead-lettered.
+ */
+export const deadLetterFields: Record<'maxAttempts' | 'deadLetterTable', JsonSchema> = {
+  maxAttempts: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 3,
+    title: 'Max attempts',
+    description: 'tries per record the database rejects before it is dead-lettered; a database that is down is waited for and not counted',
+  },
+  deadLetterTable: {
+    type: 'string',
+    pattern: `^$|${TABLE_PATTERN}`,
+    default: 'tributary_dead_letters',
+    title: 'Dead-letter table',
+    description:
+      'rejected records and records lacking a required field go here (created if missing) with the error; left empty, such a record fails its run instead',
+    'x-widget': 'table',
+    'x-connection': 'target',
+  },
+};
+
+/** the write node's `required`: column → the payload path it is mapped from, when `requireMapped` is on */
+const requiredParam = { $if: 'requireMapped', then: { $map: 'mapping', value: '{{$value}}' } };
+
 export function mapThenWrite(source: TemplateNode, mapId: string, writeId: string): { nodes: TemplateNode[]; edges: TemplateEdge[] } {
   return {
     nodes: [
@@ -159,7 +199,8 @@ export function mapThenWrite(source: TemplateNode, mapId: string, writeId: strin
         id: writeId,
         type: '{{target:type}}',
         name: 'Write record',
-        params: { connection: '{{target}}', action: '{{writeMode}}', table: '{{targetTable}}', keys: keysParam },
+        params: { connection: '{{target}}', action: '{{writeMode}}', table: '{{targetTable}}', keys: keysParam, required: requiredParam,
+          maxAttempts: '{{maxAttempts}}', deadLetter: { $if: 'deadLetterTable', then: '{{deadLetterTable}}' } },
         position: { x: 560, y: 120 },
       },
     ],

@@ -1,11 +1,12 @@
 /**
  * MySQL / MariaDB connection driver (mysql2 promise pool).
  *
- * Types as read: BIGINT and DECIMAL are always strings (exact, no float loss); DATE is a
- * 'YYYY-MM-DD' string; DATETIME and TIMESTAMP are JS Dates in UTC — every session runs with
+ * Types as read: BIGINT and DECIMAL (COUNT, SUM…) are numbers when exact (|n| ≤ 2^53), else
+ * their text (values.ts exactNumber); DATE is a 'YYYY-MM-DD' string; DATETIME and TIMESTAMP
+ * are ISO UTC strings with six fraction digits (microseconds kept) — every session runs with
  * time_zone '+00:00', so TIMESTAMP (stored as an instant) reads as that instant and DATETIME
- * (a wall time) is taken as UTC; written Dates are formatted in UTC likewise. BLOBs are Buffers,
- * text is utf8mb4 (emoji survive).
+ * (a wall time) is taken as UTC; written Dates and ISO strings are formatted in UTC likewise.
+ * BLOBs are Buffers, text is utf8mb4 (emoji survive).
  */
 import mysql from 'mysql2/promise';
 import type { Connection, Pool, PoolOptions, RowDataPacket } from 'mysql2/promise';
@@ -14,6 +15,7 @@ import { probeWithin, splitQualified } from '../sql/probe.ts';
 import { runScriptQuery } from '../sql/script-query.ts';
 import { mysqlDialect } from './mysql/dialect.ts';
 import { mysqlExecutor } from './mysql/executor.ts';
+import { exactNumber, isoFromWallText } from '../sql/values.ts';
 
 export type MysqlPool = Pool;
 
@@ -28,6 +30,25 @@ function num(v: unknown, fallback: number): number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
+/** the read rules of the module comment; every other type as mysql2 reads it */
+export const mysqlTypeCast: NonNullable<PoolOptions['typeCast']> = (field, next) => {
+  switch (field.type) {
+    case 'DATETIME':
+    case 'TIMESTAMP': {
+      const text = field.string();
+      return text === null ? null : isoFromWallText(text);
+    }
+    case 'LONGLONG':
+    case 'NEWDECIMAL':
+    case 'DECIMAL': {
+      const text = field.string();
+      return text === null ? null : exactNumber(text);
+    }
+    default:
+      return next();
+  }
+};
+
 /** Options for a connection or pool of `profile`, with the type handling described above. */
 export function mysqlOptions(profile: ConnectionProfileResolved): PoolOptions {
   const p = profile.params;
@@ -36,6 +57,7 @@ export function mysqlOptions(profile: ConnectionProfileResolved): PoolOptions {
     bigNumberStrings: true,
     decimalNumbers: false,
     dateStrings: ['DATE'],
+    typeCast: mysqlTypeCast,
     timezone: 'Z',
     charset: str(p['charset']) ?? 'utf8mb4',
     connectTimeout: num(p['timeoutMs'], DEFAULT_TIMEOUT_MS),

@@ -38,20 +38,34 @@ test('test(): refused port and unknown host fail with the driver’s distinct me
   assert.equal(oracledb().thin, true, 'never switched to Thick mode');
 });
 
-test('fetch rules: decimals as strings, small integers as numbers, DATE/TIMESTAMP wall times as UTC, LOBs inline', () => {
+test('fetch rules: numbers where exact else text, small integers as numbers, date-times as ISO UTC text to the microsecond, LOBs inline', () => {
   const db = oracledb();
   const meta = (dbType: typeof db.DB_TYPE_NUMBER, precision?: number, scale?: number) => ({ name: 'C', dbType, precision, scale });
-  assert.deepEqual(fetchTypeHandler(meta(db.DB_TYPE_NUMBER, 30, 10)), { type: db.STRING });
+  const scaled = fetchTypeHandler(meta(db.DB_TYPE_NUMBER, 30, 10))!;
+  assert.equal(scaled.type, db.STRING);
+  assert.equal(scaled.converter!('12.5'), 12.5);
+  assert.equal(scaled.converter!('12345678901234567890.0123456789'), '12345678901234567890.0123456789');
   assert.equal(fetchTypeHandler(meta(db.DB_TYPE_NUMBER, 10, 0)), undefined);
   const wide = fetchTypeHandler(meta(db.DB_TYPE_NUMBER, 0, -127))!;
   assert.equal(wide.type, db.STRING);
   assert.equal(wide.converter!('42'), 42);
+  assert.equal(wide.converter!('9007199254740992'), 9007199254740992);
+  assert.equal(wide.converter!('9007199254740993'), '9007199254740993');
   assert.equal(wide.converter!('9223372036854775807'), '9223372036854775807');
-  assert.equal(wide.converter!('1.5'), '1.5');
-  const date = fetchTypeHandler(meta(db.DB_TYPE_TIMESTAMP))!;
-  // the driver builds DATE/TIMESTAMP from local-time fields; the same fields are read as UTC
-  assert.deepEqual(date.converter!(new Date(2024, 4, 1, 10, 20, 30, 123)), new Date('2024-05-01T10:20:30.123Z'));
+  assert.equal(wide.converter!('1.5'), 1.5);
+  // fetched as text in the session's NLS formats (ORACLE_SESSION_SQL), made ISO UTC
+  for (const type of [db.DB_TYPE_DATE, db.DB_TYPE_TIMESTAMP, db.DB_TYPE_TIMESTAMP_TZ, db.DB_TYPE_TIMESTAMP_LTZ]) {
+    const h = fetchTypeHandler(meta(type))!;
+    assert.equal(h.type, db.STRING, type.name);
+    assert.equal(h.converter!(null), null);
+  }
+  const ts = fetchTypeHandler(meta(db.DB_TYPE_TIMESTAMP))!.converter!;
+  assert.equal(ts('2024-05-01 10:20:30.123456000'), '2024-05-01T10:20:30.123456Z');
+  assert.equal(ts('2024-05-01 10:20:30.123456789'), '2024-05-01T10:20:30.123456789Z');
+  assert.equal(ts('2024-05-01 10:20:30'), '2024-05-01T10:20:30.000000Z'); // DATE
+  assert.equal(ts('2024-05-01 12:20:30.000001000 +02:00'), '2024-05-01T10:20:30.000001Z');
+  assert.equal(ts('2024-01-01 00:20:30.999999000 +01:00'), '2023-12-31T23:20:30.999999Z');
+  assert.equal(ts('2024-05-01 10:20:30.500000000 +00:00'), '2024-05-01T10:20:30.500000Z');
   assert.deepEqual(fetchTypeHandler(meta(db.DB_TYPE_CLOB)), { type: db.STRING });
   assert.deepEqual(fetchTypeHandler(meta(db.DB_TYPE_BLOB)), { type: db.BUFFER });
-  assert.equal(fetchTypeHandler(meta(db.DB_TYPE_TIMESTAMP_TZ)), undefined);
 });

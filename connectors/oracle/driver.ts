@@ -6,10 +6,11 @@
  * descriptor), else `host:port/service` where service is `pdb` when given (a PDB is reached
  * through its service), else `serviceName`.
  *
- * Types as read: NUMBER with a scale is a string (exact, like DECIMAL elsewhere); NUMBER(p)
- * with p ≤ 15 is a number; other integer NUMBERs are numbers when safe, else strings. DATE and
- * TIMESTAMP are wall times taken as UTC (JS Date); TIMESTAMP WITH (LOCAL) TIME ZONE is its
- * instant (sessions run in UTC). CLOB reads as a string, BLOB as a Buffer. Row keys are the column names as Oracle
+ * Types as read: NUMBER(p) with p ≤ 15 is a number; other NUMBERs (COUNT, SUM, scaled) are
+ * numbers when exact (|n| ≤ 2^53), else their text (values.ts exactNumber). DATE and TIMESTAMP
+ * are wall times taken as UTC, read as ISO UTC text with six fraction digits (nine when the
+ * nanoseconds are not zero): a JS Date would drop the microseconds. TIMESTAMP WITH (LOCAL)
+ * TIME ZONE reads as the ISO UTC text of its instant (sessions run in UTC). CLOB reads as a string, BLOB as a Buffer. Row keys are the column names as Oracle
  * reports them (upper case unless created quoted).
  */
 import { createRequire } from 'node:module';
@@ -18,6 +19,7 @@ import { probeWithin } from '../sql/probe.ts';
 import type { SqlExecutor } from '../sql/executor.ts';
 import { runScriptQuery } from '../sql/script-query.ts';
 import { oracleDialect } from './oracle/dialect.ts';
+import { exactNumber, isoFromWallText, isoFromZonedText } from '../sql/values.ts';
 
 /** An oracledb DbType constant (opaque). */
 export type OracleDbType = { readonly name: string; readonly num: number };
@@ -101,6 +103,7 @@ export interface OracleDb {
   readonly DB_TYPE_DATE: OracleDbType;
   readonly DB_TYPE_TIMESTAMP: OracleDbType;
   readonly DB_TYPE_TIMESTAMP_TZ: OracleDbType;
+  readonly DB_TYPE_TIMESTAMP_LTZ: OracleDbType;
   getConnection(attrs: OracleConnectAttributes): Promise<OracleConnection>;
   createPool(attrs: OraclePoolAttributes): Promise<OraclePool>;
 }
@@ -114,7 +117,6 @@ export function oracledb(): OracleDb {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const SAFE_INTEGER_TEXT = /^-?\d{1,16}$/;
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
@@ -153,18 +155,16 @@ function connectAttributes(profile: ConnectionProfileResolved, timeoutMs: number
   return attrs;
 }
 
-/** DATE/TIMESTAMP arrive as a Date built from local-time fields; the same fields read as UTC. */
-function wallTimeAsUtc(value: unknown): unknown {
-  if (!(value instanceof Date)) return value;
-  return new Date(
-    Date.UTC(value.getFullYear(), value.getMonth(), value.getDate(), value.getHours(), value.getMinutes(), value.getSeconds(), value.getMilliseconds()),
-  );
+/**
+ * Date-times are fetched as text in the session's NLS formats (ORACLE_SESSION_SQL:
+ * 'YYYY-MM-DD HH24:MI:SS[.FF9][ TZH:TZM]') and turned into ISO UTC text here.
+ */
+export function oracleDateText(value: unknown): unknown {
+  return typeof value === 'string' ? isoFromZonedText(isoFromWallText(value)) : value;
 }
 
-function integerText(value: unknown): unknown {
-  if (typeof value !== 'string' || !SAFE_INTEGER_TEXT.test(value)) return value;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : value;
+function numberText(value: unknown): unknown {
+  return typeof value === 'string' ? exactNumber(value) : value;
 }
 
 /** Fetch rules of the module comment, for execute options. */
@@ -174,13 +174,14 @@ export function fetchTypeHandler(meta: OracleFetchMeta): OracleFetchHandlerResul
     case db.DB_TYPE_NUMBER: {
       const precision = meta.precision ?? 0;
       const scale = meta.scale ?? 0;
-      if (scale > 0) return { type: db.STRING };
       if (scale === 0 && precision > 0 && precision <= 15) return undefined;
-      return { type: db.STRING, converter: integerText };
+      return { type: db.STRING, converter: numberText };
     }
     case db.DB_TYPE_DATE:
     case db.DB_TYPE_TIMESTAMP:
-      return { converter: wallTimeAsUtc };
+    case db.DB_TYPE_TIMESTAMP_TZ:
+    case db.DB_TYPE_TIMESTAMP_LTZ:
+      return { type: db.STRING, converter: oracleDateText };
     case db.DB_TYPE_CLOB:
     case db.DB_TYPE_NCLOB:
       return { type: db.STRING };

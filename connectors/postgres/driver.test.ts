@@ -56,7 +56,7 @@ test('test(): unknown role, unknown host, refused port and unknown database say 
   assert.equal(await failure(with_({ database: `nope_${process.pid}` })), `database "nope_${process.pid}" does not exist`);
 });
 
-test('pool: bigint and numeric as exact strings, date as text, timestamps as UTC Dates, bytea as Buffer', async () => {
+test('pool: bigint and numeric as numbers where exact else text, date as text, timestamps as ISO UTC text, bytea as Buffer', async () => {
   // written by a session in another zone: timestamptz is an instant, timestamp a wall time
   await admin.query(`SET TIME ZONE 'Asia/Tokyo'`);
   await admin.query(
@@ -69,11 +69,11 @@ test('pool: bigint and numeric as exact strings, date as text, timestamps as UTC
     assert.deepEqual(rows, [
       {
         id: '9223372036854775807',
-        small: '5',
+        small: 5,
         amount: '12345678901234567890.0123456789',
         d: '2024-02-29',
-        ts: new Date('2024-05-01T10:00:00.250Z'),
-        tz: new Date('2024-05-01T10:00:00.250Z'),
+        ts: '2024-05-01T10:00:00.250000Z',
+        tz: '2024-05-01T10:00:00.250000Z',
         bin: Buffer.from([0, 255]),
         doc: { a: [1, 'b'] },
       },

@@ -1,12 +1,12 @@
 /**
  * PostgreSQL connection driver (pg Pool).
  *
- * Types as read: bigint (int8) and numeric are always strings — exact, and the same as MySQL's
- * BIGINT/DECIMAL, so a value keeps its form across databases (a bigint is a string even when
- * small: one rule beats a type that changes with the value). date is a 'YYYY-MM-DD' string.
- * Sessions run with TimeZone=UTC: timestamptz reads as a Date of its instant, and timestamp
- * (without time zone, a wall time) is read as UTC, matching how Dates are written (their UTC
- * ISO form). bytea is a Buffer; json/jsonb are parsed.
+ * Types as read: bigint (int8, COUNT) and numeric (SUM…) are numbers when exact (|n| ≤ 2^53),
+ * else their text — the same rule as MySQL's BIGINT/DECIMAL (values.ts exactNumber). date is a
+ * 'YYYY-MM-DD' string. Sessions run with TimeZone=UTC: timestamptz reads as the ISO UTC text
+ * of its instant with six fraction digits (microseconds kept; a Date has milliseconds only),
+ * and timestamp (without time zone, a wall time) the same way, taken as UTC, matching how
+ * Dates and ISO strings are written. bytea is a Buffer; json/jsonb are parsed.
  */
 import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolConfig, ClientConfig } from 'pg';
@@ -15,16 +15,18 @@ import { probeWithin, splitQualified } from '../sql/probe.ts';
 import type { SqlExecutor } from '../sql/executor.ts';
 import { runScriptQuery } from '../sql/script-query.ts';
 import { postgresDialect } from './postgres/dialect.ts';
+import { exactNumber, isoFromWallText, isoFromZonedText } from '../sql/values.ts';
 
 export type PostgresPool = Pool;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const OID = { int8: 20, date: 1082, timestamp: 1114, timestamptz: 1184, numeric: 1700 } as const;
 
-function parseUtcTimestamp(fallback: (text: string) => unknown): (text: string) => unknown {
+/** 'infinity', BC dates and the like are not ISO text: pg's own parser reads them */
+function isoOr(fallback: (text: string) => unknown, iso: (text: string) => string): (text: string) => unknown {
   return (text) => {
-    const d = new Date(`${text.replace(' ', 'T')}Z`);
-    return Number.isNaN(d.getTime()) ? fallback(text) : d; // 'infinity', BC dates: pg's own parser
+    const out = iso(text);
+    return out === text ? fallback(text) : out;
   };
 }
 
@@ -38,10 +40,13 @@ export const pgTypes: CustomTypesConfig = {
     switch (oid) {
       case OID.int8:
       case OID.numeric:
+        return exactNumber;
       case OID.date:
         return keepText;
       case OID.timestamp:
-        return parseUtcTimestamp(base);
+        return isoOr(base, isoFromWallText);
+      case OID.timestamptz:
+        return isoOr(base, isoFromZonedText);
       default:
         return base;
     }

@@ -120,3 +120,16 @@ test('table and orderBy parsing', () => {
   assert.throws(() => parseOrderItem('created_at DESC NULLS LAST', 64, 'params.orderBy[0]'), { message: /^params\.orderBy\[0\]: / });
   assert.throws(() => parseOrderItem('(select 1)', 64, 'p'), SqlParamError);
 });
+
+test('validate: required, maxAttempts, backoffMs and deadLetter are checked and named at save time', () => {
+  const base = { connection: 'c', action: 'insert', table: 't' };
+  assert.deepEqual(issues({ ...base, required: ['ok', 'bad-col'], deadLetter: 'dl' }), [{ path: 'required[1]', message: issues({ ...base, keys: ['bad-col'], action: 'upsert' })[0]!.message }]);
+  assert.deepEqual(issues({ ...base, required: { 'bad-col': 'x' } }).map((i) => i.path), ['required.bad-col']);
+  assert.deepEqual(issues({ ...base, deadLetter: 'a.b.c' }).map((i) => i.path), ['deadLetter']);
+  assert.deepEqual(issues({ ...base, action: 'update', keys: 'id', deadLetter: 'dl' }), [{ path: 'deadLetter', message: 'only insert and upsert dead-letter the records the database rejects' }]);
+  assert.deepEqual(issues({ ...base, deadLetter: '${flow.dl}', required: '${flow.req}' }), []);
+  const schema = mysqlSpec.paramsSchema;
+  assert.equal(checker.check(schema, { ...base, maxAttempts: 3, backoffMs: 0, deadLetter: 'dl', required: { device: 'data.id' } }, 'params').length, 0);
+  assert.ok(checker.check(schema, { ...base, maxAttempts: 0 }, 'params').some((i) => i.path.includes('maxAttempts')));
+  assert.ok(checker.check(schema, { ...base, maxAttempts: 101 }, 'params').some((i) => i.path.includes('maxAttempts')));
+});

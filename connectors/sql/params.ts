@@ -23,6 +23,8 @@ export type SqlAction = (typeof ACTIONS)[number];
 
 export const DEFAULT_BATCH_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 1000;
+export const DEFAULT_BACKOFF_MS = 1000;
+export const MAX_ATTEMPTS = 100;
 
 export interface SqlParams {
   connection: string;
@@ -37,9 +39,43 @@ export interface SqlParams {
   /** lazy: column → expression, or one expression giving the row object; resolved per row */
   values?: unknown;
   keys: string[];
+  /** columns every written row must have (not null), each with the message field it comes from, for errors */
+  required: RequiredColumn[];
   batchSize: number;
+  /**
+   * insert/upsert: tries per record that the database rejects (or per batch for errors of no
+   * known kind) before the record is dead-lettered or the run fails; 1 = no retry
+   */
+  maxAttempts: number;
+  /** first wait between attempts, doubled each time, at most 30 s */
+  backoffMs: number;
+  /** insert/upsert: the table that receives the records the database rejects (created if missing) */
+  deadLetter?: { table: TableName };
   sql?: string;
   pageSize: number;
+}
+
+export interface RequiredColumn {
+  column: string;
+  /** the message field the column is mapped from (`data.deviceId`), named in errors */
+  source?: string;
+}
+
+/**
+ * `required`: a list of column names (`["device_id"]`, `"device_id, status"`), or an object
+ * column → the message field it comes from (`{"device_id": "data.deviceId"}`, what the
+ * templates give from their mapping).
+ */
+export function readRequired(raw: unknown, maxIdent: number): RequiredColumn[] {
+  if (isRecord(raw))
+    return Object.entries(raw).map(([column, source]) => {
+      checkIdent(column, maxIdent, `params.required.${column}`);
+      if (source !== true && typeof source !== 'string') throw new SqlParamError(`params.required.${column}`, 'must be the message field the column comes from, or true');
+      return typeof source === 'string' && source.trim() !== '' ? { column, source: source.trim() } : { column };
+    });
+  if (raw !== undefined && raw !== null && raw !== '' && typeof raw !== 'string' && !Array.isArray(raw))
+    throw new SqlParamError('params.required', 'must be a list of column names or an object of column → message field');
+  return listParam(raw).map((c, i) => ({ column: checkIdent(c, maxIdent, `params.required[${i}]`) }));
 }
 
 const TABLE_ACTIONS: ReadonlySet<string> = new Set(['select', 'insert', 'upsert', 'update', 'delete']);
@@ -54,11 +90,19 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
 
-function positiveInt(v: unknown, path: string, fallback: number | undefined): number | undefined {
+function positiveInt(v: unknown, path: string, fallback: number | undefined, min = 1, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (v === undefined || v === null || v === '') return fallback;
   const n = typeof v === 'string' ? Number(v.trim()) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new SqlParamError(path, `must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new SqlParamError(path, `must be ${min === 1 ? 'a positive integer' : `an integer from ${min}`}${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got ${JSON.stringify(v)}`);
   return n;
+}
+
+/** `deadLetter`: a table name (table or schema.table) */
+function readDeadLetter(raw: unknown, action: SqlAction, maxIdent: number): SqlParams['deadLetter'] {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (action !== 'insert' && action !== 'upsert') throw new SqlParamError('params.deadLetter', 'only insert and upsert dead-letter the records the database rejects');
+  return { table: parseTable(raw, maxIdent, 'params.deadLetter') };
 }
 
 /** Typed params from resolved params; throws SqlParamError on the first problem. */
@@ -82,7 +126,10 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
     binds,
     orderBy: listParam(raw['orderBy']).map((o, i) => parseOrderItem(o, maxIdent, `params.orderBy[${i}]`)),
     keys: listParam(raw['keys']).map((k, i) => checkIdent(k, maxIdent, `params.keys[${i}]`)),
+    required: readRequired(raw['required'], maxIdent),
     batchSize: positiveInt(raw['batchSize'], 'params.batchSize', DEFAULT_BATCH_SIZE)!,
+    maxAttempts: positiveInt(raw['maxAttempts'], 'params.maxAttempts', 1, 1, MAX_ATTEMPTS)!,
+    backoffMs: positiveInt(raw['backoffMs'], 'params.backoffMs', DEFAULT_BACKOFF_MS, 0, 600_000)!,
     pageSize: positiveInt(raw['pageSize'], 'params.pageSize', DEFAULT_PAGE_SIZE)!,
   };
   if (needsTable) p.table = parseTable(raw['table'], maxIdent);
@@ -91,6 +138,8 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
   const limit = positiveInt(raw['limit'], 'params.limit', undefined);
   if (limit !== undefined) p.limit = limit;
   if (incremental) p.incremental = incremental;
+  const deadLetter = readDeadLetter(raw['deadLetter'], action, maxIdent);
+  if (deadLetter) p.deadLetter = deadLetter;
   if (values !== undefined && values !== null && values !== '') p.values = values;
   const sql = text(raw['sql']);
   if (sql !== undefined) p.sql = sql;
@@ -134,6 +183,14 @@ export function paramIssues(raw: Record<string, unknown>, maxIdent: number, lexi
   if (isRecord(inc) && !hasExpr(inc['column'])) add('incremental.column', identProblem(inc['column'], maxIdent));
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) add(`values.${key}`, identProblem(key, maxIdent));
+  const dl = raw['deadLetter'];
+  if (dl !== undefined && dl !== null && dl !== '') {
+    if (action !== 'insert' && action !== 'upsert') add('deadLetter', 'only insert and upsert dead-letter the records the database rejects');
+    else if (!hasExpr(dl)) add('deadLetter', tableProblem(dl, maxIdent));
+  }
+  const required = raw['required'];
+  if (isRecord(required)) for (const key of Object.keys(required)) add(`required.${key}`, identProblem(key, maxIdent));
+  else if (!hasExpr(required)) idents('required', listParam(required), (v) => identProblem(v, maxIdent));
 
   const binds = raw['binds'];
   if (binds === undefined || isRecord(binds)) {

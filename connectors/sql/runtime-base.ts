@@ -14,9 +14,11 @@ import type { Dialect } from './dialect.ts';
 import type { SqlExecutor } from './executor.ts';
 import { SqlParamError } from './identifiers.ts';
 import { readParams } from './params.ts';
+import { RecordError } from './rows-input.ts';
+import { errorCode, isTransient } from './write-errors.ts';
 import type { SqlNodeParams } from './spec-base.ts';
 import { emitQuery, runSelect } from './read-action.ts';
-import { runWrite } from './write-action.ts';
+import { runWrite, type WriteOrigin } from './write-action.ts';
 
 export interface SqlBackend<C> {
   type: 'mysql' | 'postgres' | 'oracle';
@@ -24,23 +26,13 @@ export interface SqlBackend<C> {
   executor(client: C): SqlExecutor;
 }
 
-/** driver error codes after which trying again may work (connection lost, deadlock…) */
-const TRANSIENT =
-  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|PROTOCOL_CONNECTION_LOST|ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|ER_CON_COUNT_ERROR|08\w{3}|57P0\d|40001|40P01|NJS-50\d|ORA-(03113|03114|03135|12170|12541|12514|00060))$/;
-
-function codeOf(err: unknown): string | undefined {
-  const e = err as { code?: unknown; errorNum?: unknown };
-  if (typeof e.code === 'string' && e.code !== '') return e.code;
-  if (typeof e.errorNum === 'number' && e.errorNum > 0) return `ORA-${String(e.errorNum).padStart(5, '0')}`;
-  return undefined;
-}
-
 export function toNodeError(err: unknown, connectionLabel: string): NodeError {
   if (err instanceof NodeError) return err;
   if (err instanceof SqlParamError) return new NodeError(err.message, 'INVALID_PARAMS', false);
+  if (err instanceof RecordError) return new NodeError(err.message, err.code, false);
   const message = err instanceof Error ? err.message || err.name : String(err);
-  const code = codeOf(err);
-  return new NodeError(`${connectionLabel}: ${message}`, code, code !== undefined && TRANSIENT.test(code));
+  const code = errorCode(err);
+  return new NodeError(`${connectionLabel}: ${message}`, code, isTransient(code));
 }
 
 export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams> {
@@ -54,7 +46,7 @@ export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams
       return {
         async onMessage(msg: Message, io: NodeIO<SqlNodeParams>): Promise<void> {
           try {
-            await handle(d, exec, msg, io);
+            await handle(d, exec, msg, io, { flowId: ctx.flowId, nodeId: ctx.node.id });
           } catch (err) {
             throw toNodeError(err, label);
           }
@@ -67,7 +59,7 @@ export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams
   };
 }
 
-async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<SqlNodeParams>): Promise<void> {
+async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<SqlNodeParams>, origin: WriteOrigin): Promise<void> {
   const p = readParams(io.params, d.maxIdentLength);
   switch (p.action) {
     case 'select':
@@ -84,8 +76,11 @@ async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<Sq
       return;
     }
     default: {
-      const result = await runWrite(d, exec, p, msg, io);
-      io.trace(`${result.rows} row(s), ${result.affectedRows} affected, ${result.batches} round trip(s)`);
+      const result = await runWrite(d, exec, p, msg, io, origin);
+      io.trace(
+        `${result.rows} row(s), ${result.affectedRows} affected, ${result.batches} round trip(s)` +
+          (result.deadLettered === undefined ? '' : `, ${result.deadLettered} dead-lettered`),
+      );
       io.send({ ...msg, payload: result });
     }
   }

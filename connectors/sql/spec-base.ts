@@ -6,7 +6,7 @@
 import type { NodeDefinition, NodeSpec } from '../../core/node-spec.ts';
 import { Enum, Expression, FreeObject, Type, jsonSchema, withDefault, type ParamsOf, type SchemaOptions } from '../../core/params-schema.ts';
 import type { SqlFlavor } from './lexicons.ts';
-import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, paramIssues } from './params.ts';
+import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, MAX_ATTEMPTS, paramIssues } from './params.ts';
 
 /** ROMA Connect's wording for the actions, shown by the editor's action picker */
 export const ACTION_LABELS: Record<(typeof ACTIONS)[number], string> = {
@@ -52,7 +52,31 @@ const params = Type.Object(
       }),
     ),
     keys: Type.Optional(names({ title: 'Key columns' })),
+    required: Type.Optional(
+      Type.Union([Type.Array(Type.String()), Type.String(), FreeObject()], {
+        title: 'Required columns',
+        description:
+          'columns every row must have (not null); a message without them fails its run naming the field, and no row of it is written. ' +
+          'An object maps column → the message field it comes from (named in the error)',
+      }),
+    ),
     batchSize: withDefault(intOrExpr(1, 10_000, { title: 'Batch size', description: 'rows per round trip' }), DEFAULT_BATCH_SIZE),
+    maxAttempts: Type.Optional(
+      intOrExpr(1, MAX_ATTEMPTS, {
+        title: 'Max attempts',
+        description:
+          'tries per record the database rejects (constraint, type) before it is dead-lettered or fails the run; a database that is down is waited for, never counted',
+      }),
+    ),
+    backoffMs: Type.Optional(intOrExpr(0, 600_000, { title: 'Backoff (ms)', description: 'first wait between attempts, doubled each time, at most 30 s' })),
+    deadLetter: Type.Optional(
+      Type.String({
+        minLength: 1,
+        title: 'Dead-letter table',
+        description:
+          'records the database rejects go here (created if missing) with the error, the node, the run and the attempt count; the other records are written and the run succeeds',
+      }),
+    ),
     sql: Type.Optional(Type.String({ title: 'SQL', description: 'one statement; values only through :name binds' })),
     pageSize: withDefault(
       intOrExpr(1, 100_000, {
@@ -90,7 +114,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
     ui: {
       icon: 'database',
       color: o.color,
-      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'keys', 'batchSize', 'sql', 'pageSize'],
+      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'required', 'keys', 'batchSize', 'maxAttempts', 'backoffMs', 'deadLetter', 'sql', 'pageSize'],
       widgets: {
         connection: 'connection',
         table: 'table',
@@ -101,6 +125,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
         sql: 'sql',
         binds: 'keyvalue',
         values: 'keyvalue',
+        deadLetter: 'table',
       },
       showIf: {
         table: { action: TABLE_ACTIONS },
@@ -112,6 +137,10 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
         incremental: { action: ['select'] },
         values: { action: ['insert', 'upsert', 'update'] },
         keys: { action: ['upsert', 'update', 'delete'] },
+        required: { action: ['insert', 'upsert', 'update'] },
+        maxAttempts: { action: ['insert', 'upsert'] },
+        backoffMs: { action: ['insert', 'upsert'] },
+        deadLetter: { action: ['insert', 'upsert'] },
         batchSize: { action: WRITE_ACTIONS },
         sql: { action: ['sql'] },
         pageSize: { action: ['select', 'sql'] },

@@ -4,7 +4,7 @@
  * succeeded, so delivery is at least once; upsert by key makes a redelivered record harmless.
  */
 import type { FlowTemplate } from '../types.ts';
-import { DB_TYPES, KEYS_IN_MAPPING, PAYLOAD_PATH_PATTERN, columnsField, connectionField, keysRequiredForUpsert, mappingField, mapThenWrite, tableField, writeModeField } from '../fields.ts';
+import { DB_TYPES, KEYS_IN_MAPPING, PAYLOAD_PATH_PATTERN, columnsField, connectionField, keysRequiredForUpsert, mappingField, deadLetterFields, mapThenWrite, requireMappedField, tableField, writeModeField } from '../fields.ts';
 
 export const kafkaToDb: FlowTemplate = {
   id: 'kafka-to-db',
@@ -31,6 +31,8 @@ export const kafkaToDb: FlowTemplate = {
           { connection: 'target', table: 'targetTable' },
           PAYLOAD_PATH_PATTERN,
         ),
+        requireMapped: requireMappedField,
+        ...deadLetterFields,
         fromBeginning: { type: 'boolean', default: false, title: 'From the beginning', description: 'a new group starts at the oldest record instead of new records only' },
         writeMode: writeModeField('upsert'),
         keys: columnsField('Key columns', 'target', 'targetTable', { minItems: 1, description: 'columns that identify a row (upsert)' }),
@@ -39,8 +41,8 @@ export const kafkaToDb: FlowTemplate = {
     },
     steps: [
       { id: 'connections', title: 'Connections', fields: ['kafka', 'target'] },
-      { id: 'tables', title: 'Topic, table and fields', fields: ['topic', 'groupId', 'targetTable', 'mapping'] },
-      { id: 'options', title: 'Options', fields: ['fromBeginning', 'writeMode', 'keys'] },
+      { id: 'tables', title: 'Topic, table and fields', fields: ['topic', 'groupId', 'targetTable', 'mapping', 'requireMapped'] },
+      { id: 'options', title: 'Options', fields: ['fromBeginning', 'writeMode', 'keys', 'maxAttempts', 'deadLetterTable'] },
     ],
     showIf: { keys: { writeMode: ['upsert'] } },
     checks: [KEYS_IN_MAPPING],

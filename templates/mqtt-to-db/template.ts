@@ -4,7 +4,7 @@
  * upsert. Without a mapping the JSON payload's fields are written to the same-named columns.
  */
 import type { FlowTemplate } from '../types.ts';
-import { DB_TYPES, KEYS_IN_MAPPING, PAYLOAD_PATH_PATTERN, columnsField, connectionField, keysRequiredForUpsert, mappingField, mapThenWrite, tableField, writeModeField } from '../fields.ts';
+import { DB_TYPES, KEYS_IN_MAPPING, PAYLOAD_PATH_PATTERN, columnsField, connectionField, keysRequiredForUpsert, mappingField, deadLetterFields, mapThenWrite, requireMappedField, tableField, writeModeField } from '../fields.ts';
 
 export const mqttToDb: FlowTemplate = {
   id: 'mqtt-to-db',
@@ -30,6 +30,8 @@ export const mqttToDb: FlowTemplate = {
           { connection: 'target', table: 'targetTable' },
           PAYLOAD_PATH_PATTERN,
         ),
+        requireMapped: requireMappedField,
+        ...deadLetterFields,
         qos: { enum: [0, 1, 2], default: 1, title: 'QoS' },
         persistentSession: {
           type: 'boolean',
@@ -44,8 +46,8 @@ export const mqttToDb: FlowTemplate = {
     },
     steps: [
       { id: 'connections', title: 'Connections', fields: ['mqtt', 'target'] },
-      { id: 'tables', title: 'Topic, table and fields', fields: ['topic', 'targetTable', 'mapping'] },
-      { id: 'options', title: 'Options', fields: ['qos', 'persistentSession', 'writeMode', 'keys'] },
+      { id: 'tables', title: 'Topic, table and fields', fields: ['topic', 'targetTable', 'mapping', 'requireMapped'] },
+      { id: 'options', title: 'Options', fields: ['qos', 'persistentSession', 'writeMode', 'keys', 'maxAttempts', 'deadLetterTable'] },
     ],
     showIf: { keys: { writeMode: ['upsert'] } },
     checks: [KEYS_IN_MAPPING],

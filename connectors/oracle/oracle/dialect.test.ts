@@ -104,18 +104,45 @@ test('insert batch: executeMany with one row of binds per row and bind types per
   });
 });
 
-test('manyBinds: an all-null column binds as a one-byte VARCHAR; ISO instants become dates', () => {
+test('manyBinds: an all-null column binds as a one-byte VARCHAR; ISO instants as UTC text to the nanosecond', () => {
   const out = manyBinds([
-    [null, '2024-05-01T10:00:00Z'],
-    [undefined, '2024-05-01T11:00:00.250Z'],
+    [null, '2024-05-01T10:00:00Z', new Date('2024-05-01T10:00:00.250Z')],
+    [undefined, '2024-05-01T13:00:00.123456+02:00', null],
+    [null, null, new Date('2024-05-01T10:00:00.500Z')],
+    [null, '2024-05-01T11:00:00.123456789Z', new Date('2024-05-01T10:00:00.750Z')],
   ]);
   assert.deepEqual(out, {
     rows: [
-      [null, new Date('2024-05-01T10:00:00Z')],
-      [null, new Date('2024-05-01T11:00:00.250Z')],
+      [null, '2024-05-01 10:00:00.000000000', new Date('2024-05-01T10:00:00.250Z')],
+      [null, '2024-05-01 11:00:00.123456000', null],
+      [null, null, new Date('2024-05-01T10:00:00.500Z')],
+      [null, '2024-05-01 11:00:00.123456789', new Date('2024-05-01T10:00:00.750Z')],
     ],
-    bindDefs: [{ type: 'VARCHAR', maxSize: 1 }, { type: 'TIMESTAMP_TZ' }],
+    bindDefs: [{ type: 'VARCHAR', maxSize: 1 }, { type: 'VARCHAR', maxSize: 29 }, { type: 'TIMESTAMP_TZ' }],
+    instants: new Set([1]),
   });
+});
+
+test('microseconds: a column of ISO instants is written through TO_TIMESTAMP (insert, MERGE, update by keys)', () => {
+  const rows = [
+    { id: 1, at: '2024-05-01T10:20:30.123456Z', note: 'a' },
+    { id: 2, at: '2024-05-01T10:20:30.000001Z', note: 'b' },
+  ];
+  const fmt = "'YYYY-MM-DD HH24:MI:SS.FF9'";
+  const [ins] = planInsert(d, t, rows);
+  assert.equal(ins!.sql, `INSERT INTO "ORDERS" ("ID", "AT", "NOTE") VALUES (:1, TO_TIMESTAMP(:2, ${fmt}), :3)`);
+  assert.ok(ins?.kind === 'many');
+  assert.deepEqual(ins.rows, [
+    [1, '2024-05-01 10:20:30.123456000', 'a'],
+    [2, '2024-05-01 10:20:30.000001000', 'b'],
+  ]);
+  const [up] = planUpsert(d, t, ['id'], rows);
+  assert.match(up!.sql, new RegExp(`^MERGE INTO "ORDERS" t USING \\(SELECT :1 AS "ID", TO_TIMESTAMP\\(:2, ${fmt}\\) AS "AT", :3 AS "NOTE" FROM DUAL\\)`));
+  const [upd] = planUpdate(d, t, ['id'], rows);
+  assert.equal(upd!.sql, `UPDATE "ORDERS" SET "AT" = TO_TIMESTAMP(:1, ${fmt}), "NOTE" = :2 WHERE "ID" = :3`);
+  // a column that also holds other text is not a date-time column: left as text
+  const [mixed] = planInsert(d, t, [{ id: 1, at: '2024-05-01T10:20:30.123456Z' }, { id: 2, at: 'soon' }]);
+  assert.equal(mixed!.sql, 'INSERT INTO "ORDERS" ("ID", "AT") VALUES (:1, :2)');
 });
 
 test('upsert: single-row MERGE run by executeMany', () => {

@@ -10,13 +10,14 @@
  *
  * Binds: numbers stay numbers, booleans become 1/0, BigInts become strings (converted
  * exactly by Oracle), Dates and ISO instant strings are bound as TIMESTAMP WITH TIME ZONE
- * in UTC (a DATE/TIMESTAMP column keeps the UTC wall time), objects become JSON text, text
+ * in UTC (a DATE/TIMESTAMP column keeps the UTC wall time; in batches an ISO string column
+ * goes as text through TO_TIMESTAMP, to the nanosecond), objects become JSON text, text
  * over 32767 bytes is bound as CLOB and binary over 32767 bytes as BLOB.
  */
 import type { BatchPlan, BindDef, BindRole, Dialect, TypedBind } from '../../sql/dialect.ts';
 import { IDENT_PATTERN } from '../../sql/identifiers.ts';
 import { ORACLE_FLAVOR } from '../../sql/lexicons.ts';
-import { baseValue, isPlainObject, parseInstant, toJsonText } from '../../sql/values.ts';
+import { baseValue, isPlainObject, parseInstant, toJsonText, utcWallText } from '../../sql/values.ts';
 
 /** longest VARCHAR/RAW bind; longer values go as LOBs */
 const MAX_INLINE = 32_767;
@@ -53,12 +54,21 @@ function typed(type: TypedBind['type'], val: unknown): TypedBind {
 /**
  * Column-wise types for executeMany: the driver demands one type per position across all
  * rows, so mixed numbers and strings are sent as strings (Oracle converts them exactly).
+ * A column of ISO instant strings (what a date-time becomes in a message) is sent as UTC text
+ * and converted by TO_TIMESTAMP in the statement (`instants`, 0-based): a Date bind would cut
+ * it to milliseconds.
  */
-export function manyBinds(rows: unknown[][]): { rows: unknown[][]; bindDefs: BindDef[] } {
+export function manyBinds(rows: unknown[][]): { rows: unknown[][]; bindDefs: BindDef[]; instants: Set<number> } {
   const width = rows[0]?.length ?? 0;
-  const out = rows.map((r) => r.map(plainValue));
+  const instants = new Set<number>();
+  for (let c = 0; c < width; c++) if (isInstantColumn(rows, c)) instants.add(c);
+  const out = rows.map((r) => r.map((v, c) => (instants.has(c) ? instantText(v) : plainValue(v))));
   const bindDefs: BindDef[] = [];
   for (let c = 0; c < width; c++) {
+    if (instants.has(c)) {
+      bindDefs.push({ type: 'VARCHAR', maxSize: INSTANT_TEXT_LENGTH });
+      continue;
+    }
     const kinds = new Set<string>();
     for (const r of out) {
       const v = r[c];
@@ -67,7 +77,29 @@ export function manyBinds(rows: unknown[][]): { rows: unknown[][]; bindDefs: Bin
     }
     bindDefs.push(columnDef(out, c, kinds));
   }
-  return { rows: out, bindDefs };
+  return { rows: out, bindDefs, instants };
+}
+
+/** 'YYYY-MM-DD HH24:MI:SS.FF9' */
+const INSTANT_TEXT_LENGTH = 29;
+export const INSTANT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9';
+
+/** every value null, a Date or an ISO instant string, and at least one such string */
+function isInstantColumn(rows: unknown[][], c: number): boolean {
+  let strings = 0;
+  for (const r of rows) {
+    const v = baseValue(r[c]);
+    if (v === null || v instanceof Date) continue;
+    if (typeof v !== 'string' || utcWallText(v) === undefined) return false;
+    strings++;
+  }
+  return strings > 0;
+}
+
+function instantText(value: unknown): string | null {
+  const v = baseValue(value);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : utcWallText(v.toISOString())!;
+  return typeof v === 'string' ? utcWallText(v)! : null;
 }
 
 function columnDef(rows: unknown[][], c: number, kinds: Set<string>): BindDef {
@@ -90,7 +122,11 @@ function columnDef(rows: unknown[][], c: number, kinds: Set<string>): BindDef {
 }
 
 function many(sql: string, rows: unknown[][]): BatchPlan {
-  return { kind: 'many', sql, ...manyBinds(rows) };
+  const { instants, ...binds } = manyBinds(rows);
+  // the builders' SQL quotes every name, so `:n` is only ever a placeholder here
+  const text =
+    instants.size === 0 ? sql : sql.replace(/:(\d+)\b/g, (p, n: string) => (instants.has(Number(n) - 1) ? `TO_TIMESTAMP(${p}, '${INSTANT_FORMAT}')` : p));
+  return { kind: 'many', sql: text, ...binds };
 }
 
 const positions = (n: number, from = 1): string[] => Array.from({ length: n }, (_, i) => `:${i + from}`);

@@ -153,9 +153,10 @@ test('live: types survive a write and a read', opts, async () => {
     ID: 1,
     BIG: '9223372036854775807',
     AMOUNT: '12345678901234567890.0123456789',
-    DT: row.dt,
-    TS: row.ts,
-    D: row.d,
+    // date-times read as ISO UTC text (microseconds kept; a Date would drop them)
+    DT: '2024-05-01T10:20:30.123000Z',
+    TS: '2024-12-31T23:59:59.999000Z',
+    D: '2024-02-29T13:14:15.000000Z',
     BIN: row.bin,
     TXT: row.txt,
     FLAG: 1,
