@@ -17,6 +17,7 @@ import {
   type TableName,
 } from './identifiers.ts';
 import { findNamedBinds, type SqlLexicon } from './named-binds.ts';
+import { incrementalIssues, readIncremental, type Incremental } from './incremental.ts';
 
 export const ACTIONS = ['select', 'insert', 'upsert', 'update', 'delete', 'sql'] as const;
 export type SqlAction = (typeof ACTIONS)[number];
@@ -33,7 +34,7 @@ export interface SqlParams {
   binds: Record<string, unknown>;
   orderBy: OrderItem[];
   limit?: number;
-  incremental?: { column: string; initial?: unknown };
+  incremental?: Incremental;
   /** lazy: column → expression, or one expression giving the row object; resolved per row */
   values?: unknown;
   keys: string[];
@@ -68,10 +69,7 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
   const needsTable = TABLE_ACTIONS.has(action);
   const binds = raw['binds'] ?? {};
   if (!isRecord(binds)) throw new SqlParamError('params.binds', 'must be an object of name → value');
-  const inc = raw['incremental'];
-  let incremental: SqlParams['incremental'];
-  if (isRecord(inc) && inc['column'] !== undefined && inc['column'] !== '')
-    incremental = { column: checkIdent(inc['column'], maxIdent, 'params.incremental.column'), initial: inc['initial'] };
+  const incremental = readIncremental(raw['incremental'], maxIdent);
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) checkIdent(key, maxIdent, `params.values.${key}`);
 
@@ -130,8 +128,7 @@ export function paramIssues(raw: Record<string, unknown>, maxIdent: number, lexi
   idents('fields', listParam(raw['fields']).filter((f) => f !== '*'), (v) => identProblem(v, maxIdent));
   idents('keys', keys, (v) => identProblem(v, maxIdent));
   idents('orderBy', listParam(raw['orderBy']), (v) => orderProblem(v, maxIdent));
-  const inc = raw['incremental'];
-  if (isRecord(inc) && !hasExpr(inc['column'])) add('incremental.column', identProblem(inc['column'], maxIdent));
+  issues.push(...incrementalIssues(raw['incremental'], maxIdent));
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) add(`values.${key}`, identProblem(key, maxIdent));
 

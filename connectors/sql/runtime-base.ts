@@ -51,10 +51,11 @@ export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams
       const lease = await ctx.connections.acquire<C>(ctx.params.connection, backend.type);
       const exec = backend.executor(lease.client);
       const label = `${backend.type} connection "${lease.profile.name}"`;
+      const gateKey = `${ctx.flowId}\u0000${ctx.node.id}`;
       return {
         async onMessage(msg: Message, io: NodeIO<SqlNodeParams>): Promise<void> {
           try {
-            await handle(d, exec, msg, io);
+            await handle(d, exec, msg, io, gateKey);
           } catch (err) {
             throw toNodeError(err, label);
           }
@@ -67,11 +68,11 @@ export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams
   };
 }
 
-async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<SqlNodeParams>): Promise<void> {
+async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<SqlNodeParams>, gateKey: string): Promise<void> {
   const p = readParams(io.params, d.maxIdentLength);
   switch (p.action) {
     case 'select':
-      await runSelect(d, exec, p, msg, io);
+      await runSelect(d, exec, p, msg, io, gateKey);
       return;
     case 'sql': {
       const stmt = buildSql(d, p.sql!, p.binds);
