@@ -19,6 +19,9 @@ import {
 import { findNamedBinds, type SqlLexicon } from './named-binds.ts';
 import { incrementalIssues, readIncremental, type Incremental } from './incremental.ts';
 
+/** the incremental param's choices, for the spec (which imports only this file of the pure helpers) */
+export { INCREMENTAL_MODES, MAX_DELAY_MS } from './incremental.ts';
+
 export const ACTIONS = ['select', 'insert', 'upsert', 'update', 'delete', 'sql'] as const;
 export type SqlAction = (typeof ACTIONS)[number];
 

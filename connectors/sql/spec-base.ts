@@ -6,8 +6,7 @@
 import type { NodeDefinition, NodeSpec } from '../../core/node-spec.ts';
 import { Enum, Expression, FreeObject, Type, jsonSchema, withDefault, type ParamsOf, type SchemaOptions } from '../../core/params-schema.ts';
 import type { SqlFlavor } from './lexicons.ts';
-import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, paramIssues } from './params.ts';
-import { INCREMENTAL_MODES, MAX_DELAY_MS } from './incremental.ts';
+import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, INCREMENTAL_MODES, MAX_DELAY_MS, paramIssues } from './params.ts';
 
 /** ROMA Connect's wording for the actions, shown by the editor's action picker */
 export const ACTION_LABELS: Record<(typeof ACTIONS)[number], string> = {
