@@ -7,7 +7,7 @@
  */
 import type { FlowTemplate } from '../types.ts';
 import {
-  COLUMN_PATTERN, DB_TYPES, KEYS_IN_MAPPING, MAPPING_USES_READ_FIELDS, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, keysParam, keysRequiredForUpsert, mappingField, readSource, scheduleProperties, scheduleTimer, tableField, writeModeField,
+  COLUMN_PATTERN, DB_TYPES, KEYS_IN_MAPPING, MAPPING_USES_READ_FIELDS, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, incrementalTuningFields, INCREMENTAL_TUNING_FIELDS, keysParam, keysRequiredForUpsert, mappingField, readSource, scheduleProperties, scheduleTimer, tableField, writeModeField,
 } from '../fields.ts';
 
 export const dbToDbSync: FlowTemplate = {
@@ -35,6 +35,7 @@ export const dbToDbSync: FlowTemplate = {
           'an ever-growing column (auto-increment id, change sequence, update time): each run reads only rows above the last value read',
         ),
         incrementalInitial: incrementalInitialField,
+        ...incrementalTuningFields('source', 'sourceTable'),
         targetTable: tableField('Target table', 'target'),
         mapping: mappingField(
           'Column mapping',
@@ -55,7 +56,7 @@ export const dbToDbSync: FlowTemplate = {
       {
         id: 'tables',
         title: 'Tables and fields',
-        fields: ['sourceTable', 'fields', 'incrementalColumn', 'incrementalInitial', 'targetTable', 'mapping', 'writeMode', 'keys', 'limit', 'batchSize'],
+        fields: ['sourceTable', 'fields', 'incrementalColumn', 'incrementalInitial', ...INCREMENTAL_TUNING_FIELDS, 'targetTable', 'mapping', 'writeMode', 'keys', 'limit', 'batchSize'],
       },
       { id: 'schedule', title: 'Schedule', fields: SCHEDULE_FIELDS },
     ],
