@@ -7,9 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
-import { ServerProcess, until } from './server-process.test-support.ts';
+import { ServerProcess, syncConnections, syncTables, until } from './server-process.test-support.ts';
 
 const SUFFIX = `${process.pid}_${Date.now() % 100000}`;
 const SRC = `ckpt_src_${SUFFIX}`;
@@ -19,33 +17,18 @@ const PAGE = 100;
 
 test('SIGKILL mid-sync with plain insert: nothing lost, at most one page repeated', { timeout: 150_000 }, async (t) => {
   const server = await ServerProcess.create();
-  const my = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database: 'test' });
-  const pgc = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-  await pgc.connect();
-  const counts = async (): Promise<{ rows: number; ids: number }> => {
-    const r = (await pgc.query(`SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM ${DST}`)).rows[0] as { rows: string; ids: string };
-    return { rows: Number(r.rows), ids: Number(r.ids) };
-  };
+  const db = await syncTables(SRC, DST, ROWS);
+  const counts = db.counts;
   try {
-    await my.query(`CREATE TABLE ${SRC} (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)`);
-    for (let i = 1; i <= ROWS; i += 1000) {
-      const rows = Array.from({ length: Math.min(1000, ROWS - i + 1) }, (_, k) => [i + k, `row ${i + k}`]);
-      await my.query(`INSERT INTO ${SRC} (id, v) VALUES ?`, [rows]);
-    }
-    await pgc.query(`CREATE TABLE ${DST} (id INT NOT NULL, v VARCHAR(40) NOT NULL)`);
-
     await server.start();
-    const src = await server.api('/api/connections', { name: 'ckpt maria', type: 'mysql', params: { host: '127.0.0.1', port: 3306, user: 'root', database: 'test' } });
-    const dst = await server.api('/api/connections', { name: 'ckpt pg', type: 'postgres', params: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } });
-    assert.equal(src.status, 201, JSON.stringify(src.body));
-    assert.equal(dst.status, 201, JSON.stringify(dst.body));
+    const conns = await syncConnections(server, 'ckpt');
     const flow = await server.api('/api/flows', {
       name: 'checkpoint sync',
       nodes: [
         { id: 'tick', type: 'timer', params: { unit: 'second', interval: 1, taskMode: 'parallel', runImmediately: true } },
-        { id: 'sel', type: 'mysql', params: { connection: src.body.id, action: 'select', table: SRC, incremental: { column: 'id' }, pageSize: PAGE } },
+        { id: 'sel', type: 'mysql', params: { connection: conns.source, action: 'select', table: SRC, incremental: { column: 'id' }, pageSize: PAGE } },
         { id: 'each', type: 'loop', params: {} },
-        { id: 'put', type: 'postgres', params: { connection: dst.body.id, action: 'insert', table: DST, values: { id: '${each|payload.id}', v: '${each|payload.v}' } } },
+        { id: 'put', type: 'postgres', params: { connection: conns.target, action: 'insert', table: DST, values: { id: '${each|payload.id}', v: '${each|payload.v}' } } },
       ],
       edges: [
         { source: 'tick', target: 'sel' },
@@ -78,9 +61,6 @@ test('SIGKILL mid-sync with plain insert: nothing lost, at most one page repeate
     t.diagnostic(`after restart: ${final.rows} rows for ${end.ids} ids (${final.rows - ROWS} repeated)`);
   } finally {
     await server.dispose();
-    await my.query(`DROP TABLE IF EXISTS ${SRC}`);
-    await pgc.query(`DROP TABLE IF EXISTS ${DST}`);
-    await my.end();
-    await pgc.end();
+    await db.drop();
   }
 });

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import Database from 'better-sqlite3';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
 
 const root = new URL('..', import.meta.url).pathname;
 const PASSWORD = 'crash-pass-1';
@@ -103,4 +105,43 @@ export class ServerProcess {
     await this.kill('SIGKILL');
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A MariaDB source table `src` (id INT key, v text) of ids 1..rows and a PostgreSQL target
+ * `dst` (id, v) without a key, so a row written twice shows as a second row.
+ */
+export async function syncTables(src: string, dst: string, rows: number) {
+  const my = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database: 'test' });
+  const pgc = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
+  await pgc.connect();
+  await my.query(`CREATE TABLE ${src} (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)`);
+  for (let i = 1; i <= rows; i += 1000) {
+    const batch = Array.from({ length: Math.min(1000, rows - i + 1) }, (_, k) => [i + k, `row ${i + k}`]);
+    await my.query(`INSERT INTO ${src} (id, v) VALUES ?`, [batch]);
+  }
+  await pgc.query(`CREATE TABLE ${dst} (id INT NOT NULL, v VARCHAR(40) NOT NULL)`);
+  return {
+    my,
+    pgc,
+    /** target rows, and distinct ids among them */
+    async counts(): Promise<{ rows: number; ids: number }> {
+      const r = (await pgc.query(`SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM ${dst}`)).rows[0] as { rows: string; ids: string };
+      return { rows: Number(r.rows), ids: Number(r.ids) };
+    },
+    async drop(): Promise<void> {
+      await my.query(`DROP TABLE IF EXISTS ${src}`);
+      await pgc.query(`DROP TABLE IF EXISTS ${dst}`);
+      await my.end();
+      await pgc.end();
+    },
+  };
+}
+
+/** the local MariaDB and PostgreSQL as connections of the running server: their ids */
+export async function syncConnections(server: ServerProcess, label: string): Promise<{ source: string; target: string }> {
+  const src = await server.api('/api/connections', { name: `${label} maria`, type: 'mysql', params: { host: '127.0.0.1', port: 3306, user: 'root', database: 'test' } });
+  const dst = await server.api('/api/connections', { name: `${label} pg`, type: 'postgres', params: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } });
+  if (src.status !== 201 || dst.status !== 201) throw new Error(`connections not created: ${JSON.stringify([src.body, dst.body])}`);
+  return { source: src.body.id as string, target: dst.body.id as string };
 }

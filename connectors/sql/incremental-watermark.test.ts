@@ -174,6 +174,17 @@ test('incremental params are checked, errors naming the field', async () => {
   assert.match(await error({ column: 'updated_at', mode: 'timestamp', delayMs: -1 }), /^params\.incremental\.delayMs: must be a whole number of milliseconds/);
   assert.match(await error({ column: 'updated_at', key: 'id;drop' }), /^params\.incremental\.key: "id;drop" is not a valid column name/);
   assert.match(await error({ column: 'id', key: 'id' }), /^params\.incremental\.key: must be another column/);
+  const insert = async (params: Record<string, unknown>, payload: unknown): Promise<string> => {
+    const h = await SqlNodeHarness.start({ runtime: db.runtime, spec: db.spec, driver: db.driver, profile: db.profile, params: { connection: db.profile.id, ...params } });
+    try {
+      return (await h.send({ payload })).error?.message ?? '';
+    } finally {
+      await h.stop();
+    }
+  };
+  assert.match(await insert({ action: 'insert', table: 'x', exactlyOnce: true }, [{ id: 1 }]), /^params\.exactlyOnce: the message carries no source positions; connect this node straight to an incremental select/);
+  assert.match(await insert({ action: 'delete', table: 'x', keys: ['id'], exactlyOnce: true }, [{ id: 1 }]), /^params\.exactlyOnce: applies only to the insert and upsert actions/);
+  assert.match(await insert({ action: 'insert', table: 'x', exactlyOnce: 'yes' }, [{ id: 1 }]), /^params\.exactlyOnce: must be true or false/);
   // the same checks when a flow is saved
   const validate = mysqlNode.logic!.validate!;
   const saved = (incremental: Record<string, unknown>) => validate({ connection: 'c', action: 'select', table: 't', incremental }).map((i) => [i.path, i.message]);
@@ -183,4 +194,5 @@ test('incremental params are checked, errors naming the field', async () => {
   ]);
   assert.deepEqual(saved({ column: 'ts', mode: 'timestamp', key: 'id', delayMs: 5000 }), []);
   assert.deepEqual(saved({ column: 'id', delayMs: '${payload.delay}' }), []);
+  assert.deepEqual(validate({ connection: 'c', action: 'update', table: 't', keys: ['id'], exactlyOnce: true }).map((i) => i.path), ['exactlyOnce']);
 });

@@ -6,6 +6,7 @@ import { mysqlDialect } from '../mysql/mysql/dialect.ts';
 import { postgresDialect } from '../postgres/postgres/dialect.ts';
 import { oracleDialect } from '../oracle/oracle/dialect.ts';
 import { readIncremental, startPosition, storedPosition } from './incremental.ts';
+import { comparePositions } from './exactly-once.ts';
 
 const query = {
   table: { name: 'orders' },
@@ -49,4 +50,19 @@ test('a stored watermark of an earlier version (the column text) still starts th
   assert.equal(startPosition(undefined, { ...inc, initial: null }), undefined);
   assert.equal(storedPosition({ column: '5' }), '5');
   assert.deepEqual(storedPosition({ column: 'a', key: '3' }), { column: 'a', key: '3' });
+});
+
+test('exactly-once positions compare as numbers when both are, else as the source text', () => {
+  const cmp = (a: string, b: string, ak?: string, bk?: string): number =>
+    Math.sign(comparePositions({ column: a, ...(ak ? { key: ak } : {}) }, { column: b, ...(bk ? { key: bk } : {}) }));
+  assert.equal(cmp('9', '10'), -1);
+  assert.equal(cmp('12345678901234567890', '12345678901234567889'), 1);
+  assert.equal(cmp('-5', '3'), -1);
+  assert.equal(cmp('-5', '-10'), 1);
+  assert.equal(cmp('1.5', '1.25'), 1);
+  assert.equal(cmp('1.50', '1.5'), 0);
+  assert.equal(cmp('2025-01-01 12:00:00', '2025-01-01 12:00:00.5'), -1);
+  assert.equal(cmp('2025-01-01 12:00:00.123456', '2025-01-01 12:00:00.5'), -1);
+  assert.equal(cmp('2025-01-01 12:00:00.5', '2025-01-01 12:00:00.5', '9', '10'), -1);
+  assert.equal(cmp('2025-01-01 12:00:00.5', '2025-01-01 12:00:00.5', '10', '10'), 0);
 });

@@ -44,6 +44,8 @@ export interface SqlParams {
   batchSize: number;
   sql?: string;
   pageSize: number;
+  /** insert/upsert: write each page of an incremental select with its source position in one target transaction */
+  exactlyOnce: boolean;
 }
 
 const TABLE_ACTIONS: ReadonlySet<string> = new Set(['select', 'insert', 'upsert', 'update', 'delete']);
@@ -63,6 +65,18 @@ function positiveInt(v: unknown, path: string, fallback: number | undefined): nu
   const n = typeof v === 'string' ? Number(v.trim()) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new SqlParamError(path, `must be a positive integer, got ${JSON.stringify(v)}`);
   return n;
+}
+
+function exactlyOnceProblem(v: unknown, action: string): string | undefined {
+  if (v === undefined || v === null || v === false) return undefined;
+  if (v !== true) return `must be true or false, got ${JSON.stringify(v)}`;
+  return action === 'insert' || action === 'upsert' ? undefined : 'applies only to the insert and upsert actions';
+}
+
+function readExactlyOnce(v: unknown, action: string): boolean {
+  const problem = exactlyOnceProblem(v, action);
+  if (problem) throw new SqlParamError('params.exactlyOnce', problem);
+  return v === true;
 }
 
 /** Typed params from resolved params; throws SqlParamError on the first problem. */
@@ -85,6 +99,7 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
     keys: listParam(raw['keys']).map((k, i) => checkIdent(k, maxIdent, `params.keys[${i}]`)),
     batchSize: positiveInt(raw['batchSize'], 'params.batchSize', DEFAULT_BATCH_SIZE)!,
     pageSize: positiveInt(raw['pageSize'], 'params.pageSize', DEFAULT_PAGE_SIZE)!,
+    exactlyOnce: readExactlyOnce(raw['exactlyOnce'], action),
   };
   if (needsTable) p.table = parseTable(raw['table'], maxIdent);
   const where = text(raw['where']);
@@ -132,6 +147,7 @@ export function paramIssues(raw: Record<string, unknown>, maxIdent: number, lexi
   idents('keys', keys, (v) => identProblem(v, maxIdent));
   idents('orderBy', listParam(raw['orderBy']), (v) => orderProblem(v, maxIdent));
   issues.push(...incrementalIssues(raw['incremental'], maxIdent));
+  if (!hasExpr(raw['exactlyOnce'])) add('exactlyOnce', exactlyOnceProblem(raw['exactlyOnce'], action));
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) add(`values.${key}`, identProblem(key, maxIdent));
 

@@ -20,27 +20,40 @@ import { enterRead } from './read-gate.ts';
 
 export const WATERMARK_KEY = 'watermark';
 
-/** Where pages of an incremental read stand, and how their watermark is committed. */
+/**
+ * Where pages of an incremental read stand, and how their watermark is committed. Each page
+ * message carries `watermark: {stream, positions}` (a position per row), what an exactly-once
+ * write needs (exactly-once.ts).
+ */
 interface Checkpoints {
-  /** takes the watermark columns off a page's rows (as read); the position of its last row */
-  positionOf(rows: DbRow[]): Position | undefined;
+  /** names the read: flow and node */
+  stream: string;
   /** the rows up to `position` were handled downstream */
   commit(position: Position): Promise<void>;
 }
 
-/** the position of the last row with a column value (rows ascend); the helper columns are removed */
-function pagePosition(rows: DbRow[]): Position | undefined {
-  let last: Position | undefined;
-  for (const row of rows) {
+/** the message field of an incremental read's page */
+export interface PageWatermark {
+  stream: string;
+  positions: (Position | undefined)[];
+}
+
+/** where each row of a page stands (undefined for a row whose column is NULL); the helper columns are removed */
+function rowPositions(rows: DbRow[]): (Position | undefined)[] {
+  return rows.map((row) => {
     const v = row[WATERMARK_ALIAS];
     const k = row[WATERMARK_KEY_ALIAS];
     delete row[WATERMARK_ALIAS];
     delete row[WATERMARK_KEY_ALIAS];
-    if (v === null || v === undefined) continue;
-    last = { column: String(v) };
-    if (k !== null && k !== undefined) last.key = String(k);
-  }
-  return last;
+    if (v === null || v === undefined) return undefined;
+    return k === null || k === undefined ? { column: String(v) } : { column: String(v), key: String(k) };
+  });
+}
+
+/** the last row's position that is known (rows ascend) */
+function lastPosition(positions: (Position | undefined)[]): Position | undefined {
+  for (let i = positions.length - 1; i >= 0; i--) if (positions[i]) return positions[i];
+  return undefined;
 }
 
 /**
@@ -66,7 +79,12 @@ export async function emitQuery(
   let reading: Promise<DbRow[]> | undefined;
   try {
     let current = await cursor.read();
-    let position = checkpoints?.positionOf(current);
+    let positions = checkpoints && rowPositions(current);
+    const pageMsg = (rows: DbRow[], extra: Record<string, unknown> = {}): Message => {
+      const out: Message = { ...msg, payload: rows, ...extra };
+      if (checkpoints && positions) out['watermark'] = { stream: checkpoints.stream, positions } satisfies PageWatermark;
+      return out;
+    };
     let next = current.length < pageSize ? [] : await cursor.read();
     if (next.length === 0) {
       if (!checkpoints) {
@@ -74,8 +92,9 @@ export async function emitQuery(
         return { rows: current.length, pages: 1 };
       }
       // one message as without a checkpoint, but awaited: the watermark moves once its rows were handled
-      const failure = pageFailed(0, await io.sendScoped({ ...msg, payload: current }, 'out', 0), io);
+      const failure = pageFailed(0, await io.sendScoped(pageMsg(current), 'out', 0), io);
       if (failure) throw failure;
+      const position = lastPosition(positions!);
       if (position) await checkpoints.commit(position);
       return { rows: current.length, pages: 1 };
     }
@@ -88,13 +107,14 @@ export async function emitQuery(
       const following: Promise<DbRow[]> = next.length < pageSize ? Promise.resolve([]) : cursor.read();
       following.catch(() => undefined);
       reading = following;
-      const failure = pageFailed(page, await io.sendScoped({ ...msg, payload: current, page }, 'out', page), io);
+      const failure = pageFailed(page, await io.sendScoped(pageMsg(current, { page }), 'out', page), io);
       if (failure) throw failure;
+      const position = positions && lastPosition(positions);
       if (checkpoints && position) await checkpoints.commit(position);
       total += current.length;
       page++;
       current = next;
-      position = checkpoints?.positionOf(current);
+      positions = checkpoints && rowPositions(current);
       next = await following;
       reading = undefined;
     }
@@ -142,7 +162,7 @@ export async function runSelect(d: Dialect, exec: SqlExecutor, p: SqlParams, msg
     let last: Position | undefined;
     let commits = 0;
     const checkpoints: Checkpoints = {
-      positionOf: pagePosition,
+      stream: gateKey,
       commit: async (position) => {
         const stored = storedPosition(position);
         if (io.checkpoint) await io.checkpoint(WATERMARK_KEY, stored);

@@ -17,6 +17,7 @@ import { readParams } from './params.ts';
 import type { SqlNodeParams } from './spec-base.ts';
 import { emitQuery, runSelect } from './read-action.ts';
 import { runWrite } from './write-action.ts';
+import { runExactlyOnce } from './exactly-once.ts';
 
 export interface SqlBackend<C> {
   type: 'mysql' | 'postgres' | 'oracle';
@@ -51,7 +52,7 @@ export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams
       const lease = await ctx.connections.acquire<C>(ctx.params.connection, backend.type);
       const exec = backend.executor(lease.client);
       const label = `${backend.type} connection "${lease.profile.name}"`;
-      const gateKey = `${ctx.flowId}\u0000${ctx.node.id}`;
+      const gateKey = `${ctx.flowId}/${ctx.node.id}`;
       return {
         async onMessage(msg: Message, io: NodeIO<SqlNodeParams>): Promise<void> {
           try {
@@ -85,8 +86,9 @@ async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<Sq
       return;
     }
     default: {
-      const result = await runWrite(d, exec, p, msg, io);
-      io.trace(`${result.rows} row(s), ${result.affectedRows} affected, ${result.batches} round trip(s)`);
+      const result = p.exactlyOnce ? await runExactlyOnce(d, exec, p, msg, io) : await runWrite(d, exec, p, msg, io);
+      const skipped = 'skipped' in result ? `, ${result.skipped} already written (exactly once)` : '';
+      io.trace(`${result.rows} row(s), ${result.affectedRows} affected, ${result.batches} round trip(s)${skipped}`);
       io.send({ ...msg, payload: result });
     }
   }

@@ -72,6 +72,13 @@ const params = Type.Object(
       }),
     ),
     keys: Type.Optional(names({ title: 'Key columns' })),
+    exactlyOnce: Type.Optional(
+      Type.Boolean({
+        title: 'Exactly once',
+        description:
+          'fed straight by an incremental select: each page is written with the source position in one transaction, kept in the table tributary_offsets of this database, so a page read again is never written twice (MySQL, PostgreSQL)',
+      }),
+    ),
     batchSize: withDefault(intOrExpr(1, 10_000, { title: 'Batch size', description: 'rows per round trip' }), DEFAULT_BATCH_SIZE),
     sql: Type.Optional(Type.String({ title: 'SQL', description: 'one statement; values only through :name binds' })),
     pageSize: withDefault(
@@ -110,7 +117,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
     ui: {
       icon: 'database',
       color: o.color,
-      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'keys', 'batchSize', 'sql', 'pageSize'],
+      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'keys', 'exactlyOnce', 'batchSize', 'sql', 'pageSize'],
       widgets: {
         connection: 'connection',
         table: 'table',
@@ -132,6 +139,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
         incremental: { action: ['select'] },
         values: { action: ['insert', 'upsert', 'update'] },
         keys: { action: ['upsert', 'update', 'delete'] },
+        exactlyOnce: { action: ['insert', 'upsert'] },
         batchSize: { action: WRITE_ACTIONS },
         sql: { action: ['sql'] },
         pageSize: { action: ['select', 'sql'] },

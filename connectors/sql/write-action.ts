@@ -22,7 +22,7 @@ export interface WriteResult {
   batches: number;
 }
 
-export async function runWrite(d: Dialect, exec: SqlExecutor, p: SqlParams, msg: Message, io: NodeIO): Promise<WriteResult> {
+export async function runWrite(d: Dialect, exec: Pick<SqlExecutor, 'runBatch'>, p: SqlParams, msg: Message, io: NodeIO): Promise<WriteResult> {
   const table = p.table!;
   const result: WriteResult = { rows: 0, affectedRows: 0, batches: 0 };
   const run = async (plans: BatchPlan[]): Promise<void> => {
