@@ -110,6 +110,13 @@ test('the sync templates pass the incremental key, mode and delay to the select'
   }
 });
 
+test('db-to-db-sync passes the exactly-once option to the write', () => {
+  const base = CASES['db-to-db-sync']!['mysql → postgres upsert, incremental, mapped']!;
+  const tpl = templatesById.get('db-to-db-sync')!;
+  assert.equal(instantiate(tpl, { ...base, exactlyOnce: true }, { connectionType }).nodes[2]!.params['exactlyOnce'], true);
+  assert.equal(instantiate(tpl, base, { connectionType }).nodes[2]!.params['exactlyOnce'], undefined);
+});
+
 test('mysql-to-oracle-sync with an incremental column selects incrementally', () => {
   const doc = instantiate(templatesById.get('mysql-to-oracle-sync')!, CASES['mysql-to-oracle-sync']!['incremental'], { connectionType });
   assert.deepEqual(doc.nodes[1]!.params['incremental'], { column: 'id', initial: 0 });
