@@ -60,6 +60,48 @@ export const incrementalInitialField: JsonSchema = {
   description: 'the first run reads rows whose incremental column is above this value; left empty, it reads all rows',
 };
 
+/** the incremental read's tie-breaking key, what its column holds, and the delay for late commits (SPEC §11) */
+export function incrementalTuningFields(connection: string, table: string): Record<string, JsonSchema> {
+  return {
+    incrementalKey: columnField(
+      'Key column',
+      connection,
+      table,
+      'optional: a unique growing id (e.g. the primary key); rows sharing the incremental value are then never lost at the row limit',
+    ),
+    incrementalMode: {
+      enum: ['incrementing', 'timestamp', 'timestamp+incrementing'],
+      default: 'incrementing',
+      title: 'The incremental column holds',
+      'x-enumLabels': {
+        incrementing: 'a growing id',
+        timestamp: 'a last-modified time',
+        'timestamp+incrementing': 'a last-modified time, ties broken by the key column',
+      },
+    },
+    incrementalDelayMs: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 86_400_000,
+      default: 0,
+      title: 'Wait for late commits (ms)',
+      description: 'time modes: rows newer than the database clock minus this are read by a later run, so transactions committing within it are not missed',
+    },
+  };
+}
+
+export const INCREMENTAL_TUNING_FIELDS = ['incrementalKey', 'incrementalMode', 'incrementalDelayMs'];
+
+/** key, mode and delay of the select's incremental param, from the fields above */
+const incrementalTuning = {
+  key: { $if: 'incrementalKey', then: '{{incrementalKey}}' },
+  mode: { $if: 'incrementalMode!=incrementing', then: '{{incrementalMode}}' },
+  delayMs: { $if: 'incrementalMode=incrementing', else: '{{incrementalDelayMs}}' },
+};
+
+/** the incremental param of a select whose incremental column is always chosen */
+export const incrementalRead = { column: '{{incrementalColumn}}', initial: '{{incrementalInitial}}', ...incrementalTuning };
+
 export const writeModeField = (dflt: 'insert' | 'upsert'): JsonSchema => ({
   enum: ['insert', 'upsert'],
   default: dflt,
@@ -98,7 +140,7 @@ export const timerParams: Record<string, string> = Object.fromEntries(SCHEDULE_F
 /** the select's incremental read, present only when an incremental column is chosen */
 export const incrementalParam = {
   $if: 'incrementalColumn',
-  then: { column: '{{incrementalColumn}}', initial: '{{incrementalInitial}}' },
+  then: incrementalRead,
 };
 
 /** key columns, only for upsert */

@@ -5,6 +5,7 @@
  */
 import type { BindRole, Dialect, Statement } from './dialect.ts';
 import { SqlParamError, type OrderItem, type TableName } from './identifiers.ts';
+import { isTimestampMode, type Incremental, type Position } from './incremental.ts';
 import { rewriteNamedBinds } from './named-binds.ts';
 
 /** Collects binds in order and hands out the matching placeholders. */
@@ -39,15 +40,27 @@ export interface SelectQuery {
   binds: Record<string, unknown>;
   orderBy: OrderItem[];
   limit?: number;
-  /** read rows whose `column` is above `after` (all rows when `after` is null/undefined), ascending */
-  incremental?: { column: string; after?: unknown };
+  /**
+   * read rows past `after` (all rows when it is undefined) in ascending `(column, key)` order;
+   * timestamp modes only rows older than the database's clock minus `delayMs`
+   */
+  incremental?: Partial<Pick<Incremental, 'key' | 'mode' | 'delayMs'>> & { column: string; after?: Position | string };
 }
 
 /**
- * The extra column an incremental select reads: the watermark column as exact text (a Date
- * would drop microseconds and re-read the last row forever). Removed from the emitted rows.
+ * The extra columns an incremental select reads: the watermark column (and key) as exact text
+ * (a Date would drop microseconds and re-read the last row forever). Removed from the emitted rows.
  */
 export const WATERMARK_ALIAS = '__tributary_wm';
+export const WATERMARK_KEY_ALIAS = '__tributary_wk';
+
+/** `column > after`, or with a key `(column > c OR (column = c AND key > k))`: the rows past a position */
+function pastPosition(d: Dialect, binder: Binder, column: string, key: string | undefined, after: Position): string {
+  const col = d.quoteIdent(column);
+  const above = `${col} > ${binder.add(after.column, 'watermark')}`;
+  if (key === undefined || after.key === undefined) return above;
+  return `(${above} OR (${col} = ${binder.add(after.column, 'watermark')} AND ${d.quoteIdent(key)} > ${binder.add(after.key, 'watermark')}))`;
+}
 
 export function buildSelect(d: Dialect, q: SelectQuery): Statement {
   const binder = new Binder(d);
@@ -55,24 +68,34 @@ export function buildSelect(d: Dialect, q: SelectQuery): Statement {
   const inc = q.incremental;
   let list = q.fields.length > 0 ? q.fields.map((f) => d.quoteIdent(f)).join(', ') : '*';
   // `t.*`: MySQL and Oracle take a bare * only as the whole select list
-  if (inc) list = `${list === '*' ? `${table}.*` : list}, ${d.exactText(d.quoteIdent(inc.column))} AS ${quoteAlias(d)}`;
+  const spec = inc;
+  const after = typeof inc?.after === 'string' ? { column: inc.after } : inc?.after;
+  if (spec) {
+    list = `${list === '*' ? `${table}.*` : list}, ${d.exactText(d.quoteIdent(spec.column))} AS ${quoteAlias(d, WATERMARK_ALIAS)}`;
+    if (spec.key !== undefined) list += `, ${d.exactText(d.quoteIdent(spec.key))} AS ${quoteAlias(d, WATERMARK_KEY_ALIAS)}`;
+  }
   let sql = `SELECT ${list} FROM ${table}`;
 
   const conditions: string[] = [];
   if (q.where !== undefined && q.where.trim() !== '') conditions.push(`(${userSql(d, q.where, q.binds, binder, 'params.where')})`);
-  if (inc && inc.after !== undefined && inc.after !== null && inc.after !== '')
-    conditions.push(`${d.quoteIdent(inc.column)} > ${binder.add(inc.after, 'watermark')}`);
+  if (spec && after !== undefined) conditions.push(pastPosition(d, binder, spec.column, spec.key, after));
+  // rows are only read once the database's own clock is `delayMs` past them: a transaction
+  // that commits within the delay is seen by a later run, never jumped over
+  if (spec?.mode !== undefined && isTimestampMode(spec.mode))
+    conditions.push(`${d.quoteIdent(spec.column)} < ${d.clockMinus(binder.add(spec.delayMs ?? 0))}`);
   if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
 
-  const order = inc ? [{ column: inc.column, descending: false }] : q.orderBy;
+  const order = spec
+    ? [{ column: spec.column, descending: false }, ...(spec.key !== undefined ? [{ column: spec.key, descending: false }] : [])]
+    : q.orderBy;
   if (order.length > 0) sql += ` ORDER BY ${order.map((o) => `${d.quoteIdent(o.column)} ${o.descending ? 'DESC' : 'ASC'}`).join(', ')}`;
   if (q.limit !== undefined) sql += ` ${d.limitClause(binder.add(q.limit))}`;
   return { sql, binds: binder.binds };
 }
 
 /** the alias quoted so every database keeps it lower case */
-function quoteAlias(d: Dialect): string {
-  return d.name === 'mysql' ? `\`${WATERMARK_ALIAS}\`` : `"${WATERMARK_ALIAS}"`;
+function quoteAlias(d: Dialect, alias: string): string {
+  return d.name === 'mysql' ? `\`${alias}\`` : `"${alias}"`;
 }
 
 /** The `sql` action: the user's statement with its `:name` binds. */

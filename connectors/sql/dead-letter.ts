@@ -4,7 +4,7 @@
  * run and the attempt count. Created on first use in the target database itself.
  */
 import type { Dialect } from './dialect.ts';
-import type { SqlExecutor } from './executor.ts';
+import type { TxExecutor } from './executor.ts';
 import { planInsert } from './build-write.ts';
 import { quoteTable } from './build-read.ts';
 import type { TableName } from './identifiers.ts';
@@ -69,9 +69,9 @@ export function deadLetterRows(origin: DeadLetterOrigin, entries: DeadLetterEntr
 }
 
 /** dead-letter tables known to exist, per executor (one per connection lease) */
-const ensured = new WeakMap<SqlExecutor, Set<string>>();
+const ensured = new WeakMap<TxExecutor, Set<string>>();
 
-export async function ensureDeadLetterTable(d: Dialect, exec: SqlExecutor, t: TableName): Promise<void> {
+export async function ensureDeadLetterTable(d: Dialect, exec: TxExecutor, t: TableName): Promise<void> {
   const key = quoteTable(d, t);
   let known = ensured.get(exec);
   if (known?.has(key)) return;
@@ -85,7 +85,7 @@ export async function ensureDeadLetterTable(d: Dialect, exec: SqlExecutor, t: Ta
 }
 
 /** writes `entries` into the dead-letter table (one round trip per statement the dialect needs) */
-export async function writeDeadLetters(d: Dialect, exec: SqlExecutor, table: TableName, origin: DeadLetterOrigin, entries: DeadLetterEntry[]): Promise<void> {
+export async function writeDeadLetters(d: Dialect, exec: TxExecutor, table: TableName, origin: DeadLetterOrigin, entries: DeadLetterEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await ensureDeadLetterTable(d, exec, table);
   for (const plan of planInsert(d, table, deadLetterRows(origin, entries))) await exec.runBatch(plan);

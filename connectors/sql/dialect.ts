@@ -59,6 +59,11 @@ export interface Dialect {
    * microsecond): what an incremental select keeps as its watermark
    */
   exactText(expr: string): string;
+  /**
+   * the database's own current time (UTC wall time, as the sessions run) minus the milliseconds
+   * bound at `placeholder`: the upper bound of a timestamp-mode incremental read
+   */
+  clockMinus(placeholder: string): string;
   /** the clause that limits the rows, placed after ORDER BY */
   limitClause(placeholder: string): string;
   /** what the driver is given for `value` */

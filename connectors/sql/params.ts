@@ -17,6 +17,10 @@ import {
   type TableName,
 } from './identifiers.ts';
 import { findNamedBinds, type SqlLexicon } from './named-binds.ts';
+import { incrementalIssues, readIncremental, type Incremental } from './incremental.ts';
+
+/** the incremental param's choices, for the spec (which imports only this file of the pure helpers) */
+export { INCREMENTAL_MODES, MAX_DELAY_MS } from './incremental.ts';
 
 export const ACTIONS = ['select', 'insert', 'upsert', 'update', 'delete', 'sql'] as const;
 export type SqlAction = (typeof ACTIONS)[number];
@@ -35,7 +39,7 @@ export interface SqlParams {
   binds: Record<string, unknown>;
   orderBy: OrderItem[];
   limit?: number;
-  incremental?: { column: string; initial?: unknown };
+  incremental?: Incremental;
   /** lazy: column → expression, or one expression giving the row object; resolved per row */
   values?: unknown;
   keys: string[];
@@ -53,6 +57,8 @@ export interface SqlParams {
   deadLetter?: { table: TableName };
   sql?: string;
   pageSize: number;
+  /** insert/upsert: write each page of an incremental select with its source position in one target transaction */
+  exactlyOnce: boolean;
 }
 
 export interface RequiredColumn {
@@ -105,6 +111,18 @@ function readDeadLetter(raw: unknown, action: SqlAction, maxIdent: number): SqlP
   return { table: parseTable(raw, maxIdent, 'params.deadLetter') };
 }
 
+function exactlyOnceProblem(v: unknown, action: string): string | undefined {
+  if (v === undefined || v === null || v === false) return undefined;
+  if (v !== true) return `must be true or false, got ${JSON.stringify(v)}`;
+  return action === 'insert' || action === 'upsert' ? undefined : 'applies only to the insert and upsert actions';
+}
+
+function readExactlyOnce(v: unknown, action: string): boolean {
+  const problem = exactlyOnceProblem(v, action);
+  if (problem) throw new SqlParamError('params.exactlyOnce', problem);
+  return v === true;
+}
+
 /** Typed params from resolved params; throws SqlParamError on the first problem. */
 export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlParams {
   const action = (raw['action'] ?? 'select') as SqlAction;
@@ -112,10 +130,7 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
   const needsTable = TABLE_ACTIONS.has(action);
   const binds = raw['binds'] ?? {};
   if (!isRecord(binds)) throw new SqlParamError('params.binds', 'must be an object of name → value');
-  const inc = raw['incremental'];
-  let incremental: SqlParams['incremental'];
-  if (isRecord(inc) && inc['column'] !== undefined && inc['column'] !== '')
-    incremental = { column: checkIdent(inc['column'], maxIdent, 'params.incremental.column'), initial: inc['initial'] };
+  const incremental = readIncremental(raw['incremental'], maxIdent);
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) checkIdent(key, maxIdent, `params.values.${key}`);
 
@@ -131,6 +146,7 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
     maxAttempts: positiveInt(raw['maxAttempts'], 'params.maxAttempts', 1, 1, MAX_ATTEMPTS)!,
     backoffMs: positiveInt(raw['backoffMs'], 'params.backoffMs', DEFAULT_BACKOFF_MS, 0, 600_000)!,
     pageSize: positiveInt(raw['pageSize'], 'params.pageSize', DEFAULT_PAGE_SIZE)!,
+    exactlyOnce: readExactlyOnce(raw['exactlyOnce'], action),
   };
   if (needsTable) p.table = parseTable(raw['table'], maxIdent);
   const where = text(raw['where']);
@@ -179,8 +195,8 @@ export function paramIssues(raw: Record<string, unknown>, maxIdent: number, lexi
   idents('fields', listParam(raw['fields']).filter((f) => f !== '*'), (v) => identProblem(v, maxIdent));
   idents('keys', keys, (v) => identProblem(v, maxIdent));
   idents('orderBy', listParam(raw['orderBy']), (v) => orderProblem(v, maxIdent));
-  const inc = raw['incremental'];
-  if (isRecord(inc) && !hasExpr(inc['column'])) add('incremental.column', identProblem(inc['column'], maxIdent));
+  issues.push(...incrementalIssues(raw['incremental'], maxIdent));
+  if (!hasExpr(raw['exactlyOnce'])) add('exactlyOnce', exactlyOnceProblem(raw['exactlyOnce'], action));
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) add(`values.${key}`, identProblem(key, maxIdent));
   const dl = raw['deadLetter'];

@@ -19,6 +19,7 @@ import { errorCode, isTransient } from './write-errors.ts';
 import type { SqlNodeParams } from './spec-base.ts';
 import { emitQuery, runSelect } from './read-action.ts';
 import { runWrite, type WriteOrigin } from './write-action.ts';
+import { runExactlyOnce } from './exactly-once.ts';
 
 export interface SqlBackend<C> {
   type: 'mysql' | 'postgres' | 'oracle';
@@ -43,10 +44,11 @@ export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams
       const lease = await ctx.connections.acquire<C>(ctx.params.connection, backend.type);
       const exec = backend.executor(lease.client);
       const label = `${backend.type} connection "${lease.profile.name}"`;
+      const gateKey = `${ctx.flowId}/${ctx.node.id}`;
       return {
         async onMessage(msg: Message, io: NodeIO<SqlNodeParams>): Promise<void> {
           try {
-            await handle(d, exec, msg, io, { flowId: ctx.flowId, nodeId: ctx.node.id });
+            await handle(d, exec, msg, io, { flowId: ctx.flowId, nodeId: ctx.node.id }, gateKey);
           } catch (err) {
             throw toNodeError(err, label);
           }
@@ -59,11 +61,11 @@ export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams
   };
 }
 
-async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<SqlNodeParams>, origin: WriteOrigin): Promise<void> {
+async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<SqlNodeParams>, origin: WriteOrigin, gateKey: string): Promise<void> {
   const p = readParams(io.params, d.maxIdentLength);
   switch (p.action) {
     case 'select':
-      await runSelect(d, exec, p, msg, io);
+      await runSelect(d, exec, p, msg, io, gateKey);
       return;
     case 'sql': {
       const stmt = buildSql(d, p.sql!, p.binds);
@@ -76,11 +78,10 @@ async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<Sq
       return;
     }
     default: {
-      const result = await runWrite(d, exec, p, msg, io, origin);
-      io.trace(
-        `${result.rows} row(s), ${result.affectedRows} affected, ${result.batches} round trip(s)` +
-          (result.deadLettered === undefined ? '' : `, ${result.deadLettered} dead-lettered`),
-      );
+      const result = p.exactlyOnce ? await runExactlyOnce(d, exec, p, msg, io) : await runWrite(d, exec, p, msg, io, origin);
+      const skipped = 'skipped' in result ? `, ${result.skipped} already written (exactly once)` : '';
+      const dead = result.deadLettered === undefined ? '' : `, ${result.deadLettered} dead-lettered`;
+      io.trace(`${result.rows} row(s), ${result.affectedRows} affected, ${result.batches} round trip(s)${skipped}${dead}`);
       io.send({ ...msg, payload: result });
     }
   }

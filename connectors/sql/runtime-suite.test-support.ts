@@ -175,19 +175,26 @@ export function runtimeSuite(s: SuiteTarget): void {
     assert.equal((r.error as { code?: string }).code, 'PAGE_FAILED');
   });
 
-  test('incremental: above the watermark, ascending, at most limit per run, committed only when the run succeeds', async () => {
+  test('incremental: above the watermark, ascending, at most limit per run, committed once the rows were handled downstream', async () => {
     // five rows within one millisecond: only an exact (microsecond) watermark tells them apart
     const base = '2024-05-01 10:00:00.1230';
     for (let i = 1; i <= 5; i++) await sql(`INSERT INTO ${inc} (id, updated_at, v) VALUES (${i}, '${base}0${i}', 'v${i}')`);
-    const h = await node({ action: 'select', table: inc, fields: ['id', 'v'], incremental: { column: 'updated_at', initial: null }, limit: 2 });
+    let failDownstream = false;
+    const h = await node(
+      { action: 'select', table: inc, fields: ['id', 'v'], incremental: { column: 'updated_at', initial: null }, limit: 2 },
+      { downstream: () => (failDownstream ? 'insert failed' : undefined) },
+    );
     const ids = (r: RunResult): unknown[] => (only(r).payload as DbRow[]).map((row) => row['id']);
 
     assert.deepEqual(ids(await h.send({})), [1, 2]);
     assert.match(String(h.committed.get('watermark')), /^2024-05-01 10:00:00\.123002/);
-    const failed = await h.send({}, { runFails: true });
-    assert.deepEqual(ids(failed), [3, 4]);
-    assert.ok(failed.staged.has('watermark'));
-    assert.deepEqual(ids(await h.send({})), [3, 4], 'a failed run does not move the watermark');
+    failDownstream = true;
+    const failed = await h.send({});
+    failDownstream = false;
+    assert.deepEqual((failed.sent[0]!.msg.payload as DbRow[]).map((row) => row['id']), [3, 4]);
+    assert.match(failed.error?.message ?? '', /insert failed/);
+    assert.deepEqual(failed.checkpoints, []);
+    assert.deepEqual(ids(await h.send({})), [3, 4], 'rows that failed downstream do not move the watermark');
     assert.deepEqual(ids(await h.send({})), [5]);
     const before = h.committed.get('watermark');
     const empty = await h.send({});

@@ -6,7 +6,7 @@
 import type { NodeDefinition, NodeSpec } from '../../core/node-spec.ts';
 import { Enum, Expression, FreeObject, Type, jsonSchema, withDefault, type ParamsOf, type SchemaOptions } from '../../core/params-schema.ts';
 import type { SqlFlavor } from './lexicons.ts';
-import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, MAX_ATTEMPTS, paramIssues } from './params.ts';
+import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, INCREMENTAL_MODES, MAX_ATTEMPTS, MAX_DELAY_MS, paramIssues } from './params.ts';
 
 /** ROMA Connect's wording for the actions, shown by the editor's action picker */
 export const ACTION_LABELS: Record<(typeof ACTIONS)[number], string> = {
@@ -37,10 +37,30 @@ const params = Type.Object(
     limit: Type.Optional(intOrExpr(1, Number.MAX_SAFE_INTEGER, { title: 'Limit', description: 'most rows per run' })),
     incremental: Type.Optional(
       Type.Object(
-        { column: Type.String({ minLength: 1 }), initial: Type.Optional(Type.Unknown()) },
+        {
+          column: Type.String({ minLength: 1, title: 'Column', description: 'a growing id, or a time (timestamp modes)' }),
+          key: Type.Optional(
+            Type.String({ title: 'Key column', description: 'a unique growing id ordering rows that share a column value: ties at the limit are never lost' }),
+          ),
+          mode: Type.Optional(
+            Enum(INCREMENTAL_MODES, {
+              type: 'string',
+              title: 'Mode',
+              description: 'incrementing: the column only grows; timestamp: a time, read up to the database clock minus the delay; timestamp+incrementing: with the key',
+            }),
+          ),
+          delayMs: Type.Optional(
+            Type.Union([Type.Integer({ minimum: 0, maximum: MAX_DELAY_MS }), Expression()], {
+              title: 'Delay (ms)',
+              description: 'timestamp modes: rows newer than the database clock minus this wait for a later run, so transactions committing within it are read',
+            }),
+          ),
+          initial: Type.Optional(Type.Unknown()),
+        },
         {
           title: 'Incremental',
-          description: 'read only rows whose column is above the last value read (kept per node, committed when the run succeeds)',
+          description:
+            'read only rows past the last (column, key) read, in that order; one read at a time per node; the watermark is committed per page once its rows were handled downstream',
           additionalProperties: false,
         },
       ),
@@ -58,6 +78,13 @@ const params = Type.Object(
         description:
           'columns every row must have (not null); a message without them fails its run naming the field, and no row of it is written. ' +
           'An object maps column → the message field it comes from (named in the error)',
+      }),
+    ),
+    exactlyOnce: Type.Optional(
+      Type.Boolean({
+        title: 'Exactly once',
+        description:
+          'fed straight by an incremental select: each page is written with the source position in one transaction, kept in the table tributary_offsets of this database, so a page read again is never written twice (MySQL, PostgreSQL)',
       }),
     ),
     batchSize: withDefault(intOrExpr(1, 10_000, { title: 'Batch size', description: 'rows per round trip' }), DEFAULT_BATCH_SIZE),
@@ -114,7 +141,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
     ui: {
       icon: 'database',
       color: o.color,
-      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'required', 'keys', 'batchSize', 'maxAttempts', 'backoffMs', 'deadLetter', 'sql', 'pageSize'],
+      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'required', 'keys', 'exactlyOnce', 'batchSize', 'maxAttempts', 'backoffMs', 'deadLetter', 'sql', 'pageSize'],
       widgets: {
         connection: 'connection',
         table: 'table',
@@ -141,6 +168,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
         maxAttempts: { action: ['insert', 'upsert'] },
         backoffMs: { action: ['insert', 'upsert'] },
         deadLetter: { action: ['insert', 'upsert'] },
+        exactlyOnce: { action: ['insert', 'upsert'] },
         batchSize: { action: WRITE_ACTIONS },
         sql: { action: ['sql'] },
         pageSize: { action: ['select', 'sql'] },

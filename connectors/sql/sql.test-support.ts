@@ -1,7 +1,7 @@
 /**
  * Runs one SQL node outside the engine, for tests against real databases: a NodeContext and
  * NodeIO with params resolved by the real expression compiler, node state staged per run and
- * committed only when the run succeeds, and `ctx.connections` backed by a real driver.
+ * committed only when the run succeeds (checkpoints at once), and `ctx.connections` backed by a real driver.
  */
 import { compileValue } from '../../core/expressions/index.ts';
 import type { Message } from '../../core/flow-types.ts';
@@ -23,6 +23,10 @@ export interface RunResult {
   error?: Error;
   staged: Map<string, unknown>;
   trace: string[];
+  /** set when the node skipped the run (NodeIO.skipRun) */
+  skipped?: string;
+  /** state committed during the run (NodeIO.checkpoint), in order */
+  checkpoints: [string, unknown][];
 }
 
 export interface HarnessOptions {
@@ -36,6 +40,8 @@ export interface HarnessOptions {
   /** downstream of a scoped send: resolve when "the body" finished; a returned string fails the scope */
   downstream?: (msg: Message, iteration: number) => Promise<string | void> | string | void;
 }
+
+let harnesses = 0;
 
 const quietLog: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -62,7 +68,7 @@ export class SqlNodeHarness {
    */
   async send(msg: Message, options: { runFails?: boolean } = {}): Promise<RunResult> {
     const staged = new Map<string, unknown>();
-    const result: RunResult = { sent: [], staged, trace: [] };
+    const result: RunResult = { sent: [], staged, trace: [], checkpoints: [] };
     const io = this.io(msg, result);
     try {
       await this.instance!.onMessage!(msg, io);
@@ -123,6 +129,14 @@ export class SqlNodeHarness {
       evaluate: (v, m) => this.evaluate(v, m),
       locals: {},
       state: this.state(result.staged),
+      checkpoint: async (key, value) => {
+        result.staged.delete(key);
+        this.committed.set(key, value);
+        result.checkpoints.push([key, value]);
+      },
+      skipRun: (reason) => {
+        result.skipped = reason;
+      },
       flowMemory: new Map(),
       trace: (line) => result.trace.push(line),
       runId: `run-${++this.runs}`,
@@ -155,7 +169,8 @@ export class SqlNodeHarness {
       flowId: 'f_test',
       flowVersion: 1,
       flowSettings: {},
-      node: { id: 'n1', type: o.spec.type, params: o.params },
+      // a node id per harness: incremental reads are gated per flow and node id
+      node: { id: `n${++harnesses}`, type: o.spec.type, params: o.params },
       params: o.params,
       log: quietLog,
       state: this.state(),

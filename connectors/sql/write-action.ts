@@ -13,7 +13,7 @@ import type { NodeIO } from '../../server/engine/node-api.ts';
 import { buildDeleteWhere, buildUpdateWhere } from './build-write.ts';
 import type { DeadLetterEntry } from './dead-letter.ts';
 import type { BatchPlan, Dialect, Statement } from './dialect.ts';
-import type { SqlExecutor } from './executor.ts';
+import type { TxExecutor } from './executor.ts';
 import type { SqlParams } from './params.ts';
 import { RecordError, batchesOf, checkRequired, notARecord, payloadItems, rowFor } from './rows-input.ts';
 import { isPlainObject } from './values.ts';
@@ -22,7 +22,7 @@ import { planFor, type WriteEntry, type WriteOrigin, type WriteResult } from './
 
 export type { WriteOrigin, WriteResult } from './write-plan.ts';
 
-export async function runWrite(d: Dialect, exec: SqlExecutor, p: SqlParams, msg: Message, io: NodeIO, origin?: WriteOrigin): Promise<WriteResult> {
+export async function runWrite(d: Dialect, exec: TxExecutor, p: SqlParams, msg: Message, io: NodeIO, origin?: WriteOrigin): Promise<WriteResult> {
   const table = p.table!;
   const result: WriteResult = { rows: 0, affectedRows: 0, batches: 0 };
   const run = async (plans: BatchPlan[]): Promise<void> => {

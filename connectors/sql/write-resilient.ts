@@ -15,7 +15,7 @@ import type { NodeIO } from '../../server/engine/node-api.ts';
 import type { Row } from './build-write.ts';
 import { writeDeadLetters, type DeadLetterEntry, type DeadLetterOrigin } from './dead-letter.ts';
 import type { BatchPlan, Dialect } from './dialect.ts';
-import type { SqlExecutor } from './executor.ts';
+import type { TxExecutor } from './executor.ts';
 import type { SqlParams } from './params.ts';
 import { batchesOf } from './rows-input.ts';
 import { planFor, type WriteEntry, type WriteOrigin, type WriteResult } from './write-plan.ts';
@@ -44,7 +44,7 @@ export function statementParts(d: Dialect, batch: WriteEntry[]): WriteEntry[][] 
 
 export async function writeResilient(
   d: Dialect,
-  exec: SqlExecutor,
+  exec: TxExecutor,
   p: SqlParams,
   entries: WriteEntry[],
   rejected: DeadLetterEntry[],

@@ -24,6 +24,8 @@ export interface DeliveryHost {
   flowMemory: Map<string, unknown>;
   /** told of every step's start, end and sealing */
   tracer: Tracer;
+  /** commits one key of a node's state now (NodeIO.checkpoint) */
+  checkpoint(nodeId: string, key: string, value: unknown): Promise<void>;
 }
 
 const MAX_OUTPUTS_TRACED = 50;
@@ -196,6 +198,16 @@ class DeliveryIO implements NodeIO {
 
   get state(): NodeState {
     return new RunNodeState(this.run, this.slot);
+  }
+
+  checkpoint(key: string, value: unknown): Promise<void> {
+    this.run.staged(this.slot.id)?.delete(key);
+    return this.host.checkpoint(this.slot.id, key, value);
+  }
+
+  skipRun(reason: string): void {
+    this.run.skip(reason);
+    this.trace(`skipped the run: ${reason}`);
   }
 
   get flowMemory(): Map<string, unknown> {

@@ -80,7 +80,10 @@ export class FlowRuntime {
     const maxSteps = doc.settings?.traceMaxSteps;
     this.traceCaps = maxSteps !== undefined ? { ...DEFAULT_TRACE_CAPS, maxSteps } : DEFAULT_TRACE_CAPS;
     this.tracer = new FlowTracer(flowId, deps.events, deps.masker, (nodeId) => this.slots.get(nodeId)?.spec.sensitiveParams);
-    this.host = { flowId, log: deps.log, templates: this.templates, flowMemory: this.flowMemory, tracer: this.tracer };
+    this.host = {
+      flowId, log: deps.log, templates: this.templates, flowMemory: this.flowMemory, tracer: this.tracer,
+      checkpoint: (nodeId, key, value) => this.checkpoint(nodeId, key, value),
+    };
   }
 
   get traceMode(): TraceMode {
@@ -243,6 +246,18 @@ export class FlowRuntime {
         slot.committed.set(key, value);
       },
     };
+  }
+
+  /** one key of a node's state committed now, outside the run's end (NodeIO.checkpoint) */
+  private async checkpoint(nodeId: string, key: string, value: unknown): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      try {
+        this.deps.store.commitState([{ flowId: this.flowId, nodeId, key, value }], (error) => (error ? reject(error) : resolve()));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    this.slots.get(nodeId)?.committed.set(key, value);
   }
 
   private async sharedResource<T>(key: string, create: () => Promise<T> | T, dispose: (v: T) => Promise<void> | void): Promise<T> {

@@ -137,6 +137,17 @@ export interface NodeIO<P = Record<string, unknown>> {
   locals: Record<string, unknown>;
   /** this node's state as seen by this run: `set` is staged and committed only if the run succeeds */
   state: NodeState;
+  /**
+   * commit `key` of this node's state now, whatever the run's end (a checkpoint: an incremental
+   * read's watermark once the page behind it was written); resolves once it is stored, rejects
+   * when it is not. A value of the same key staged by this run is dropped.
+   */
+  checkpoint?(key: string, value: unknown): Promise<void>;
+  /**
+   * end this run as `skipped` (recorded with `reason`) unless it fails: the node did nothing and
+   * sends nothing (e.g. an incremental read that an earlier run is still doing)
+   */
+  skipRun?(reason: string): void;
   /** flow-wide in-memory key/value */
   flowMemory: Map<string, unknown>;
   /** lines for the step's trace (also logged) */

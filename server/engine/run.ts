@@ -31,6 +31,8 @@ export class Run {
   private inFlight = 0;
   private failure?: string;
   private cancelled = false;
+  /** why a node skipped this run (it ends `skipped` unless it failed or was cancelled) */
+  private skipped: string | undefined;
   private ended = false;
   private controller?: AbortController;
   private resolveDone!: (outcome: RunOutcome) => void;
@@ -79,6 +81,10 @@ export class Run {
   fail(error: string): void {
     if (this.failure === undefined) this.failure = error;
     this.controller?.abort();
+  }
+
+  skip(reason: string): void {
+    this.skipped ??= reason;
   }
 
   cancel(): void {
@@ -184,7 +190,8 @@ export class Run {
 
   get status(): RunStatus {
     if (this.cancelled) return 'cancelled';
-    return this.failure === undefined ? 'succeeded' : 'failed';
+    if (this.failure !== undefined) return 'failed';
+    return this.skipped === undefined ? 'succeeded' : 'skipped';
   }
 
   /** the end as decided by the engine (e.g. the store could not record success) */
@@ -202,6 +209,7 @@ export class Run {
     this.record.status = this.status;
     this.record.endedAt = nowIso();
     if (this.failure !== undefined) this.record.error = this.failure;
+    else if (this.skipped !== undefined && !this.cancelled) this.record.error = `skipped: ${this.skipped}`;
     const truncation = this.truncation;
     if (truncation) this.record.traceTruncated = truncation;
     this.onEnd(this);

@@ -100,6 +100,23 @@ test('mysql-to-oracle-sync has exactly ROMA Connect’s shape', () => {
   assert.deepEqual(validate(doc, specsByType), []);
 });
 
+test('the sync templates pass the incremental key, mode and delay to the select', () => {
+  for (const id of ['mysql-to-oracle-sync', 'db-to-db-sync', 'db-to-kafka']) {
+    const base = Object.values(CASES[id]!).find((c) => c['incrementalColumn'] !== undefined)!;
+    const params = { ...base, incrementalColumn: 'updated_at', incrementalKey: 'id', incrementalMode: 'timestamp+incrementing', incrementalDelayMs: 5000 };
+    const doc = instantiate(templatesById.get(id)!, params, { connectionType });
+    const inc = doc.nodes[1]!.params['incremental'] as Record<string, unknown>;
+    assert.deepEqual({ ...inc, initial: undefined }, { column: 'updated_at', key: 'id', mode: 'timestamp+incrementing', delayMs: 5000, initial: undefined }, id);
+  }
+});
+
+test('db-to-db-sync passes the exactly-once option to the write', () => {
+  const base = CASES['db-to-db-sync']!['mysql → postgres upsert, incremental, mapped']!;
+  const tpl = templatesById.get('db-to-db-sync')!;
+  assert.equal(instantiate(tpl, { ...base, exactlyOnce: true }, { connectionType }).nodes[2]!.params['exactlyOnce'], true);
+  assert.equal(instantiate(tpl, base, { connectionType }).nodes[2]!.params['exactlyOnce'], undefined);
+});
+
 test('mysql-to-oracle-sync with an incremental column selects incrementally', () => {
   const doc = instantiate(templatesById.get('mysql-to-oracle-sync')!, CASES['mysql-to-oracle-sync']!['incremental'], { connectionType });
   assert.deepEqual(doc.nodes[1]!.params['incremental'], { column: 'id', initial: 0 });

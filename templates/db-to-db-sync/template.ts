@@ -7,7 +7,7 @@
  */
 import type { FlowTemplate } from '../types.ts';
 import {
-  COLUMN_PATTERN, DB_TYPES, KEYS_IN_MAPPING, MAPPING_USES_READ_FIELDS, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, keysParam, keysRequiredForUpsert, mappingField, readSource, scheduleProperties, scheduleTimer, tableField, writeModeField,
+  COLUMN_PATTERN, DB_TYPES, KEYS_IN_MAPPING, MAPPING_USES_READ_FIELDS, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, incrementalTuningFields, INCREMENTAL_TUNING_FIELDS, keysParam, keysRequiredForUpsert, mappingField, readSource, scheduleProperties, scheduleTimer, tableField, writeModeField,
 } from '../fields.ts';
 
 export const dbToDbSync: FlowTemplate = {
@@ -35,6 +35,7 @@ export const dbToDbSync: FlowTemplate = {
           'an ever-growing column (auto-increment id, change sequence, update time): each run reads only rows above the last value read',
         ),
         incrementalInitial: incrementalInitialField,
+        ...incrementalTuningFields('source', 'sourceTable'),
         targetTable: tableField('Target table', 'target'),
         mapping: mappingField(
           'Column mapping',
@@ -46,6 +47,12 @@ export const dbToDbSync: FlowTemplate = {
         keys: columnsField('Key columns', 'target', 'targetTable', { minItems: 1, description: 'target columns that identify a row (upsert)' }),
         limit: { type: 'integer', minimum: 1, title: 'Most rows per run', description: 'left empty, every new row is read (page by page)' },
         batchSize: { type: 'integer', minimum: 1, maximum: 10000, default: 500, title: 'Rows per write' },
+        exactlyOnce: {
+          type: 'boolean',
+          default: false,
+          title: 'Exactly once',
+          description: 'with an incremental column, MySQL or PostgreSQL target: each page is written with the source position in one target transaction (table tributary_offsets), so nothing is written twice, even after a crash',
+        },
         ...scheduleProperties('serial'),
       },
       ...keysRequiredForUpsert,
@@ -55,7 +62,7 @@ export const dbToDbSync: FlowTemplate = {
       {
         id: 'tables',
         title: 'Tables and fields',
-        fields: ['sourceTable', 'fields', 'incrementalColumn', 'incrementalInitial', 'targetTable', 'mapping', 'writeMode', 'keys', 'limit', 'batchSize'],
+        fields: ['sourceTable', 'fields', 'incrementalColumn', 'incrementalInitial', ...INCREMENTAL_TUNING_FIELDS, 'targetTable', 'mapping', 'writeMode', 'keys', 'limit', 'batchSize', 'exactlyOnce'],
       },
       { id: 'schedule', title: 'Schedule', fields: SCHEDULE_FIELDS },
     ],
@@ -78,6 +85,7 @@ export const dbToDbSync: FlowTemplate = {
           keys: keysParam,
           values: { $map: 'mapping', value: '${payload.{{$value}}}' },
           batchSize: '{{batchSize}}',
+          exactlyOnce: { $if: 'exactlyOnce=true', then: true },
         },
         position: { x: 560, y: 120 },
       },

@@ -6,7 +6,7 @@
  */
 import type { FlowTemplate } from '../types.ts';
 import {
-  DB_TYPES, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, readSource, scheduleProperties, scheduleTimer, tableField,
+  DB_TYPES, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, incrementalTuningFields, INCREMENTAL_TUNING_FIELDS, incrementalRead, readSource, scheduleProperties, scheduleTimer, tableField,
 } from '../fields.ts';
 
 export const dbToKafka: FlowTemplate = {
@@ -29,6 +29,7 @@ export const dbToKafka: FlowTemplate = {
         fields: columnsField('Fields to read', 'source', 'sourceTable', { description: 'left empty, every column is read' }),
         incrementalColumn: columnField('Incremental column', 'source', 'sourceTable', 'an ever-growing column: each run reads only rows above the last value read'),
         incrementalInitial: incrementalInitialField,
+        ...incrementalTuningFields('source', 'sourceTable'),
         limit: { type: 'integer', minimum: 1, title: 'Most rows per run' },
         topic: { type: 'string', minLength: 1, maxLength: 249, pattern: '^[A-Za-z0-9._-]+$', title: 'Topic' },
         mode: {
@@ -43,7 +44,7 @@ export const dbToKafka: FlowTemplate = {
     },
     steps: [
       { id: 'connections', title: 'Connections', fields: ['source', 'kafka'] },
-      { id: 'tables', title: 'Table, fields and topic', fields: ['sourceTable', 'fields', 'incrementalColumn', 'incrementalInitial', 'limit', 'topic', 'mode', 'keyField'] },
+      { id: 'tables', title: 'Table, fields and topic', fields: ['sourceTable', 'fields', 'incrementalColumn', 'incrementalInitial', ...INCREMENTAL_TUNING_FIELDS, 'limit', 'topic', 'mode', 'keyField'] },
       { id: 'schedule', title: 'Schedule', fields: SCHEDULE_FIELDS },
     ],
     showIf: { keyField: { mode: ['perRow'] } },
@@ -54,7 +55,7 @@ export const dbToKafka: FlowTemplate = {
     nodes: [
       scheduleTimer('940501'),
       // the incremental column is required here: always an incremental read
-      readSource('940502', { incremental: { column: '{{incrementalColumn}}', initial: '{{incrementalInitial}}' } }),
+      readSource('940502', { incremental: incrementalRead }),
       { id: '940503', when: 'mode=perRow', type: 'loop', name: 'Each row', params: {}, position: { x: 560, y: 120 } },
       {
         id: '940504',

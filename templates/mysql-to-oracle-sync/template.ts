@@ -6,7 +6,7 @@
  */
 import type { FlowTemplate } from '../types.ts';
 import {
-  COLUMN_PATTERN, MAPPING_USES_READ_FIELDS, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, mappingField, readSource, scheduleProperties, scheduleTimer, tableField,
+  COLUMN_PATTERN, MAPPING_USES_READ_FIELDS, SCHEDULE_FIELDS, columnField, columnsField, connectionField, incrementalInitialField, incrementalTuningFields, INCREMENTAL_TUNING_FIELDS, mappingField, readSource, scheduleProperties, scheduleTimer, tableField,
 } from '../fields.ts';
 
 export const mysqlToOracleSync: FlowTemplate = {
@@ -37,13 +37,14 @@ export const mysqlToOracleSync: FlowTemplate = {
         ),
         incrementalColumn: columnField('Incremental column', 'source', 'sourceTable', 'optional: read only rows whose value here is above the last one read'),
         incrementalInitial: incrementalInitialField,
+        ...incrementalTuningFields('source', 'sourceTable'),
         limit: { type: 'integer', minimum: 1, title: 'Most rows per run' },
         ...scheduleProperties('parallel'),
       },
     },
     steps: [
       { id: 'connections', title: 'Connections', fields: ['source', 'target'] },
-      { id: 'tables', title: 'Tables and fields', fields: ['sourceTable', 'fields', 'targetTable', 'mapping', 'incrementalColumn', 'incrementalInitial', 'limit'] },
+      { id: 'tables', title: 'Tables and fields', fields: ['sourceTable', 'fields', 'targetTable', 'mapping', 'incrementalColumn', 'incrementalInitial', ...INCREMENTAL_TUNING_FIELDS, 'limit'] },
       { id: 'schedule', title: 'Schedule', fields: SCHEDULE_FIELDS },
     ],
     checks: [MAPPING_USES_READ_FIELDS],

@@ -48,6 +48,8 @@ export const mysqlDialect: Dialect = {
   quoteIdent,
   placeholder: () => '?',
   exactText: (e) => `CAST(${e} AS CHAR)`,
+  // the session runs in UTC (driver.ts), so NOW() is the UTC wall time DATETIME columns hold
+  clockMinus: (p) => `(NOW(6) - INTERVAL (${p} * 1000) MICROSECOND)`,
   limitClause: (p) => `LIMIT ${p}`,
   bindValue,
   // mysql2 formats the statement client-side: no placeholder limit, only max_allowed_packet

@@ -2,7 +2,7 @@
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { BatchPlan, Statement } from '../../sql/dialect.ts';
-import type { DbRow, ExecResult, RowCursor, SqlExecutor } from '../../sql/executor.ts';
+import { statementsOn, type DbRow, type ExecResult, type RowCursor, type SqlExecutor, type TxExecutor } from '../../sql/executor.ts';
 
 type QueryResult = RowDataPacket[] | ResultSetHeader;
 
@@ -16,29 +16,31 @@ export function mysqlExecutor(pool: Pool): SqlExecutor {
     return toResult(result);
   };
 
+  const transaction = async <T>(work: (tx: TxExecutor) => Promise<T>): Promise<T> => {
+    const conn = await pool.getConnection();
+    const tx = statementsOn(async (stmt) => toResult((await conn.query<QueryResult>({ sql: stmt.sql, values: stmt.binds }))[0]), 'mysql');
+    try {
+      await conn.beginTransaction();
+      const result = await work(tx);
+      await conn.commit();
+      return result;
+    } catch (err) {
+      await conn.rollback().catch(() => undefined);
+      throw err;
+    } finally {
+      conn.release();
+    }
+  };
+
   return {
     run,
 
     async runBatch(plan: BatchPlan): Promise<number> {
       if (plan.kind === 'single') return (await run(plan)).affectedRows;
-      if (plan.kind === 'many') throw new Error('mysql has no array binding; plan with insertBatch/eachRow');
-      const conn = await pool.getConnection();
-      try {
-        await conn.beginTransaction();
-        let affected = 0;
-        for (const binds of plan.rows) {
-          const [r] = await conn.query<ResultSetHeader>({ sql: plan.sql, values: binds });
-          affected += r.affectedRows;
-        }
-        await conn.commit();
-        return affected;
-      } catch (err) {
-        await conn.rollback().catch(() => undefined);
-        throw err;
-      } finally {
-        conn.release();
-      }
+      return transaction((tx) => tx.runBatch(plan));
     },
+
+    transaction,
 
     async openCursor(stmt: Statement, pageSize: number): Promise<RowCursor> {
       const conn = await pool.getConnection();

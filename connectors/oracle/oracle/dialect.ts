@@ -138,6 +138,7 @@ export const oracleDialect: Dialect = {
   quoteIdent,
   placeholder: (n) => `:${n}`,
   exactText: (e) => `TO_CHAR(${e})`,
+  clockMinus: (p) => `(SYS_EXTRACT_UTC(SYSTIMESTAMP) - NUMTODSINTERVAL(${p} / 1000, 'SECOND'))`,
   limitClause: (p) => `FETCH FIRST ${p} ROWS ONLY`,
   bindValue,
   maxRowsPerStatement: () => 1_000,

@@ -80,6 +80,9 @@ export const postgresDialect: Dialect = {
   quoteIdent,
   placeholder: (n) => `$${n}`,
   exactText: (e) => `${e}::text`,
+  // a timestamp without zone (the session's UTC wall time): compared with either column type
+  // without casting the column, so an index on it is used
+  clockMinus: (p) => `(LOCALTIMESTAMP - ${p}::double precision * INTERVAL '1 millisecond')`,
   limitClause: (p) => `LIMIT ${p}`,
   bindValue,
   maxRowsPerStatement: (columns) => Math.max(1, Math.floor(MAX_BINDS / Math.max(1, columns))),

@@ -1,15 +1,35 @@
 /** Runs the SQL layer's statements on a pg pool; large results stream through pg-cursor. */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import Cursor from 'pg-cursor';
 import { pgTypes } from '../driver.ts';
 import type { BatchPlan, Statement } from '../../sql/dialect.ts';
-import type { DbRow, ExecResult, RowCursor, SqlExecutor } from '../../sql/executor.ts';
+import { statementsOn, type DbRow, type ExecResult, type RowCursor, type SqlExecutor, type TxExecutor } from '../../sql/executor.ts';
+
+/** fields are present whenever the statement returns rows (SELECT, RETURNING, SHOW…) */
+function toResult(r: QueryResult<DbRow>): ExecResult {
+  return r.fields.length > 0 ? { rows: r.rows, affectedRows: r.rowCount ?? 0 } : { affectedRows: r.rowCount ?? 0 };
+}
 
 export function postgresExecutor(pool: Pool): SqlExecutor {
-  const run = async (stmt: Statement): Promise<ExecResult> => {
-    const r = await pool.query<DbRow>(stmt.sql, stmt.binds);
-    // fields are present whenever the statement returns rows (SELECT, RETURNING, SHOW…)
-    return r.fields.length > 0 ? { rows: r.rows, affectedRows: r.rowCount ?? 0 } : { affectedRows: r.rowCount ?? 0 };
+  const run = async (stmt: Statement): Promise<ExecResult> => toResult(await pool.query<DbRow>(stmt.sql, stmt.binds));
+
+  const transaction = async <T>(work: (tx: TxExecutor) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    const tx = statementsOn(async (stmt) => toResult(await client.query<DbRow>(stmt.sql, stmt.binds)), 'postgres');
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   };
 
   return {
@@ -17,24 +37,10 @@ export function postgresExecutor(pool: Pool): SqlExecutor {
 
     async runBatch(plan: BatchPlan): Promise<number> {
       if (plan.kind === 'single') return (await run(plan)).affectedRows;
-      if (plan.kind === 'many') throw new Error('postgres has no array binding; plan with insertBatch/eachRow');
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        let affected = 0;
-        for (const binds of plan.rows) affected += (await client.query(plan.sql, binds)).rowCount ?? 0;
-        await client.query('COMMIT');
-        return affected;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((e: unknown) => {
-          broken = e instanceof Error ? e : new Error(String(e));
-        });
-        throw err;
-      } finally {
-        client.release(broken);
-      }
+      return transaction((tx) => tx.runBatch(plan));
     },
+
+    transaction,
 
     async openCursor(stmt: Statement, pageSize: number): Promise<RowCursor> {
       const client: PoolClient = await pool.connect();
