@@ -12,6 +12,7 @@ import { NodeError, type NodeIO, type NodeRuntime } from '../../server/engine/no
 import { buildSql, isQuery } from './build-read.ts';
 import type { Dialect } from './dialect.ts';
 import type { SqlExecutor } from './executor.ts';
+import { failureKindOf } from './failure-kind.ts';
 import { SqlParamError } from './identifiers.ts';
 import { readParams } from './params.ts';
 import type { SqlNodeParams } from './spec-base.ts';
@@ -37,10 +38,10 @@ function codeOf(err: unknown): string | undefined {
 
 export function toNodeError(err: unknown, connectionLabel: string): NodeError {
   if (err instanceof NodeError) return err;
-  if (err instanceof SqlParamError) return new NodeError(err.message, 'INVALID_PARAMS', false);
+  if (err instanceof SqlParamError) return new NodeError(err.message, 'INVALID_PARAMS', false, 'invalid');
   const message = err instanceof Error ? err.message || err.name : String(err);
   const code = codeOf(err);
-  return new NodeError(`${connectionLabel}: ${message}`, code, code !== undefined && TRANSIENT.test(code));
+  return new NodeError(`${connectionLabel}: ${message}`, code, code !== undefined && TRANSIENT.test(code), failureKindOf(code));
 }
 
 export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams> {

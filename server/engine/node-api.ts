@@ -108,7 +108,17 @@ export interface FiredRun {
   recorded?(): Promise<void>;
 }
 
-export interface RunOutcome { runId: string; status: RunStatus; error?: string }
+/**
+ * What kind of failure ended a run, as told to callers outside the flow (an HTTP answer): a
+ * stable class that carries no detail (no database text, no connection name).
+ * `conflict`: the data's state refuses it (unique or foreign key); `invalid`: a value the
+ * target cannot take; `unavailable`: a service is down or busy (trying later may work);
+ * `timeout`: a statement ran out of time; `internal`: anything else.
+ */
+export type FailureKind = 'conflict' | 'invalid' | 'unavailable' | 'timeout' | 'internal';
+
+/** `kind` is set for a failed run whose failing node said what kind of failure it was */
+export interface RunOutcome { runId: string; status: RunStatus; error?: string; kind?: FailureKind }
 
 /**
  * The params of one message: `${}` templates resolved against it (raw and lazy params as saved).
@@ -199,9 +209,9 @@ export interface HookResponse {
   allowScripts?: boolean;
 }
 
-/** A node error with a code the trace can show. */
+/** A node error with a code the trace can show, and the kind of failure callers are told. */
 export class NodeError extends Error {
-  constructor(message: string, readonly code?: string, readonly retryable = true) {
+  constructor(message: string, readonly code?: string, readonly retryable = true, readonly kind?: FailureKind) {
     super(message);
     this.name = 'NodeError';
   }

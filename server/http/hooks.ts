@@ -35,7 +35,7 @@ export function hooksListener(table: HookTable, log: Logger): HookListener {
   return (req, res) => {
     serve(table, req, res).catch((err: unknown) => {
       log.error('http-in handler failed', { path: req.url, error: String(err) });
-      if (!res.headersSent) answer(req, res, { status: 500, body: { error: 'the flow could not handle the request' } });
+      if (!res.headersSent) answer(req, res, { status: 500, body: { error: 'the flow could not handle the request', code: 'HOOK_FAILED' } });
       else res.destroy();
     });
   };
@@ -50,26 +50,26 @@ async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse
   try {
     found = table.match(method, path);
   } catch {
-    return answer(req, res, { status: 400, body: { error: `the path /hooks${path} is not valid URL encoding` } });
+    return answer(req, res, { status: 400, body: { error: `the path /hooks${path} is not valid URL encoding`, code: 'BAD_PATH' } });
   }
-  if (!found) return answer(req, res, { status: 404, body: { error: `no running flow serves ${method} /hooks${path}` } });
-  if ('methodMismatch' in found) return answer(req, res, { status: 405, body: { error: `method ${method} is not allowed on /hooks${path}` } });
+  if (!found) return answer(req, res, { status: 404, body: { error: `no running flow serves ${method} /hooks${path}`, code: 'NOT_FOUND' } });
+  if ('methodMismatch' in found) return answer(req, res, { status: 405, body: { error: `method ${method} is not allowed on /hooks${path}`, code: 'METHOD_NOT_ALLOWED' } });
   const limit = found.route.maxBodyBytes ?? DEFAULT_LIMIT;
   let raw: Buffer;
   try {
     raw = await readBody(req, res, limit);
   } catch (err) {
-    return answer(req, res, { status: 413, body: { error: (err as Error).message } });
+    return answer(req, res, { status: 413, body: { error: (err as Error).message, code: 'BODY_TOO_LARGE' } });
   }
   let body: unknown;
   try {
     body = parseBody(raw, req.headers['content-type']);
   } catch {
-    return answer(req, res, { status: 400, body: { error: 'the request body is not valid JSON' } });
+    return answer(req, res, { status: 400, body: { error: 'the request body is not valid JSON', code: 'INVALID_JSON' } });
   }
   // the same limits as /api bodies: a 10,000-deep document would overflow the stack downstream
   const issue = Buffer.isBuffer(body) ? undefined : jsonBodyIssue(body);
-  if (issue) return answer(req, res, { status: 400, body: { error: `the request body is refused: ${issue.path}: ${issue.message}` } });
+  if (issue) return answer(req, res, { status: 400, body: { error: `the request body is refused: ${issue.path}: ${issue.message}`, code: 'BODY_REFUSED' } });
   const reply = await found.route.handle({
     method, path, params: found.params, query: q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) },
     headers: req.headers, body, rawBody: raw,

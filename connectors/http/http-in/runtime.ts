@@ -5,10 +5,11 @@
 import type { Message } from '../../../core/flow-types.ts';
 import {
   runNotRecorded, StorageError,
-  type ConnectionLease, type FiredRun, type HookRequest, type HookResponse, type NodeRuntime, type RunOutcome,
+  type ConnectionLease, type FiredRun, type HookRequest, type HookResponse, type NodeRuntime,
 } from '../../../server/engine/node-api.ts';
 import { authFromSettings, type HttpAuth, type HttpClient } from '../driver.ts';
 import { authCheck, credentialHeaders, type AuthCheck } from '../check-auth.ts';
+import { endAnswer } from '../failure-answer.ts';
 import { createResponder, HTTP_RESPONSE_LOCAL } from '../responder.ts';
 import { hookPathProblem, normalizeHookPath, type HttpInParams } from './spec.ts';
 
@@ -38,14 +39,6 @@ function authOfParams(params: HttpInParams): HttpAuth {
   const kind = params.auth;
   const secret = kind === 'basic' ? params.password : kind === 'bearer' ? params.token : params.apiKey;
   return authFromSettings(kind, { username: params.username, secret, header: params.apiKeyHeader });
-}
-
-/** the answer when the run ended before anyone answered */
-function endAnswer(outcome: RunOutcome): HookResponse {
-  const runId = outcome.runId;
-  if (outcome.status === 'succeeded') return { status: 200, body: { runId } };
-  if (outcome.status === 'failed') return { status: 500, body: { error: outcome.error ?? 'the run failed', runId } };
-  return { status: 503, body: { error: outcome.error ?? `the run was ${outcome.status}`, runId } };
 }
 
 /** the run cannot be recorded (storage full or unavailable): the caller may try again later */
@@ -88,7 +81,7 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
       else {
         void fired.done.then((outcome) => responder.respond(endAnswer(outcome)));
         timer = setTimeout(() => {
-          responder.respond({ status: 504, body: { error: `the flow did not answer within ${settings.responseTimeoutMs} ms`, runId: fired.runId } });
+          responder.respond({ status: 504, body: { error: `the flow did not answer within ${settings.responseTimeoutMs} ms`, code: 'RESPONSE_TIMEOUT', runId: fired.runId } });
         }, settings.responseTimeoutMs);
       }
       const answer = await responder.answer;
@@ -98,7 +91,7 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
         await fired.recorded?.();
       } catch (err) {
         if (err instanceof StorageError) return notRecordedAnswer(err);
-        return { status: 500, body: { error: 'the run could not be recorded', runId: fired.runId } };
+        return { status: 500, body: { error: 'the run could not be recorded', code: 'NOT_RECORDED', runId: fired.runId } };
       }
       return { ...answer, headers: { ...answer.headers, [RUN_HEADER]: fired.runId } };
     }
