@@ -39,6 +39,8 @@ export interface SelectQuery {
   binds: Record<string, unknown>;
   orderBy: OrderItem[];
   limit?: number;
+  /** rows skipped before `limit` (one page); needs `limit` */
+  offset?: number;
   /** read rows whose `column` is above `after` (all rows when `after` is null/undefined), ascending */
   incremental?: { column: string; after?: unknown };
 }
@@ -56,17 +58,34 @@ export function buildSelect(d: Dialect, q: SelectQuery): Statement {
   let list = q.fields.length > 0 ? q.fields.map((f) => d.quoteIdent(f)).join(', ') : '*';
   // `t.*`: MySQL and Oracle take a bare * only as the whole select list
   if (inc) list = `${list === '*' ? `${table}.*` : list}, ${d.exactText(d.quoteIdent(inc.column))} AS ${quoteAlias(d)}`;
-  let sql = `SELECT ${list} FROM ${table}`;
+  let sql = `SELECT ${list} FROM ${table}${whereClause(d, q, binder)}`;
 
+  const order = inc ? [{ column: inc.column, descending: false }] : q.orderBy;
+  if (order.length > 0) sql += ` ORDER BY ${order.map((o) => `${d.quoteIdent(o.column)} ${o.descending ? 'DESC' : 'ASC'}`).join(', ')}`;
+  if (q.limit !== undefined && q.offset !== undefined) {
+    const limit = binder.add(q.limit);
+    sql += ` ${d.pageClause(limit, binder.add(q.offset))}`;
+  } else if (q.limit !== undefined) sql += ` ${d.limitClause(binder.add(q.limit))}`;
+  return { sql, binds: binder.binds };
+}
+
+/** ` WHERE …` of a select (the user's condition and the watermark), or '' */
+function whereClause(d: Dialect, q: SelectQuery, binder: Binder): string {
+  const inc = q.incremental;
   const conditions: string[] = [];
   if (q.where !== undefined && q.where.trim() !== '') conditions.push(`(${userSql(d, q.where, q.binds, binder, 'params.where')})`);
   if (inc && inc.after !== undefined && inc.after !== null && inc.after !== '')
     conditions.push(`${d.quoteIdent(inc.column)} > ${binder.add(inc.after, 'watermark')}`);
-  if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
+  return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+}
 
-  const order = inc ? [{ column: inc.column, descending: false }] : q.orderBy;
-  if (order.length > 0) sql += ` ORDER BY ${order.map((o) => `${d.quoteIdent(o.column)} ${o.descending ? 'DESC' : 'ASC'}`).join(', ')}`;
-  if (q.limit !== undefined) sql += ` ${d.limitClause(binder.add(q.limit))}`;
+/** the alias of the row count `buildCount` reads */
+export const COUNT_ALIAS = 'n';
+
+/** `SELECT COUNT(*) AS n` over the rows `q` selects, whatever its order and limit */
+export function buildCount(d: Dialect, q: SelectQuery): Statement {
+  const binder = new Binder(d);
+  const sql = `SELECT COUNT(*) AS ${d.name === 'mysql' ? COUNT_ALIAS : `"${COUNT_ALIAS}"`} FROM ${quoteTable(d, q.table)}${whereClause(d, q, binder)}`;
   return { sql, binds: binder.binds };
 }
 

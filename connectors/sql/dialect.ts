@@ -61,6 +61,8 @@ export interface Dialect {
   exactText(expr: string): string;
   /** the clause that limits the rows, placed after ORDER BY */
   limitClause(placeholder: string): string;
+  /** the clause that skips `offset` rows then takes `limit` (one page), placed after ORDER BY */
+  pageClause(limit: string, offset: string): string;
   /** what the driver is given for `value` */
   bindValue(value: unknown, role: BindRole): unknown;
   /** most rows one multi-row statement may carry for `columns` columns */

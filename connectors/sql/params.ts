@@ -23,6 +23,8 @@ export type SqlAction = (typeof ACTIONS)[number];
 
 export const DEFAULT_BATCH_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 1000;
+/** most rows one page of a paged select holds */
+export const MAX_PAGING_SIZE = 100_000;
 
 export interface SqlParams {
   connection: string;
@@ -34,6 +36,8 @@ export interface SqlParams {
   orderBy: OrderItem[];
   limit?: number;
   incremental?: { column: string; initial?: unknown };
+  /** select one page: `size` rows after `(page - 1) * size`, with the total row count when `total` */
+  paging?: { page: number; size: number; total: boolean };
   /** lazy: column → expression, or one expression giving the row object; resolved per row */
   values?: unknown;
   keys: string[];
@@ -59,6 +63,16 @@ function positiveInt(v: unknown, path: string, fallback: number | undefined): nu
   const n = typeof v === 'string' ? Number(v.trim()) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new SqlParamError(path, `must be a positive integer, got ${JSON.stringify(v)}`);
   return n;
+}
+
+function readPaging(raw: Record<string, unknown>): NonNullable<SqlParams['paging']> {
+  const page = positiveInt(raw['page'], 'params.paging.page', 1)!;
+  const size = positiveInt(raw['size'], 'params.paging.size', undefined);
+  if (size === undefined) throw new SqlParamError('params.paging.size', 'a paged select needs the page size');
+  if (size > MAX_PAGING_SIZE) throw new SqlParamError('params.paging.size', `must be at most ${MAX_PAGING_SIZE}, got ${size}`);
+  // the offset stays an exact integer
+  if ((page - 1) * size > Number.MAX_SAFE_INTEGER) throw new SqlParamError('params.paging.page', `is too large for pages of ${size}`);
+  return { page, size, total: raw['total'] !== false };
 }
 
 /** Typed params from resolved params; throws SqlParamError on the first problem. */
@@ -91,6 +105,8 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
   const limit = positiveInt(raw['limit'], 'params.limit', undefined);
   if (limit !== undefined) p.limit = limit;
   if (incremental) p.incremental = incremental;
+  const paging = raw['paging'];
+  if (isRecord(paging) && action === 'select') p.paging = readPaging(paging);
   if (values !== undefined && values !== null && values !== '') p.values = values;
   const sql = text(raw['sql']);
   if (sql !== undefined) p.sql = sql;
@@ -132,6 +148,10 @@ export function paramIssues(raw: Record<string, unknown>, maxIdent: number, lexi
   idents('orderBy', listParam(raw['orderBy']), (v) => orderProblem(v, maxIdent));
   const inc = raw['incremental'];
   if (isRecord(inc) && !hasExpr(inc['column'])) add('incremental.column', identProblem(inc['column'], maxIdent));
+  if (isRecord(raw['paging'])) {
+    if (isRecord(inc)) add('paging', 'a paged select cannot be incremental');
+    if (raw['limit'] !== undefined && raw['limit'] !== '') add('paging', 'a paged select takes its size from paging.size, not limit');
+  }
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) add(`values.${key}`, identProblem(key, maxIdent));
 

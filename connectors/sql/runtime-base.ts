@@ -16,6 +16,7 @@ import { failureKindOf } from './failure-kind.ts';
 import { SqlParamError } from './identifiers.ts';
 import { readParams } from './params.ts';
 import type { SqlNodeParams } from './spec-base.ts';
+import { runPage } from './page-action.ts';
 import { emitQuery, runSelect } from './read-action.ts';
 import { runWrite } from './write-action.ts';
 
@@ -72,7 +73,8 @@ async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<Sq
   const p = readParams(io.params, d.maxIdentLength);
   switch (p.action) {
     case 'select':
-      await runSelect(d, exec, p, msg, io);
+      if (p.paging) await runPage(d, exec, p, msg, io);
+      else await runSelect(d, exec, p, msg, io);
       return;
     case 'sql': {
       const stmt = buildSql(d, p.sql!, p.binds);

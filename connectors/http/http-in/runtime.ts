@@ -11,6 +11,7 @@ import { authFromSettings, type HttpAuth, type HttpClient } from '../driver.ts';
 import { authCheck, credentialHeaders, type AuthCheck } from '../check-auth.ts';
 import { endAnswer } from '../failure-answer.ts';
 import { createResponder, HTTP_RESPONSE_LOCAL } from '../responder.ts';
+import { checkQuery, type QueryIssue, type QuerySpecs } from './params.ts';
 import { hookPathProblem, normalizeHookPath, type HttpInParams } from './spec.ts';
 
 export const RUN_HEADER = 'X-Tributary-Run';
@@ -46,6 +47,13 @@ function notRecordedAnswer(err: StorageError): HookResponse {
   return { status: 503, body: { error: runNotRecorded(err), code: err.code } };
 }
 
+/** 400 naming every query parameter that is wrong */
+function invalidQuery(issues: QueryIssue[]): HookResponse {
+  const first = issues[0]!;
+  const name = first.path.slice('query.'.length);
+  return { status: 400, body: { error: `query parameter ${name} ${first.message}`, code: 'INVALID_QUERY', details: issues } };
+}
+
 function maskHeaders(headers: HookRequest['headers'], names: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...headers };
   for (const n of names) if (n in out) out[n] = '***';
@@ -64,15 +72,22 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
     let lease: ConnectionLease<HttpClient> | undefined;
     let unregister: (() => void) | undefined;
     const route = `${settings.method} /hooks/${settings.path}`;
+    const querySpecs = ctx.params.query && Object.keys(ctx.params.query).length > 0 ? (ctx.params.query as QuerySpecs) : undefined;
 
     const message = (req: HookRequest): Message => ({
       payload: req.body ?? null,
       req: { method: req.method, path: req.path, params: req.params, query: req.query, headers: maskHeaders(req.headers, masked) },
     });
 
-    async function handle(req: HookRequest): Promise<HookResponse> {
-      const refused = check(req.headers);
+    async function handle(request: HookRequest): Promise<HookResponse> {
+      const refused = check(request.headers);
       if (refused) return refused;
+      let req = request;
+      if (querySpecs) {
+        const checked = checkQuery(querySpecs, req.query);
+        if ('issues' in checked) return invalidQuery(checked.issues);
+        req = { ...req, query: checked.query };
+      }
       const responder = createResponder();
       const fired: FiredRun = ctx.fire(message(req), { kind: 'event', locals: { [HTTP_RESPONSE_LOCAL]: responder } });
       if (fired.refused) return notRecordedAnswer(fired.refused);

@@ -1,5 +1,6 @@
 import type { NodeDefinition, NodeSpec, ValidationIssue } from '../../../core/node-spec.ts';
 import { Enum, Type, jsonSchema, withDefault, type ParamsOf } from '../../../core/params-schema.ts';
+import { queryParamsSchema, querySpecIssues } from './params.ts';
 import { AUTH_SECRETS, AUTH_SHOW_IF, authParams, connectionAuthIssues, credentialIssues } from '../spec-parts.ts';
 
 export const HTTP_IN_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ANY'] as const;
@@ -15,6 +16,12 @@ const params = Type.Object(
       Type.String({
         minLength: 1, title: 'Credentials from connection',
         description: 'an http connection whose auth the caller must present (instead of the settings above)',
+      }),
+    ),
+    query: Type.Optional(
+      queryParamsSchema({
+        title: 'Query parameters',
+        description: 'name → {type: string|integer|number|boolean, required, minimum, maximum, maxLength, default}; a bad value answers 400 naming it, before any run',
       }),
     ),
     maxBodyBytes: withDefault(Type.Integer({ minimum: 0, maximum: 100 * 1024 * 1024, title: 'Body limit (bytes)' }), DEFAULT_MAX_BODY_BYTES),
@@ -46,7 +53,7 @@ export const httpInSpec: NodeSpec = {
   connectionTypes: ['http'],
   ui: {
     icon: 'globe',
-    order: ['method', 'path', 'auth', 'username', 'password', 'token', 'apiKeyHeader', 'apiKey', 'connection', 'responseMode', 'responseTimeoutMs', 'maxBodyBytes'],
+    order: ['method', 'path', 'auth', 'username', 'password', 'token', 'apiKeyHeader', 'apiKey', 'connection', 'query', 'responseMode', 'responseTimeoutMs', 'maxBodyBytes'],
     widgets: { connection: 'connection' },
     showIf: { ...AUTH_SHOW_IF, responseTimeoutMs: { responseMode: ['wait'] } },
     help:
@@ -89,6 +96,7 @@ function validateHttpIn(params: Record<string, unknown>): ValidationIssue[] {
     const problem = hookPathProblem(params['path']);
     if (problem) issues.push({ path: 'path', message: problem });
   }
+  issues.push(...querySpecIssues(params['query']));
   // with a connection, its credentials are the ones checked
   issues.push(...(typeof params['connection'] === 'string' ? connectionAuthIssues(params) : credentialIssues(params)));
   return issues;

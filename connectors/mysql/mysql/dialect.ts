@@ -49,6 +49,7 @@ export const mysqlDialect: Dialect = {
   placeholder: () => '?',
   exactText: (e) => `CAST(${e} AS CHAR)`,
   limitClause: (p) => `LIMIT ${p}`,
+  pageClause: (limit, offset) => `LIMIT ${limit} OFFSET ${offset}`,
   bindValue,
   // mysql2 formats the statement client-side: no placeholder limit, only max_allowed_packet
   maxRowsPerStatement: () => 10_000,

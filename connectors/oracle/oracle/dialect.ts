@@ -103,6 +103,7 @@ export const oracleDialect: Dialect = {
   placeholder: (n) => `:${n}`,
   exactText: (e) => `TO_CHAR(${e})`,
   limitClause: (p) => `FETCH FIRST ${p} ROWS ONLY`,
+  pageClause: (limit, offset) => `OFFSET ${offset} ROWS FETCH NEXT ${limit} ROWS ONLY`,
   bindValue,
   maxRowsPerStatement: () => 1_000,
 

@@ -81,6 +81,7 @@ export const postgresDialect: Dialect = {
   placeholder: (n) => `$${n}`,
   exactText: (e) => `${e}::text`,
   limitClause: (p) => `LIMIT ${p}`,
+  pageClause: (limit, offset) => `LIMIT ${limit} OFFSET ${offset}`,
   bindValue,
   maxRowsPerStatement: (columns) => Math.max(1, Math.floor(MAX_BINDS / Math.max(1, columns))),
 
