@@ -188,7 +188,25 @@ export interface HookRoute {
   path: string;
   /** body size limit in bytes */
   maxBodyBytes?: number;
+  /** which other origins a browser may call this route from (none when unset); see server/http/hook-cors.ts */
+  cors?: CorsPolicy;
   handle(req: HookRequest): Promise<HookResponse>;
+}
+
+/** Cross-origin access to one /hooks route (answered by the HTTP layer, preflights without a run). */
+export interface CorsPolicy {
+  /** exact origins (`https://app.example.com`), or `*` for any */
+  origins: string[];
+  /** methods a preflight may ask for */
+  methods: string[];
+  /** request headers a preflight may ask for (lower case); `*` for any */
+  headers: string[];
+  /** response headers the page may read besides the safelisted ones */
+  exposeHeaders: string[];
+  /** the browser may send cookies / HTTP auth (never with `*` origins) */
+  credentials: boolean;
+  /** how long a browser may keep a preflight's answer */
+  maxAgeSeconds: number;
 }
 
 export interface HookRequest {

@@ -180,6 +180,8 @@ test('db-as-http-api: binds from the query string, one page of rows under the re
   assert.deepEqual(minimal.nodes[2]!.params['body'], { rows: '${payload}', ...paging });
   assert.deepEqual(minimal.nodes[0]!.params, { method: 'GET', path: 'orders', auth: 'none', query: PAGE_QUERY(10) });
   assert.equal((minimal.nodes[1]!.params['paging'] as { total: boolean }).total, false);
+  const cors = instantiate(tpl, { ...CASES['db-as-http-api']!['minimal'], corsOrigins: ['https://app.example.com'] }, { connectionType });
+  assert.deepEqual(cors.nodes[0]!.params['cors'], { origins: ['https://app.example.com'] });
 });
 
 function detailsOf(fn: () => unknown): ValidationIssue[] {

@@ -43,6 +43,13 @@ export const dbAsHttpApi: FlowTemplate = {
         countTotal: { type: 'boolean', default: true, title: 'Count every matching row', description: 'the answer carries total (one COUNT(*) more per request)' },
         path: { type: 'string', minLength: 1, maxLength: 500, title: 'Path', description: 'served under /hooks/, e.g. api/parking/free' },
         resultName: { type: 'string', minLength: 1, default: 'default', title: 'Result name', description: 'the response is {"<result name>": [rows]}' },
+        corsOrigins: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          uniqueItems: true,
+          title: 'Pages allowed to call it (CORS)',
+          description: 'origins such as https://app.example.com; empty: no other origin',
+        },
         auth: { enum: ['none', 'bearer', 'apiKey'], default: 'none', title: 'Authentication' },
         secret: { type: 'string', minLength: 8, title: 'Token or API key', description: 'what callers must send (Authorization: Bearer … or X-API-Key)' },
       },
@@ -52,7 +59,7 @@ export const dbAsHttpApi: FlowTemplate = {
     steps: [
       { id: 'connections', title: 'Connection', fields: ['source'] },
       { id: 'tables', title: 'Table and query', fields: ['sourceTable', 'fields', 'where', 'queryParams', 'orderBy', 'limit', 'countTotal'] },
-      { id: 'options', title: 'API', fields: ['path', 'resultName', 'auth', 'secret'] },
+      { id: 'options', title: 'API', fields: ['path', 'resultName', 'corsOrigins', 'auth', 'secret'] },
     ],
     showIf: { secret: { auth: ['bearer', 'apiKey'] } },
   },
@@ -69,6 +76,7 @@ export const dbAsHttpApi: FlowTemplate = {
           auth: '{{auth}}',
           token: { $if: 'auth=bearer', then: '{{secret}}' },
           apiKey: { $if: 'auth=apiKey', then: '{{secret}}' },
+          cors: { $if: 'corsOrigins', then: { origins: '{{corsOrigins}}' } },
           query: {
             page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 },
             pageSize: { type: 'integer', minimum: 1, maximum: '{{limit}}', default: '{{limit}}' },

@@ -5,7 +5,7 @@
 import type { Message } from '../../../core/flow-types.ts';
 import {
   runNotRecorded, StorageError,
-  type ConnectionLease, type FiredRun, type HookRequest, type HookResponse, type NodeRuntime,
+  type ConnectionLease, type CorsPolicy, type FiredRun, type HookRequest, type HookResponse, type NodeRuntime,
 } from '../../../server/engine/node-api.ts';
 import { authFromSettings, type HttpAuth, type HttpClient } from '../driver.ts';
 import { authCheck, credentialHeaders, type AuthCheck } from '../check-auth.ts';
@@ -52,6 +52,23 @@ function invalidQuery(issues: QueryIssue[]): HookResponse {
   const first = issues[0]!;
   const name = first.path.slice('query.'.length);
   return { status: 400, body: { error: `query parameter ${name} ${first.message}`, code: 'INVALID_QUERY', details: issues } };
+}
+
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** the route's CORS policy from the node's `cors` (none when unset) */
+function corsPolicy(params: HttpInParams, auth: HttpAuth): CorsPolicy | undefined {
+  const c = params.cors;
+  if (!c) return undefined;
+  const methods = c.methods ?? (params.method === 'ANY' ? ALL_METHODS : params.method === 'GET' ? ['GET', 'HEAD'] : [params.method]);
+  return {
+    origins: c.origins,
+    methods: methods.map((m) => m.toUpperCase()),
+    headers: (c.headers ?? ['content-type', ...credentialHeaders(auth)]).map((h) => h.toLowerCase()),
+    exposeHeaders: [RUN_HEADER, ...(c.exposeHeaders ?? [])],
+    credentials: c.credentials ?? false,
+    maxAgeSeconds: c.maxAgeSeconds ?? 600,
+  };
 }
 
 function maskHeaders(headers: HookRequest['headers'], names: string[]): Record<string, unknown> {
@@ -120,7 +137,8 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
         check = authCheck(auth ?? { kind: 'none' });
         masked = credentialHeaders(auth ?? { kind: 'none' });
         try {
-          unregister = ctx.hooks.register({ method: settings.method, path: settings.path, maxBodyBytes: settings.maxBodyBytes, handle });
+          const cors = corsPolicy(ctx.params, auth ?? { kind: 'none' });
+          unregister = ctx.hooks.register({ method: settings.method, path: settings.path, maxBodyBytes: settings.maxBodyBytes, ...(cors ? { cors } : {}), handle });
         } catch (err) {
           throw new Error(`node ${ctx.node.id} (http-in): ${err instanceof Error ? err.message : String(err)}`);
         }
