@@ -12,6 +12,8 @@ export type DialectName = 'mysql' | 'postgres' | 'oracle';
 export interface Statement {
   sql: string;
   binds: unknown[];
+  /** the same text runs again and again (a data API's lookups): the driver may keep it prepared */
+  prepared?: boolean;
 }
 
 /**

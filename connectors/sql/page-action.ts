@@ -22,9 +22,10 @@ export async function runPage(d: Dialect, exec: SqlExecutor, p: SqlParams, msg: 
     binds: p.binds,
     orderBy: p.orderBy,
   };
+  // one text per endpoint, run per request: kept prepared where the driver can (PostgreSQL)
   const [read, counted] = await Promise.all([
-    exec.run(buildSelect(d, { ...q, limit: size + 1, offset: (page - 1) * size })),
-    total ? exec.run(buildCount(d, q)) : undefined,
+    exec.run({ ...buildSelect(d, { ...q, limit: size + 1, offset: (page - 1) * size }), prepared: true }),
+    total ? exec.run({ ...buildCount(d, q), prepared: true }) : undefined,
   ]);
   const rows = read.rows ?? [];
   const more = rows.length > size;

@@ -143,3 +143,33 @@ for (const type of ['postgres', 'mysql'] as const) {
     }
   });
 }
+
+test('postgres: a page statement is kept prepared, and a table altered under it is prepared again (no 0A000 for callers)', async () => {
+  const table = `${TABLE}_alter`;
+  await pgPool.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, zone TEXT NOT NULL)`);
+  await pgPool.query(`INSERT INTO ${table} VALUES (1, 'north'), (2, 'south')`);
+  const path = `page-alter-${randomBytes(4).toString('hex')}`;
+  const created = await s.api('/api/templates/db-as-http-api/instantiate', {
+    body: { name: `alter ${path}`, params: { source: conn['postgres'], sourceTable: table, orderBy: ['id'], path, limit: 5 } },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  await s.api(`/api/flows/${created.body.id}/start`, { method: 'POST' });
+  try {
+    // every pooled connection has it prepared after a few rounds in parallel
+    for (let i = 0; i < 3; i++) {
+      const all = await Promise.all(Array.from({ length: 12 }, () => get(path, '')));
+      for (const r of all) assert.deepEqual(r.body.default, [{ id: 1, zone: 'north' }, { id: 2, zone: 'south' }]);
+    }
+    const kept = await pgPool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tributary' AND query LIKE '%${table}%'`);
+    assert.ok(kept.rows[0].n >= 1, 'the server ran it');
+    await pgPool.query(`ALTER TABLE ${table} ADD COLUMN qty INT NOT NULL DEFAULT 7`);
+    const after = await Promise.all(Array.from({ length: 12 }, () => get(path, '')));
+    for (const r of after) {
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(r.body.default, [{ id: 1, zone: 'north', qty: 7 }, { id: 2, zone: 'south', qty: 7 }]);
+    }
+  } finally {
+    await s.api(`/api/flows/${created.body.id}/stop`, { method: 'POST' });
+    await pgPool.query(`DROP TABLE IF EXISTS ${table}`);
+  }
+});
