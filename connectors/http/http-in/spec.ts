@@ -74,7 +74,8 @@ export const httpInSpec: NodeSpec = {
     showIf: { ...AUTH_SHOW_IF, responseTimeoutMs: { responseMode: ['wait'] } },
     help:
       'Emits {payload: body, req:{method, path, params, query, headers}}; credential headers are masked. ' +
-      'Without an http-response the caller gets 200 {"runId"} when the run succeeds, 500 {"error","runId"} when it fails, ' +
+      'Without an http-response the caller gets 200 {"runId"} when the run succeeds; when it fails, {"error","code","runId"} ' +
+      'by the kind of failure (409 CONFLICT, 400 INVALID_INPUT, 503 UNAVAILABLE, 504 TIMEOUT, 500 FLOW_FAILED), never the error text; ' +
       '504 after the response timeout. Every answer carries the run id in X-Tributary-Run.',
   },
 };
