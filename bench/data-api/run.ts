@@ -4,7 +4,7 @@
  * in its own child process (as `npm start`), every run traced (trace mode full), autocannon in
  * this process. Checks every answer's row, and that the store holds one run per answered request.
  *
- *   npm run bench:data-api -- [--connections 20] [--seconds 10] [--warmup 3] [--total] [--control]
+ *   npm run bench:data-api -- [--connections 20] [--seconds 10] [--warmup 3] [--total] [--control] [--compiled]
  *
  * Targets (issue 8, deliver 10): ≥ 3,000 requests/s with p99 ≤ 20 ms.
  */
@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Child } from '../lib/child.ts';
-import { ROOT, tsxBuild } from '../lib/build.ts';
+import { ROOT, tscBuild, tsxBuild } from '../lib/build.ts';
 
 const ADMIN_PASSWORD = 'bench-owner-pass-1';
 const ROWS = 100_000;
@@ -25,6 +25,8 @@ const { values: opts } = parseArgs({
     total: { type: 'boolean', default: false },
     // the same server, load and tracing with no database: http-in → http-response (this machine's ceiling now)
     control: { type: 'boolean', default: false },
+    // the server compiled with tsc (what `npm start` runs) instead of run through tsx
+    compiled: { type: 'boolean', default: false },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -68,9 +70,10 @@ async function main(): Promise<void> {
   await db.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, name TEXT NOT NULL, zone TEXT NOT NULL, qty INT NOT NULL)`);
   await db.query(`INSERT INTO ${table} SELECT g, 'item ' || g, CASE WHEN g % 2 = 0 THEN 'north' ELSE 'south' END, g % 97 FROM generate_series(1, ${ROWS}) g`);
   await db.query(`ANALYZE ${table}`);
-  const child = new Child(tsxBuild.script('bench/engine/tributary-server.ts'), [], {
+  const build = opts.compiled ? tscBuild((line) => console.log(line)) : tsxBuild;
+  const child = new Child(build.script('bench/engine/tributary-server.ts'), [], {
     // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there (read with bench/lib/cpuprofile.ts)
-    execArgv: process.env['BENCH_CPU_PROF'] ? [...tsxBuild.flags, '--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : tsxBuild.flags,
+    execArgv: process.env['BENCH_CPU_PROF'] ? [...build.flags, '--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : build.flags,
     cwd: ROOT,
     env: { BENCH_ADMIN_PASSWORD: ADMIN_PASSWORD },
     timeoutMs: 300_000,
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
     const cpuMicros = Number(cpuAfter['user']) + Number(cpuAfter['system']) - Number(cpuBefore['user']) - Number(cpuBefore['system']);
     const traced = Number(after['runs']) - Number(before['runs']);
     const line = {
+      build: build.name,
       flow: opts.control ? 'control: http-in → http-response, no database' : `db-as-http-api key lookup${opts.total ? ' + COUNT' : ''}`,
       connections, seconds: Number(opts.seconds),
       rps: Math.round(r.requests.average), p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max,
