@@ -21,7 +21,7 @@ function header(headers: HookRequest['headers'], name: string): string | undefin
 }
 
 function denied(error: string, challenge?: string): HookResponse {
-  return { status: 401, ...(challenge ? { headers: { 'WWW-Authenticate': challenge } } : {}), body: { error } };
+  return { status: 401, ...(challenge ? { headers: { 'WWW-Authenticate': challenge } } : {}), body: { error, code: 'UNAUTHORIZED' } };
 }
 
 export function authCheck(auth: HttpAuth): AuthCheck {

@@ -45,6 +45,8 @@ export interface SelectQuery {
    * timestamp modes only rows older than the database's clock minus `delayMs`
    */
   incremental?: Partial<Pick<Incremental, 'key' | 'mode' | 'delayMs'>> & { column: string; after?: Position | string };
+  /** rows skipped before `limit` (one page); needs `limit` */
+  offset?: number;
 }
 
 /**
@@ -65,17 +67,30 @@ function pastPosition(d: Dialect, binder: Binder, column: string, key: string | 
 export function buildSelect(d: Dialect, q: SelectQuery): Statement {
   const binder = new Binder(d);
   const table = quoteTable(d, q.table);
-  const inc = q.incremental;
+  const spec = q.incremental;
   let list = q.fields.length > 0 ? q.fields.map((f) => d.quoteIdent(f)).join(', ') : '*';
   // `t.*`: MySQL and Oracle take a bare * only as the whole select list
-  const spec = inc;
-  const after = typeof inc?.after === 'string' ? { column: inc.after } : inc?.after;
   if (spec) {
     list = `${list === '*' ? `${table}.*` : list}, ${d.exactText(d.quoteIdent(spec.column))} AS ${quoteAlias(d, WATERMARK_ALIAS)}`;
     if (spec.key !== undefined) list += `, ${d.exactText(d.quoteIdent(spec.key))} AS ${quoteAlias(d, WATERMARK_KEY_ALIAS)}`;
   }
-  let sql = `SELECT ${list} FROM ${table}`;
+  let sql = `SELECT ${list} FROM ${table}${whereClause(d, q, binder)}`;
 
+  const order = spec
+    ? [{ column: spec.column, descending: false }, ...(spec.key !== undefined ? [{ column: spec.key, descending: false }] : [])]
+    : q.orderBy;
+  if (order.length > 0) sql += ` ORDER BY ${order.map((o) => `${d.quoteIdent(o.column)} ${o.descending ? 'DESC' : 'ASC'}`).join(', ')}`;
+  if (q.limit !== undefined && q.offset !== undefined) {
+    const limit = binder.add(q.limit);
+    sql += ` ${d.pageClause(limit, binder.add(q.offset))}`;
+  } else if (q.limit !== undefined) sql += ` ${d.limitClause(binder.add(q.limit))}`;
+  return { sql, binds: binder.binds };
+}
+
+/** ` WHERE …` of a select (the user's condition, the watermark and the delay bound), or '' */
+function whereClause(d: Dialect, q: SelectQuery, binder: Binder): string {
+  const spec = q.incremental;
+  const after = typeof spec?.after === 'string' ? { column: spec.after } : spec?.after;
   const conditions: string[] = [];
   if (q.where !== undefined && q.where.trim() !== '') conditions.push(`(${userSql(d, q.where, q.binds, binder, 'params.where')})`);
   if (spec && after !== undefined) conditions.push(pastPosition(d, binder, spec.column, spec.key, after));
@@ -83,13 +98,16 @@ export function buildSelect(d: Dialect, q: SelectQuery): Statement {
   // that commits within the delay is seen by a later run, never jumped over
   if (spec?.mode !== undefined && isTimestampMode(spec.mode))
     conditions.push(`${d.quoteIdent(spec.column)} < ${d.clockMinus(binder.add(spec.delayMs ?? 0))}`);
-  if (conditions.length > 0) sql += ` WHERE ${conditions.join(' AND ')}`;
+  return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+}
 
-  const order = spec
-    ? [{ column: spec.column, descending: false }, ...(spec.key !== undefined ? [{ column: spec.key, descending: false }] : [])]
-    : q.orderBy;
-  if (order.length > 0) sql += ` ORDER BY ${order.map((o) => `${d.quoteIdent(o.column)} ${o.descending ? 'DESC' : 'ASC'}`).join(', ')}`;
-  if (q.limit !== undefined) sql += ` ${d.limitClause(binder.add(q.limit))}`;
+/** the alias of the row count `buildCount` reads */
+export const COUNT_ALIAS = 'n';
+
+/** `SELECT COUNT(*) AS n` over the rows `q` selects, whatever its order and limit */
+export function buildCount(d: Dialect, q: SelectQuery): Statement {
+  const binder = new Binder(d);
+  const sql = `SELECT COUNT(*) AS ${d.name === 'mysql' ? COUNT_ALIAS : `"${COUNT_ALIAS}"`} FROM ${quoteTable(d, q.table)}${whereClause(d, q, binder)}`;
   return { sql, binds: binder.binds };
 }
 

@@ -12,6 +12,8 @@ export type DialectName = 'mysql' | 'postgres' | 'oracle';
 export interface Statement {
   sql: string;
   binds: unknown[];
+  /** the same text runs again and again (a data API's lookups): the driver may keep it prepared */
+  prepared?: boolean;
 }
 
 /**
@@ -66,6 +68,8 @@ export interface Dialect {
   clockMinus(placeholder: string): string;
   /** the clause that limits the rows, placed after ORDER BY */
   limitClause(placeholder: string): string;
+  /** the clause that skips `offset` rows then takes `limit` (one page), placed after ORDER BY */
+  pageClause(limit: string, offset: string): string;
   /** what the driver is given for `value` */
   bindValue(value: unknown, role: BindRole): unknown;
   /** most rows one multi-row statement may carry for `columns` columns */

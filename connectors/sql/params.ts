@@ -29,6 +29,8 @@ export const DEFAULT_BATCH_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 1000;
 export const DEFAULT_BACKOFF_MS = 1000;
 export const MAX_ATTEMPTS = 100;
+/** most rows one page of a paged select holds */
+export const MAX_PAGING_SIZE = 100_000;
 
 export interface SqlParams {
   connection: string;
@@ -40,6 +42,8 @@ export interface SqlParams {
   orderBy: OrderItem[];
   limit?: number;
   incremental?: Incremental;
+  /** select one page: `size` rows after `(page - 1) * size`, with the total row count when `total` */
+  paging?: { page: number; size: number; total: boolean };
   /** lazy: column → expression, or one expression giving the row object; resolved per row */
   values?: unknown;
   keys: string[];
@@ -123,6 +127,16 @@ function readExactlyOnce(v: unknown, action: string): boolean {
   return v === true;
 }
 
+function readPaging(raw: Record<string, unknown>): NonNullable<SqlParams['paging']> {
+  const page = positiveInt(raw['page'], 'params.paging.page', 1)!;
+  const size = positiveInt(raw['size'], 'params.paging.size', undefined);
+  if (size === undefined) throw new SqlParamError('params.paging.size', 'a paged select needs the page size');
+  if (size > MAX_PAGING_SIZE) throw new SqlParamError('params.paging.size', `must be at most ${MAX_PAGING_SIZE}, got ${size}`);
+  // the offset stays an exact integer
+  if ((page - 1) * size > Number.MAX_SAFE_INTEGER) throw new SqlParamError('params.paging.page', `is too large for pages of ${size}`);
+  return { page, size, total: raw['total'] !== false };
+}
+
 /** Typed params from resolved params; throws SqlParamError on the first problem. */
 export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlParams {
   const action = (raw['action'] ?? 'select') as SqlAction;
@@ -156,6 +170,8 @@ export function readParams(raw: Record<string, unknown>, maxIdent: number): SqlP
   if (incremental) p.incremental = incremental;
   const deadLetter = readDeadLetter(raw['deadLetter'], action, maxIdent);
   if (deadLetter) p.deadLetter = deadLetter;
+  const paging = raw['paging'];
+  if (isRecord(paging) && action === 'select') p.paging = readPaging(paging);
   if (values !== undefined && values !== null && values !== '') p.values = values;
   const sql = text(raw['sql']);
   if (sql !== undefined) p.sql = sql;
@@ -197,6 +213,11 @@ export function paramIssues(raw: Record<string, unknown>, maxIdent: number, lexi
   idents('orderBy', listParam(raw['orderBy']), (v) => orderProblem(v, maxIdent));
   issues.push(...incrementalIssues(raw['incremental'], maxIdent));
   if (!hasExpr(raw['exactlyOnce'])) add('exactlyOnce', exactlyOnceProblem(raw['exactlyOnce'], action));
+  const inc = raw['incremental'];
+  if (isRecord(raw['paging'])) {
+    if (isRecord(inc)) add('paging', 'a paged select cannot be incremental');
+    if (raw['limit'] !== undefined && raw['limit'] !== '') add('paging', 'a paged select takes its size from paging.size, not limit');
+  }
   const values = raw['values'];
   if (isRecord(values)) for (const key of Object.keys(values)) add(`values.${key}`, identProblem(key, maxIdent));
   const dl = raw['deadLetter'];

@@ -12,11 +12,13 @@ import { NodeError, type NodeIO, type NodeRuntime } from '../../server/engine/no
 import { buildSql, isQuery } from './build-read.ts';
 import type { Dialect } from './dialect.ts';
 import type { SqlExecutor } from './executor.ts';
+import { failureKindOf } from './failure-kind.ts';
 import { SqlParamError } from './identifiers.ts';
 import { readParams } from './params.ts';
 import { RecordError } from './rows-input.ts';
 import { errorCode, isTransient } from './write-errors.ts';
 import type { SqlNodeParams } from './spec-base.ts';
+import { runPage } from './page-action.ts';
 import { emitQuery, runSelect } from './read-action.ts';
 import { runWrite, type WriteOrigin } from './write-action.ts';
 import { runExactlyOnce } from './exactly-once.ts';
@@ -29,11 +31,11 @@ export interface SqlBackend<C> {
 
 export function toNodeError(err: unknown, connectionLabel: string): NodeError {
   if (err instanceof NodeError) return err;
-  if (err instanceof SqlParamError) return new NodeError(err.message, 'INVALID_PARAMS', false);
-  if (err instanceof RecordError) return new NodeError(err.message, err.code, false);
+  if (err instanceof SqlParamError) return new NodeError(err.message, 'INVALID_PARAMS', false, 'invalid');
+  if (err instanceof RecordError) return new NodeError(err.message, err.code, false, 'invalid');
   const message = err instanceof Error ? err.message || err.name : String(err);
   const code = errorCode(err);
-  return new NodeError(`${connectionLabel}: ${message}`, code, isTransient(code));
+  return new NodeError(`${connectionLabel}: ${message}`, code, isTransient(code), failureKindOf(code));
 }
 
 export function sqlRuntime<C>(backend: SqlBackend<C>): NodeRuntime<SqlNodeParams> {
@@ -65,7 +67,8 @@ async function handle(d: Dialect, exec: SqlExecutor, msg: Message, io: NodeIO<Sq
   const p = readParams(io.params, d.maxIdentLength);
   switch (p.action) {
     case 'select':
-      await runSelect(d, exec, p, msg, io, gateKey);
+      if (p.paging) await runPage(d, exec, p, msg, io);
+      else await runSelect(d, exec, p, msg, io, gateKey);
       return;
     case 'sql': {
       const stmt = buildSql(d, p.sql!, p.binds);

@@ -6,7 +6,7 @@
 import type { NodeDefinition, NodeSpec } from '../../core/node-spec.ts';
 import { Enum, Expression, FreeObject, Type, jsonSchema, withDefault, type ParamsOf, type SchemaOptions } from '../../core/params-schema.ts';
 import type { SqlFlavor } from './lexicons.ts';
-import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, INCREMENTAL_MODES, MAX_ATTEMPTS, MAX_DELAY_MS, paramIssues } from './params.ts';
+import { ACTIONS, DEFAULT_BATCH_SIZE, DEFAULT_PAGE_SIZE, INCREMENTAL_MODES, MAX_ATTEMPTS, MAX_DELAY_MS, MAX_PAGING_SIZE, paramIssues } from './params.ts';
 
 /** ROMA Connect's wording for the actions, shown by the editor's action picker */
 export const ACTION_LABELS: Record<(typeof ACTIONS)[number], string> = {
@@ -35,6 +35,20 @@ const params = Type.Object(
     binds: Type.Optional(Type.Union([FreeObject(), Expression()], { title: 'Binds', description: 'bind name → value (expressions allowed)' })),
     orderBy: Type.Optional(names({ title: 'Order by', description: '"col" or "col DESC"' })),
     limit: Type.Optional(intOrExpr(1, Number.MAX_SAFE_INTEGER, { title: 'Limit', description: 'most rows per run' })),
+    paging: Type.Optional(
+      Type.Object(
+        {
+          page: withDefault(intOrExpr(1, Number.MAX_SAFE_INTEGER, { title: 'Page', description: 'from 1' }), 1),
+          size: intOrExpr(1, MAX_PAGING_SIZE, { title: 'Rows per page' }),
+          total: withDefault(Type.Boolean({ title: 'Count every matching row', description: 'msg.paging.total (one COUNT(*) more per request)' }), true),
+        },
+        {
+          title: 'Paging',
+          description: 'one page of rows (ordered by Order by): payload = the rows, msg.paging = {page, pageSize, total, next}',
+          additionalProperties: false,
+        },
+      ),
+    ),
     incremental: Type.Optional(
       Type.Object(
         {
@@ -141,7 +155,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
     ui: {
       icon: 'database',
       color: o.color,
-      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'values', 'required', 'keys', 'exactlyOnce', 'batchSize', 'maxAttempts', 'backoffMs', 'deadLetter', 'sql', 'pageSize'],
+      order: ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'paging', 'incremental', 'values', 'required', 'keys', 'exactlyOnce', 'batchSize', 'maxAttempts', 'backoffMs', 'deadLetter', 'sql', 'pageSize'],
       widgets: {
         connection: 'connection',
         table: 'table',
@@ -161,6 +175,7 @@ export function sqlNode(o: SqlSpecOptions): NodeDefinition {
         binds: { action: ['select', 'update', 'delete', 'sql'] },
         orderBy: { action: ['select'] },
         limit: { action: ['select'] },
+        paging: { action: ['select'] },
         incremental: { action: ['select'] },
         values: { action: ['insert', 'upsert', 'update'] },
         keys: { action: ['upsert', 'update', 'delete'] },

@@ -7,7 +7,7 @@ import { nowIso } from './clock.ts';
 import { ERROR_PORT, type Message, type StepRecord } from '../../core/flow-types.ts';
 import { MessageScope } from './message-scope.ts';
 import { shrinkLists } from './trace-value.ts';
-import type { NodeIO, NodeState, ScopeOutcome } from './node-api.ts';
+import { NodeError, type NodeIO, type NodeState, type ScopeOutcome } from './node-api.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { NodeSlot, Target } from './node-slot.ts';
 import type { Run } from './run.ts';
@@ -145,7 +145,7 @@ function failed(
       break;
     default:
       scope.fail(error);
-      run.fail(error);
+      run.fail(error, err instanceof NodeError ? err.kind : undefined);
   }
   run.leave(scope);
 }

@@ -8,7 +8,7 @@ import { DEFAULT_TRIGGER_ORDER, type NodeSpec } from '../../core/node-spec.ts';
 import { normalEdge } from '../../core/graph/index.ts';
 import { collectRefs } from '../../core/expressions/index.ts';
 import type { SchemaChecker } from '../../core/schema-check.ts';
-import type { ConnectionProvider, FiredRun, FireOptions, HookRegistry, NodeContext, NodeRuntime, NodeState, NodeStatus } from './node-api.ts';
+import type { ConnectionProvider, FailureKind, FiredRun, FireOptions, HookRegistry, NodeContext, NodeRuntime, NodeState, NodeStatus } from './node-api.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { EngineStorePort, StateWrite } from './store-port.ts';
 import type { EngineEvents } from './events.ts';
@@ -406,13 +406,13 @@ export class FlowRuntime {
     this.reloadState(writes);
     if (storage) this.noteStorage(triggerId, storage);
     else this.log.error('recording a run failed', { flowId: this.flowId, runId: run.id, error: message });
-    this.settle(run, 'failed', message);
+    this.settle(run, 'failed', message, 'unavailable');
     // the failure itself, without steps or state: kept by the store until it can write again
     if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(run.record, [], []));
   }
 
-  private settle(run: Run, status: RunRecord['status'], error: string | undefined): void {
-    run.settle(status, error);
+  private settle(run: Run, status: RunRecord['status'], error: string | undefined, kind?: FailureKind): void {
+    run.settle(status, error, kind);
     if (status === 'failed') this.failures.runFailed(run.record);
     this.deps.events.runEnd(this.flowId, run.record);
   }

@@ -110,7 +110,17 @@ export interface FiredRun {
   recorded?(): Promise<void>;
 }
 
-export interface RunOutcome { runId: string; status: RunStatus; error?: string }
+/**
+ * What kind of failure ended a run, as told to callers outside the flow (an HTTP answer): a
+ * stable class that carries no detail (no database text, no connection name).
+ * `conflict`: the data's state refuses it (unique or foreign key); `invalid`: a value the
+ * target cannot take; `unavailable`: a service is down or busy (trying later may work);
+ * `timeout`: a statement ran out of time; `internal`: anything else.
+ */
+export type FailureKind = 'conflict' | 'invalid' | 'unavailable' | 'timeout' | 'internal';
+
+/** `kind` is set for a failed run whose failing node said what kind of failure it was */
+export interface RunOutcome { runId: string; status: RunStatus; error?: string; kind?: FailureKind }
 
 /**
  * The params of one message: `${}` templates resolved against it (raw and lazy params as saved).
@@ -191,7 +201,25 @@ export interface HookRoute {
   path: string;
   /** body size limit in bytes */
   maxBodyBytes?: number;
+  /** which other origins a browser may call this route from (none when unset); see server/http/hook-cors.ts */
+  cors?: CorsPolicy;
   handle(req: HookRequest): Promise<HookResponse>;
+}
+
+/** Cross-origin access to one /hooks route (answered by the HTTP layer, preflights without a run). */
+export interface CorsPolicy {
+  /** exact origins (`https://app.example.com`), or `*` for any */
+  origins: string[];
+  /** methods a preflight may ask for */
+  methods: string[];
+  /** request headers a preflight may ask for (lower case); `*` for any */
+  headers: string[];
+  /** response headers the page may read besides the safelisted ones */
+  exposeHeaders: string[];
+  /** the browser may send cookies / HTTP auth (never with `*` origins) */
+  credentials: boolean;
+  /** how long a browser may keep a preflight's answer */
+  maxAgeSeconds: number;
 }
 
 export interface HookRequest {
@@ -212,9 +240,9 @@ export interface HookResponse {
   allowScripts?: boolean;
 }
 
-/** A node error with a code the trace can show. */
+/** A node error with a code the trace can show, and the kind of failure callers are told. */
 export class NodeError extends Error {
-  constructor(message: string, readonly code?: string, readonly retryable = true) {
+  constructor(message: string, readonly code?: string, readonly retryable = true, readonly kind?: FailureKind) {
     super(message);
     this.name = 'NodeError';
   }

@@ -4,7 +4,7 @@
  */
 import { nowIso } from './clock.ts';
 import type { RunRecord, RunStatus, StepRecord, TraceTruncation } from '../../core/flow-types.ts';
-import type { RunOutcome } from './node-api.ts';
+import type { FailureKind, RunOutcome } from './node-api.ts';
 import type { TracedStep } from './store-port.ts';
 import { Scope } from './scope.ts';
 
@@ -30,6 +30,7 @@ export class Run {
   readonly done: Promise<RunOutcome>;
   private inFlight = 0;
   private failure?: string;
+  private failureKind?: FailureKind;
   private cancelled = false;
   /** why a node skipped this run (it ends `skipped` unless it failed or was cancelled) */
   private skipped: string | undefined;
@@ -78,8 +79,11 @@ export class Run {
     if (--this.inFlight === 0) this.end();
   }
 
-  fail(error: string): void {
-    if (this.failure === undefined) this.failure = error;
+  fail(error: string, kind?: FailureKind): void {
+    if (this.failure === undefined) {
+      this.failure = error;
+      this.failureKind = kind;
+    }
     this.controller?.abort();
   }
 
@@ -195,11 +199,13 @@ export class Run {
   }
 
   /** the end as decided by the engine (e.g. the store could not record success) */
-  settle(status: RunStatus, error?: string): void {
+  settle(status: RunStatus, error?: string, kind?: FailureKind): void {
     this.record.status = status;
     if (error !== undefined) this.record.error = error;
     const outcome: RunOutcome = { runId: this.id, status };
     if (error !== undefined) outcome.error = error;
+    const failedAs = kind ?? (status === 'failed' && error === this.failure ? this.failureKind : undefined);
+    if (failedAs !== undefined) outcome.kind = failedAs;
     this.resolveDone(outcome);
   }
 

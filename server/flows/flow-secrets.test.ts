@@ -353,3 +353,36 @@ test('a data dir from an older release (token in clear in the document and its v
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('http-in API key: sealed at rest, "***" to a viewer, left out of the export, and a hook call authenticates with it', async () => {
+  const path = uniquePath('apikey');
+  const key = secret('apikey');
+  const id = await create({
+    name: 'api key hook',
+    nodes: [
+      { id: 'in', type: 'http-in', params: { method: 'POST', path, auth: 'apiKey', apiKeyHeader: 'X-Hook-Key', apiKey: key } },
+      { id: 'out', type: 'http-response', params: { status: 200, body: { ok: true } } },
+    ],
+    edges: [{ source: 'in', target: 'out' }],
+  });
+  assert.ok(!dbBytes().includes(key), 'the key is not in the database file');
+  const asViewer = await s.api(`/api/flows/${id}`, { token: viewerToken });
+  assert.equal(asViewer.status, 200);
+  assert.equal(asViewer.body.nodes[0].params.apiKey, '***');
+  assert.ok(!JSON.stringify(asViewer.body).includes(key));
+  const exported = await s.api(`/api/flows/${id}/export`, { token: viewerToken });
+  assert.equal(exported.status, 200);
+  assert.ok(!JSON.stringify(exported.body).includes(key));
+  assert.equal('apiKey' in exported.body.flow.nodes[0].params, false);
+  assert.deepEqual(exported.body.secretsLeftOut, [{ nodeId: 'in', param: 'apiKey' }]);
+  await start(id);
+  try {
+    assert.equal((await hook(path)).status, 401, 'no key');
+    assert.equal((await hook(path, undefined, { 'x-hook-key': 'wrong' })).status, 401, 'wrong key');
+    const ok = await hook(path, undefined, { 'x-hook-key': key });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { ok: true });
+  } finally {
+    await s.api(`/api/flows/${id}/stop`, { method: 'POST' });
+  }
+});

@@ -8,6 +8,7 @@ import { parse as parseQuery } from 'node:querystring';
 import type { HookTable } from '../engine/hook-table.ts';
 import { labelBinary, type HookResponse } from '../engine/node-api.ts';
 import type { Logger } from '../../core/logger.ts';
+import { corsHeaders, isPreflight, preflightAnswer } from './hook-cors.ts';
 import { jsonBodyIssue } from './json-guard.ts';
 
 const DEFAULT_LIMIT = 1024 * 1024;
@@ -35,7 +36,7 @@ export function hooksListener(table: HookTable, log: Logger): HookListener {
   return (req, res) => {
     serve(table, req, res).catch((err: unknown) => {
       log.error('http-in handler failed', { path: req.url, error: String(err) });
-      if (!res.headersSent) answer(req, res, { status: 500, body: { error: 'the flow could not handle the request' } });
+      if (!res.headersSent) answer(req, res, { status: 500, body: { error: 'the flow could not handle the request', code: 'HOOK_FAILED' } });
       else res.destroy();
     });
   };
@@ -48,33 +49,44 @@ async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse
   const method = req.method ?? 'GET';
   let found: ReturnType<HookTable['match']>;
   try {
+    if (isPreflight(method, req.headers)) {
+      // the route the browser is about to call answers for its own cross-origin policy
+      const asked = String(req.headers['access-control-request-method']).toUpperCase();
+      const target = table.match(asked, path);
+      if (!target) return answer(req, res, { status: 404, body: { error: `no running flow serves ${asked} /hooks${path}`, code: 'NOT_FOUND' } });
+      if ('methodMismatch' in target) return answer(req, res, { status: 403, body: { error: `method ${asked} is not served on /hooks${path}`, code: 'CORS_REFUSED' } });
+      return answer(req, res, preflightAnswer(target.route.cors, req.headers));
+    }
     found = table.match(method, path);
   } catch {
-    return answer(req, res, { status: 400, body: { error: `the path /hooks${path} is not valid URL encoding` } });
+    return answer(req, res, { status: 400, body: { error: `the path /hooks${path} is not valid URL encoding`, code: 'BAD_PATH' } });
   }
-  if (!found) return answer(req, res, { status: 404, body: { error: `no running flow serves ${method} /hooks${path}` } });
-  if ('methodMismatch' in found) return answer(req, res, { status: 405, body: { error: `method ${method} is not allowed on /hooks${path}` } });
+  if (!found) return answer(req, res, { status: 404, body: { error: `no running flow serves ${method} /hooks${path}`, code: 'NOT_FOUND' } });
+  if ('methodMismatch' in found) return answer(req, res, { status: 405, body: { error: `method ${method} is not allowed on /hooks${path}`, code: 'METHOD_NOT_ALLOWED' } });
+  // every answer of a route, errors included, carries its CORS headers: the page can read why
+  const cors = corsHeaders(found.route.cors, req.headers);
+  const send = (r: HookResponse): void => answer(req, res, cors ? { ...r, headers: { ...r.headers, ...cors } } : r);
   const limit = found.route.maxBodyBytes ?? DEFAULT_LIMIT;
   let raw: Buffer;
   try {
     raw = await readBody(req, res, limit);
   } catch (err) {
-    return answer(req, res, { status: 413, body: { error: (err as Error).message } });
+    return send({ status: 413, body: { error: (err as Error).message, code: 'BODY_TOO_LARGE' } });
   }
   let body: unknown;
   try {
     body = parseBody(raw, req.headers['content-type']);
   } catch {
-    return answer(req, res, { status: 400, body: { error: 'the request body is not valid JSON' } });
+    return send({ status: 400, body: { error: 'the request body is not valid JSON', code: 'INVALID_JSON' } });
   }
   // the same limits as /api bodies: a 10,000-deep document would overflow the stack downstream
   const issue = Buffer.isBuffer(body) ? undefined : jsonBodyIssue(body);
-  if (issue) return answer(req, res, { status: 400, body: { error: `the request body is refused: ${issue.path}: ${issue.message}` } });
+  if (issue) return send({ status: 400, body: { error: `the request body is refused: ${issue.path}: ${issue.message}`, code: 'BODY_REFUSED' } });
   const reply = await found.route.handle({
     method, path, params: found.params, query: q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) },
     headers: req.headers, body, rawBody: raw,
   });
-  answer(req, res, reply);
+  send(reply);
 }
 
 /**

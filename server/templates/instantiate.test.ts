@@ -173,10 +173,15 @@ test('db-to-kafka: per row through a loop, or one record per page', () => {
   assert.deepEqual(batch.nodes[1]!.params['incremental'], { column: 'id', initial: 10 });
 });
 
-test('db-as-http-api: binds from the query string, rows under the result name', () => {
+const PAGE_QUERY = (size: number) => ({
+  page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 },
+  pageSize: { type: 'integer', minimum: 1, maximum: size, default: size },
+});
+
+test('db-as-http-api: binds from the query string, one page of rows under the result name with page, pageSize, total, next', () => {
   const tpl = templatesById.get('db-as-http-api')!;
   const doc = instantiate(tpl, CASES['db-as-http-api']!['filtered, bearer'], { connectionType });
-  assert.deepEqual(doc.nodes[0]!.params, { method: 'GET', path: 'api/parking', auth: 'bearer', token: 'token-123456' });
+  assert.deepEqual(doc.nodes[0]!.params, { method: 'GET', path: 'api/parking', auth: 'bearer', token: 'token-123456', query: PAGE_QUERY(100) });
   assert.deepEqual(doc.nodes[1]!.params, {
     connection: 'my',
     action: 'select',
@@ -184,13 +189,16 @@ test('db-as-http-api: binds from the query string, rows under the result name', 
     fields: ['Status'],
     where: 'Status = :status',
     binds: { status: '${req.query.status}' },
-    limit: 100,
-    pageSize: 100,
+    paging: { page: '${req.query.page}', size: '${req.query.pageSize}', total: true },
   });
-  assert.deepEqual(doc.nodes[2]!.params, { status: 200, body: { default: '${payload}' } });
-  const minimal = instantiate(tpl, CASES['db-as-http-api']!['minimal'], { connectionType });
-  assert.deepEqual(minimal.nodes[2]!.params['body'], { rows: '${payload}' });
-  assert.deepEqual(minimal.nodes[0]!.params, { method: 'GET', path: 'orders', auth: 'none' });
+  const paging = { page: '${paging.page}', pageSize: '${paging.pageSize}', total: '${paging.total}', next: '${paging.next}' };
+  assert.deepEqual(doc.nodes[2]!.params, { status: 200, body: { default: '${payload}', ...paging } });
+  const minimal = instantiate(tpl, { ...CASES['db-as-http-api']!['minimal'], countTotal: false }, { connectionType });
+  assert.deepEqual(minimal.nodes[2]!.params['body'], { rows: '${payload}', ...paging });
+  assert.deepEqual(minimal.nodes[0]!.params, { method: 'GET', path: 'orders', auth: 'none', query: PAGE_QUERY(10) });
+  assert.equal((minimal.nodes[1]!.params['paging'] as { total: boolean }).total, false);
+  const cors = instantiate(tpl, { ...CASES['db-as-http-api']!['minimal'], corsOrigins: ['https://app.example.com'] }, { connectionType });
+  assert.deepEqual(cors.nodes[0]!.params['cors'], { origins: ['https://app.example.com'] });
 });
 
 function detailsOf(fn: () => unknown): ValidationIssue[] {

@@ -199,10 +199,10 @@ test('LIVE db-as-http-api: GET /hooks/<path>?name=… answers {"default": rows} 
   try {
     const res = await fetch(`${s.url}/hooks/${path}?name=zed`);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { default: [{ id: 10, name: 'zed' }, { id: 11, name: 'zed' }] });
+    assert.deepEqual(await res.json(), { default: [{ id: 10, name: 'zed' }, { id: 11, name: 'zed' }], page: 1, pageSize: 100, total: 2, next: null });
     // a value that looks like SQL is only ever a bound value
     const injected = await fetch(`${s.url}/hooks/${path}?name=${encodeURIComponent("zed' OR '1'='1")}`);
-    assert.deepEqual(await injected.json(), { default: [] });
+    assert.deepEqual(await injected.json(), { default: [], page: 1, pageSize: 100, total: 0, next: null });
   } finally {
     await s.api(`/api/flows/${id}/stop`, { method: 'POST' });
   }

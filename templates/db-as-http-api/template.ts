@@ -1,8 +1,9 @@
 /**
- * A table served as a read-only HTTP API (ROMA's data API): GET /hooks/<path>?name=… →
- * select with `:name` binds taken from the query string → `{"<result name>": rows}` — the
- * result name defaults to ROMA's `default`. SQL takes values only through binds, so the
- * query string cannot inject SQL.
+ * A table served as a read-only HTTP API (ROMA's data API): GET /hooks/<path>?name=…&page=&pageSize=
+ * → one page of a select with `:name` binds taken from the query string →
+ * `{"<result name>": rows, page, pageSize, total, next}` — the result name defaults to ROMA's
+ * `default`. `page` and `pageSize` are checked by http-in before any run (400 naming the
+ * parameter); SQL takes values only through binds, so the query string cannot inject SQL.
  */
 import type { FlowTemplate } from '../types.ts';
 import { COLUMN_PATTERN, DB_TYPES, columnsField, connectionField, tableField } from '../fields.ts';
@@ -37,10 +38,18 @@ export const dbAsHttpApi: FlowTemplate = {
           title: 'Query parameters',
           description: 'names of the :name binds, read from ?name=… (a missing one is null)',
         },
-        orderBy: columnsField('Order by', 'source', 'sourceTable'),
-        limit: { type: 'integer', minimum: 1, maximum: 100000, default: 100, title: 'Most rows returned' },
+        orderBy: columnsField('Order by', 'source', 'sourceTable', { description: 'give a unique order (e.g. the key) so that pages neither overlap nor skip rows' }),
+        limit: { type: 'integer', minimum: 1, maximum: 10000, default: 100, title: 'Rows per page', description: 'the default and the most a caller may ask with ?pageSize=' },
+        countTotal: { type: 'boolean', default: true, title: 'Count every matching row', description: 'the answer carries total (one COUNT(*) more per request)' },
         path: { type: 'string', minLength: 1, maxLength: 500, title: 'Path', description: 'served under /hooks/, e.g. api/parking/free' },
         resultName: { type: 'string', minLength: 1, default: 'default', title: 'Result name', description: 'the response is {"<result name>": [rows]}' },
+        corsOrigins: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          uniqueItems: true,
+          title: 'Pages allowed to call it (CORS)',
+          description: 'origins such as https://app.example.com; empty: no other origin',
+        },
         auth: { enum: ['none', 'bearer', 'apiKey'], default: 'none', title: 'Authentication' },
         secret: { type: 'string', minLength: 8, title: 'Token or API key', description: 'what callers must send (Authorization: Bearer … or X-API-Key)' },
       },
@@ -49,8 +58,8 @@ export const dbAsHttpApi: FlowTemplate = {
     },
     steps: [
       { id: 'connections', title: 'Connection', fields: ['source'] },
-      { id: 'tables', title: 'Table and query', fields: ['sourceTable', 'fields', 'where', 'queryParams', 'orderBy', 'limit'] },
-      { id: 'options', title: 'API', fields: ['path', 'resultName', 'auth', 'secret'] },
+      { id: 'tables', title: 'Table and query', fields: ['sourceTable', 'fields', 'where', 'queryParams', 'orderBy', 'limit', 'countTotal'] },
+      { id: 'options', title: 'API', fields: ['path', 'resultName', 'corsOrigins', 'auth', 'secret'] },
     ],
     showIf: { secret: { auth: ['bearer', 'apiKey'] } },
   },
@@ -67,6 +76,11 @@ export const dbAsHttpApi: FlowTemplate = {
           auth: '{{auth}}',
           token: { $if: 'auth=bearer', then: '{{secret}}' },
           apiKey: { $if: 'auth=apiKey', then: '{{secret}}' },
+          cors: { $if: 'corsOrigins', then: { origins: '{{corsOrigins}}' } },
+          query: {
+            page: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: '{{limit}}', default: '{{limit}}' },
+          },
         },
         position: { x: 80, y: 120 },
       },
@@ -82,9 +96,7 @@ export const dbAsHttpApi: FlowTemplate = {
           where: '{{where}}',
           binds: { $map: 'queryParams', key: '{{$value}}', value: '${req.query.{{$value}}}' },
           orderBy: '{{orderBy}}',
-          limit: '{{limit}}',
-          // one page: the response answers with the first message
-          pageSize: '{{limit}}',
+          paging: { page: '${req.query.page}', size: '${req.query.pageSize}', total: '{{countTotal}}' },
         },
         position: { x: 320, y: 120 },
       },
@@ -92,7 +104,10 @@ export const dbAsHttpApi: FlowTemplate = {
         id: '950603',
         type: 'http-response',
         name: 'Rows',
-        params: { status: 200, body: { '{{resultName}}': '${payload}' } },
+        params: {
+          status: 200,
+          body: { '{{resultName}}': '${payload}', page: '${paging.page}', pageSize: '${paging.pageSize}', total: '${paging.total}', next: '${paging.next}' },
+        },
         position: { x: 560, y: 120 },
       },
     ],

@@ -5,11 +5,13 @@
 import type { Message } from '../../../core/flow-types.ts';
 import {
   runNotRecorded, StorageError,
-  type ConnectionLease, type FiredRun, type HookRequest, type HookResponse, type NodeRuntime, type RunOutcome,
+  type ConnectionLease, type CorsPolicy, type FiredRun, type HookRequest, type HookResponse, type NodeRuntime,
 } from '../../../server/engine/node-api.ts';
 import { authFromSettings, type HttpAuth, type HttpClient } from '../driver.ts';
 import { authCheck, credentialHeaders, type AuthCheck } from '../check-auth.ts';
+import { endAnswer } from '../failure-answer.ts';
 import { createResponder, HTTP_RESPONSE_LOCAL } from '../responder.ts';
+import { checkQuery, type QueryIssue, type QuerySpecs } from './params.ts';
 import { hookPathProblem, normalizeHookPath, type HttpInParams } from './spec.ts';
 
 export const RUN_HEADER = 'X-Tributary-Run';
@@ -40,17 +42,33 @@ function authOfParams(params: HttpInParams): HttpAuth {
   return authFromSettings(kind, { username: params.username, secret, header: params.apiKeyHeader });
 }
 
-/** the answer when the run ended before anyone answered */
-function endAnswer(outcome: RunOutcome): HookResponse {
-  const runId = outcome.runId;
-  if (outcome.status === 'succeeded') return { status: 200, body: { runId } };
-  if (outcome.status === 'failed') return { status: 500, body: { error: outcome.error ?? 'the run failed', runId } };
-  return { status: 503, body: { error: outcome.error ?? `the run was ${outcome.status}`, runId } };
-}
-
 /** the run cannot be recorded (storage full or unavailable): the caller may try again later */
 function notRecordedAnswer(err: StorageError): HookResponse {
   return { status: 503, body: { error: runNotRecorded(err), code: err.code } };
+}
+
+/** 400 naming every query parameter that is wrong */
+function invalidQuery(issues: QueryIssue[]): HookResponse {
+  const first = issues[0]!;
+  const name = first.path.slice('query.'.length);
+  return { status: 400, body: { error: `query parameter ${name} ${first.message}`, code: 'INVALID_QUERY', details: issues } };
+}
+
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** the route's CORS policy from the node's `cors` (none when unset) */
+function corsPolicy(params: HttpInParams, auth: HttpAuth): CorsPolicy | undefined {
+  const c = params.cors;
+  if (!c) return undefined;
+  const methods = c.methods ?? (params.method === 'ANY' ? ALL_METHODS : params.method === 'GET' ? ['GET', 'HEAD'] : [params.method]);
+  return {
+    origins: c.origins,
+    methods: methods.map((m) => m.toUpperCase()),
+    headers: (c.headers ?? ['content-type', ...credentialHeaders(auth)]).map((h) => h.toLowerCase()),
+    exposeHeaders: [RUN_HEADER, ...(c.exposeHeaders ?? [])],
+    credentials: c.credentials ?? false,
+    maxAgeSeconds: c.maxAgeSeconds ?? 600,
+  };
 }
 
 function maskHeaders(headers: HookRequest['headers'], names: string[]): Record<string, unknown> {
@@ -71,15 +89,22 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
     let lease: ConnectionLease<HttpClient> | undefined;
     let unregister: (() => void) | undefined;
     const route = `${settings.method} /hooks/${settings.path}`;
+    const querySpecs = ctx.params.query && Object.keys(ctx.params.query).length > 0 ? (ctx.params.query as QuerySpecs) : undefined;
 
     const message = (req: HookRequest): Message => ({
       payload: req.body ?? null,
       req: { method: req.method, path: req.path, params: req.params, query: req.query, headers: maskHeaders(req.headers, masked) },
     });
 
-    async function handle(req: HookRequest): Promise<HookResponse> {
-      const refused = check(req.headers);
+    async function handle(request: HookRequest): Promise<HookResponse> {
+      const refused = check(request.headers);
       if (refused) return refused;
+      let req = request;
+      if (querySpecs) {
+        const checked = checkQuery(querySpecs, req.query);
+        if ('issues' in checked) return invalidQuery(checked.issues);
+        req = { ...req, query: checked.query };
+      }
       const responder = createResponder();
       const fired: FiredRun = ctx.fire(message(req), { kind: 'event', locals: { [HTTP_RESPONSE_LOCAL]: responder } });
       if (fired.refused) return notRecordedAnswer(fired.refused);
@@ -88,7 +113,7 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
       else {
         void fired.done.then((outcome) => responder.respond(endAnswer(outcome)));
         timer = setTimeout(() => {
-          responder.respond({ status: 504, body: { error: `the flow did not answer within ${settings.responseTimeoutMs} ms`, runId: fired.runId } });
+          responder.respond({ status: 504, body: { error: `the flow did not answer within ${settings.responseTimeoutMs} ms`, code: 'RESPONSE_TIMEOUT', runId: fired.runId } });
         }, settings.responseTimeoutMs);
       }
       const answer = await responder.answer;
@@ -98,7 +123,7 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
         await fired.recorded?.();
       } catch (err) {
         if (err instanceof StorageError) return notRecordedAnswer(err);
-        return { status: 500, body: { error: 'the run could not be recorded', runId: fired.runId } };
+        return { status: 500, body: { error: 'the run could not be recorded', code: 'NOT_RECORDED', runId: fired.runId } };
       }
       return { ...answer, headers: { ...answer.headers, [RUN_HEADER]: fired.runId } };
     }
@@ -112,7 +137,8 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
         check = authCheck(auth ?? { kind: 'none' });
         masked = credentialHeaders(auth ?? { kind: 'none' });
         try {
-          unregister = ctx.hooks.register({ method: settings.method, path: settings.path, maxBodyBytes: settings.maxBodyBytes, handle });
+          const cors = corsPolicy(ctx.params, auth ?? { kind: 'none' });
+          unregister = ctx.hooks.register({ method: settings.method, path: settings.path, maxBodyBytes: settings.maxBodyBytes, ...(cors ? { cors } : {}), handle });
         } catch (err) {
           throw new Error(`node ${ctx.node.id} (http-in): ${err instanceof Error ? err.message : String(err)}`);
         }

@@ -51,6 +51,7 @@ export const mysqlDialect: Dialect = {
   // the session runs in UTC (driver.ts), so NOW() is the UTC wall time DATETIME columns hold
   clockMinus: (p) => `(NOW(6) - INTERVAL (${p} * 1000) MICROSECOND)`,
   limitClause: (p) => `LIMIT ${p}`,
+  pageClause: (limit, offset) => `LIMIT ${limit} OFFSET ${offset}`,
   bindValue,
   // mysql2 formats the statement client-side: no placeholder limit, only max_allowed_packet
   maxRowsPerStatement: () => 10_000,

@@ -1,7 +1,7 @@
 /** Oracle SQL and binds, checked without a server. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSelect, buildSql } from '../../sql/build-read.ts';
+import { buildCount, buildSelect, buildSql } from '../../sql/build-read.ts';
 import { buildDeleteWhere, buildUpdateWhere, planDelete, planInsert, planUpdate, planUpsert } from '../../sql/build-write.ts';
 import { manyBinds, oracleDialect as d } from './dialect.ts';
 
@@ -190,4 +190,14 @@ test('delete: IN lists stop at 1000 expressions', () => {
     sql: 'DELETE FROM "ORDERS" WHERE (created < :1)',
     binds: [{ type: 'TIMESTAMP_TZ', val: new Date(0) }],
   });
+});
+
+test('paged select: OFFSET n ROWS FETCH NEXT m ROWS ONLY after ORDER BY; the count shares the condition and its binds', () => {
+  const q = { table: { name: 'orders' }, fields: ['id'], where: 'status = :st', binds: { st: 'OPEN' }, orderBy: [{ column: 'id', descending: false }] };
+  const page = buildSelect(d, { ...q, limit: 21, offset: 40 });
+  assert.equal(page.sql, 'SELECT "ID" FROM "ORDERS" WHERE (status = :1) ORDER BY "ID" ASC OFFSET :3 ROWS FETCH NEXT :2 ROWS ONLY');
+  assert.deepEqual(page.binds, ['OPEN', 21, 40]);
+  const count = buildCount(d, q);
+  assert.equal(count.sql, 'SELECT COUNT(*) AS "n" FROM "ORDERS" WHERE (status = :1)');
+  assert.deepEqual(count.binds, ['OPEN']);
 });

@@ -140,6 +140,7 @@ export const oracleDialect: Dialect = {
   exactText: (e) => `TO_CHAR(${e})`,
   clockMinus: (p) => `(SYS_EXTRACT_UTC(SYSTIMESTAMP) - NUMTODSINTERVAL(${p} / 1000, 'SECOND'))`,
   limitClause: (p) => `FETCH FIRST ${p} ROWS ONLY`,
+  pageClause: (limit, offset) => `OFFSET ${offset} ROWS FETCH NEXT ${limit} ROWS ONLY`,
   bindValue,
   maxRowsPerStatement: () => 1_000,
 

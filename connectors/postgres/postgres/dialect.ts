@@ -84,6 +84,7 @@ export const postgresDialect: Dialect = {
   // without casting the column, so an index on it is used
   clockMinus: (p) => `(LOCALTIMESTAMP - ${p}::double precision * INTERVAL '1 millisecond')`,
   limitClause: (p) => `LIMIT ${p}`,
+  pageClause: (limit, offset) => `LIMIT ${limit} OFFSET ${offset}`,
   bindValue,
   maxRowsPerStatement: (columns) => Math.max(1, Math.floor(MAX_BINDS / Math.max(1, columns))),
 

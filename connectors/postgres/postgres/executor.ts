@@ -10,8 +10,49 @@ function toResult(r: QueryResult<DbRow>): ExecResult {
   return r.fields.length > 0 ? { rows: r.rows, affectedRows: r.rowCount ?? 0 } : { affectedRows: r.rowCount ?? 0 };
 }
 
+/** SQLSTATEs after which a kept statement must be prepared again (cached plan's result type changed; gone) */
+const STALE_PREPARED = new Set(['0A000', '26000']);
+/** most statement texts kept prepared per pool; past it, statements run unnamed */
+const MAX_PREPARED = 200;
+
+/**
+ * Names for statements kept prepared: one per text, on every pooled connection (pg prepares a
+ * name once per connection). Parsing and planning a lookup costs the server more than running
+ * it. A table altered under a kept statement makes it stale: it is then prepared under a new name.
+ */
+class PreparedNames {
+  private readonly names = new Map<string, string>();
+  private generation = 0;
+
+  name(sql: string): string | undefined {
+    let n = this.names.get(sql);
+    if (n === undefined && this.names.size < MAX_PREPARED) {
+      n = `tributary_${this.generation}_${this.names.size}`;
+      this.names.set(sql, n);
+    }
+    return n;
+  }
+
+  renew(sql: string): void {
+    this.generation++;
+    this.names.delete(sql);
+  }
+}
+
 export function postgresExecutor(pool: Pool): SqlExecutor {
-  const run = async (stmt: Statement): Promise<ExecResult> => toResult(await pool.query<DbRow>(stmt.sql, stmt.binds));
+  const prepared = new PreparedNames();
+  const query = async (stmt: Statement) => {
+    const name = stmt.prepared ? prepared.name(stmt.sql) : undefined;
+    if (name === undefined) return pool.query<DbRow>(stmt.sql, stmt.binds);
+    try {
+      return await pool.query<DbRow>({ name, text: stmt.sql, values: stmt.binds });
+    } catch (err) {
+      if (!STALE_PREPARED.has(String((err as { code?: unknown }).code))) throw err;
+      prepared.renew(stmt.sql);
+      return pool.query<DbRow>(stmt.sql, stmt.binds);
+    }
+  };
+  const run = async (stmt: Statement): Promise<ExecResult> => toResult(await query(stmt));
 
   const transaction = async <T>(work: (tx: TxExecutor) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
