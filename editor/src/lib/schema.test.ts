@@ -105,7 +105,7 @@ test('fields show only for the choices they belong to, judged on the defaults wh
   const showIf = mysql.ui.showIf ?? {};
   const shown = (params: Record<string, unknown>): string[] =>
     Object.keys(propertiesOf(mysql.paramsSchema)).filter((n) => isShown(showIf[n], withDefaults(mysql.paramsSchema, params)));
-  assert.deepEqual(shown({}), ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'incremental', 'pageSize']);
+  assert.deepEqual(shown({}), ['connection', 'action', 'table', 'fields', 'where', 'binds', 'orderBy', 'limit', 'paging', 'incremental', 'pageSize']);
   assert.deepEqual(shown({ action: 'insert' }), ['connection', 'action', 'table', 'values', 'required', 'exactlyOnce', 'batchSize', 'maxAttempts', 'backoffMs', 'deadLetter']);
   assert.deepEqual(shown({ action: 'sql' }), ['connection', 'action', 'binds', 'sql', 'pageSize']);
   const httpIn = nodeTypeInfo('http-in');
