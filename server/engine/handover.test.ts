@@ -15,7 +15,7 @@ import { ReplaceError } from './engine.ts';
 /** a trigger whose fire the test holds; counts its starts and stops */
 const sourceSpec: NodeSpec = {
   type: 'source', category: 'trigger', label: 'Source', inputs: [], outputs: ['out'], trigger: { kind: 'event' },
-  paramsSchema: { type: 'object', properties: { topic: { type: 'string' } } },
+  paramsSchema: { type: 'object', properties: { topic: { type: 'string' }, failStart: { type: 'boolean' } } },
 };
 const sources = new Map<string, { fire: (msg: Message) => FiredRun; starts: number; stops: number; seen: unknown }>();
 const sourceRuntime: NodeRuntime = {
@@ -26,6 +26,7 @@ const sourceRuntime: NodeRuntime = {
     sources.set(key, entry);
     return {
       start() {
+        if (ctx.params['failStart']) throw new Error('cannot subscribe');
         entry.starts++;
         entry.seen = ctx.state.get('cursor');
         entry.fire = (msg) => ctx.fire(msg);
@@ -162,4 +163,17 @@ test('stopping a flow whose replaced version is finishing a run stops that too, 
   assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
   assert.equal((await inFlight.done).status, 'cancelled');
   assert.equal(engine.activeRuns(flowId), 0);
+});
+
+test('a changed trigger that cannot start gives the old version its trigger back', async () => {
+  const { engine, flowId, source, seen } = setup();
+  await engine.start(flowId, 1, v1);
+  const failing = flow(v2.nodes.map((n) => (n.id === 'src' ? { ...n, params: { topic: 't', failStart: true } } : n)), [['src', 'slow'], ['slow', 'new']]);
+  await assert.rejects(engine.replace(flowId, 2, failing), /version 2 could not be put into effect \(version 1 keeps running\): cannot subscribe/);
+  assert.equal(engine.runningVersion(flowId), 1);
+  assert.equal(source().stops, 2, 'the v1 trigger and the v2 one that failed');
+  assert.equal(source().starts, 2, 'the old trigger was started again');
+  assert.equal((await source().fire({ payload: { n: 5 } }).done).status, 'succeeded');
+  assert.deepEqual(seen().map((h) => [h.node, h.version]), [['slow', 1], ['gone', 1]]);
+  await engine.stop(flowId);
 });
