@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startTestServer, waitFor, type TestServer } from '../server.test-support.ts';
-import { BROKER_URL, plainClient, uniqueTopic } from '../../connectors/mqtt/mqtt.test-support.ts';
+import { BROKER_URL, discardSession, plainClient, uniqueTopic } from '../../connectors/mqtt/mqtt.test-support.ts';
 import { closedPort } from '../../connectors/http/http.test-support.ts';
 
 const PG = { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' };
@@ -138,5 +138,77 @@ describe('saving a running flow (mqtt-in → postgres)', () => {
     const v4 = await server.api(`/api/flows/${flowId}`, { method: 'PUT', body: doc('v4', false) });
     assert.equal(v4.body.runningVersion, 4);
     assert.equal(v4.body.replacement, undefined);
+  });
+});
+
+describe('saving a running flow whose mqtt-in (persistent session) changes', () => {
+  let server: TestServer;
+  let db: pg.Pool;
+  const suffix = randomBytes(4).toString('hex');
+  const target = `deploy_session_${suffix}`;
+  const topic = uniqueTopic('deploy-session');
+  let flowId = '';
+  const ids: string[] = [];
+
+  const doc = (tag: string, connection: string) => ({
+    name: `deploy session ${suffix}`,
+    nodes: [
+      { id: 'in', type: 'mqtt-in', params: { connection, topic, qos: 1, persistentSession: true }, position: { x: 0, y: 0 } },
+      { id: 'write', type: 'postgres', params: { connection: ids[2], action: 'insert', table: target, values: { n: '${payload.n}', tag } }, position: { x: 250, y: 0 } },
+    ],
+    edges: [{ source: 'in', target: 'write' }],
+  });
+
+  before(async () => {
+    db = new pg.Pool(PG);
+    await db.query(`CREATE TABLE ${target} (n integer NOT NULL, tag text NOT NULL)`);
+    server = await startTestServer();
+    for (const body of [
+      { name: `broker a ${suffix}`, type: 'mqtt', params: { url: BROKER_URL } },
+      { name: `broker b ${suffix}`, type: 'mqtt', params: { url: BROKER_URL } },
+      { name: `pg ${suffix}`, type: 'postgres', params: { ...PG, timeoutMs: 5000 } },
+    ]) {
+      const res = await server.api('/api/connections', { body });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      ids.push(res.body.id);
+    }
+    const created = await server.api('/api/flows', { body: doc('v1', ids[0]!) });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    flowId = created.body.id;
+    assert.equal((await server.api(`/api/flows/${flowId}/start`, { method: 'POST' })).status, 200);
+  });
+
+  after(async () => {
+    await server?.api(`/api/flows/${flowId}`, { method: 'DELETE' });
+    await server?.destroy();
+    if (flowId) await discardSession(`tributary-${flowId}-in`); // the broker keeps sessions on disk
+    await db?.query(`DROP TABLE IF EXISTS ${target}`);
+    await db?.end();
+  });
+
+  it('the session moves to the new node: what the broker kept meanwhile arrives, each message once', async () => {
+    const total = 200;
+    const publisher = await plainClient();
+    let sent = 0;
+    const publishing = (async () => {
+      while (sent < total) {
+        sent++;
+        await publisher.publishAsync(topic, JSON.stringify({ n: sent }), { qos: 1 });
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await waitFor(async () => sent, (n) => n >= total / 4, 20_000, 'a quarter of the stream');
+    const put = await server.api(`/api/flows/${flowId}`, { method: 'PUT', body: doc('v2', ids[1]!) });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(put.body.runningVersion, 2, JSON.stringify(put.body.replacement));
+    await publishing;
+    await publisher.endAsync();
+    await waitFor(async () => (await db.query(`SELECT count(*)::int AS c FROM ${target}`)).rows[0].c as number, (c) => c >= total, 20_000, `${total} rows`);
+    await new Promise((r) => setTimeout(r, 300));
+    const rows = (await db.query<{ n: number; tag: string }>(`SELECT n, tag FROM ${target} ORDER BY n`)).rows;
+    assert.deepEqual(rows.map((r) => r.n), Array.from({ length: total }, (_, i) => i + 1), 'every message exactly once');
+    const v1 = rows.filter((r) => r.tag === 'v1').length;
+    assert.ok(v1 > 0 && v1 < total, `both versions wrote (v1 ${v1}, v2 ${total - v1})`);
+    console.log(`# persistent session: ${total} messages, ${v1} on v1, ${total - v1} on v2`);
   });
 });
