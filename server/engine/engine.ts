@@ -74,7 +74,7 @@ export class Engine {
       }
       this.replacements.delete(flowId);
       this.flows.set(flowId, next);
-      this.retire(flowId, old);
+      this.retire(flowId, old, next);
       this.deps.log.info('flow version put into effect', { flowId, version, replaced: old.version });
       this.deps.events.flowState(flowId, 'running');
     });
@@ -124,11 +124,12 @@ export class Engine {
   }
 
   /** a replaced version: no new runs; its runs in flight finish however long they take, unless the flow stops */
-  private retire(flowId: string, runtime: FlowRuntime): void {
+  private retire(flowId: string, runtime: FlowRuntime, successor: FlowRuntime): void {
     let set = this.retiring.get(flowId);
     if (!set) this.retiring.set(flowId, (set = new Set()));
     set.add(runtime);
     runtime.stop(Infinity).catch((err: unknown) => this.deps.log.warn('stopping a replaced flow version failed', { flowId, version: runtime.version, error: String(err) })).finally(() => {
+      successor.forgetPredecessor();
       set.delete(runtime);
       if (set.size === 0 && this.retiring.get(flowId) === set) this.retiring.delete(flowId);
     });

@@ -84,8 +84,11 @@ export class FlowRuntime {
     readonly version: number,
     readonly doc: FlowDocument,
     private readonly deps: FlowRuntimeDeps,
-    /** the running version this one replaces: node state (by node id and type) and flow memory carry over */
-    private readonly predecessor?: FlowRuntime,
+    /**
+     * the running version this one replaces: node state (by node id and type) and flow memory
+     * carry over; known until it has finished its runs (forgetPredecessor), so versions do not chain up
+     */
+    private predecessor?: FlowRuntime,
   ) {
     this.log = deps.log;
     this.flowMemory = predecessor?.flowMemory ?? new Map();
@@ -436,6 +439,16 @@ export class FlowRuntime {
     };
   }
 
+  /** a run of this trigger is in flight, here or in the version this one replaced (a serial timer never overlaps across a save) */
+  private triggerBusy(nodeId: string): boolean {
+    return (this.runningByTrigger.get(nodeId) ?? 0) > 0 || (this.predecessor?.triggerBusy(nodeId) ?? false);
+  }
+
+  /** the replaced version has finished its runs and stopped */
+  forgetPredecessor(): void {
+    this.predecessor = undefined;
+  }
+
   /** a node's ctx.fire: the node may have left this flow meanwhile (dropped in a replacement) */
   private fireFrom(nodeId: string, msg: Message, options: FireOptions = {}): FiredRun {
     const slot = this.slots.get(nodeId);
@@ -458,7 +471,7 @@ export class FlowRuntime {
     // while the store cannot write, nothing starts that could not be recorded or commit its state
     const problem = this.deps.store.storageProblem();
     if (problem) return this.refuse(slot, record, problem);
-    if (options.skipIfRunning && (this.runningByTrigger.get(slot.id) ?? 0) > 0) return this.recordSkipped(record);
+    if (options.skipIfRunning && this.triggerBusy(slot.id)) return this.recordSkipped(record);
     const full = this.tracesInFull();
     let gate: RecordGate | undefined;
     if (full && (options.recordStart ?? this.manual?.recordStart)) {

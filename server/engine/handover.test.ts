@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowDocument, FlowNode, Message } from '../../core/flow-types.ts';
-import type { FiredRun, NodeRuntime } from './node-api.ts';
+import type { FiredRun, FireOptions, NodeRuntime } from './node-api.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 import { testEngine } from './engine.test-support.ts';
 import { ReplaceError } from './engine.ts';
@@ -17,7 +17,7 @@ const sourceSpec: NodeSpec = {
   type: 'source', category: 'trigger', label: 'Source', inputs: [], outputs: ['out'], trigger: { kind: 'event' },
   paramsSchema: { type: 'object', properties: { topic: { type: 'string' }, failStart: { type: 'boolean' } } },
 };
-const sources = new Map<string, { fire: (msg: Message) => FiredRun; starts: number; stops: number; seen: unknown }>();
+const sources = new Map<string, { fire: (msg: Message, options?: FireOptions) => FiredRun; starts: number; stops: number; seen: unknown }>();
 const sourceRuntime: NodeRuntime = {
   type: 'source',
   create(ctx) {
@@ -29,7 +29,7 @@ const sourceRuntime: NodeRuntime = {
         if (ctx.params['failStart']) throw new Error('cannot subscribe');
         entry.starts++;
         entry.seen = ctx.state.get('cursor');
-        entry.fire = (msg) => ctx.fire(msg);
+        entry.fire = (msg, options) => ctx.fire(msg, options);
       },
       stop() {
         entry.stops++;
@@ -175,5 +175,17 @@ test('a changed trigger that cannot start gives the old version its trigger back
   assert.equal(source().starts, 2, 'the old trigger was started again');
   assert.equal((await source().fire({ payload: { n: 5 } }).done).status, 'succeeded');
   assert.deepEqual(seen().map((h) => [h.node, h.version]), [['slow', 1], ['gone', 1]]);
+  await engine.stop(flowId);
+});
+
+test('a serial trigger does not overlap its run on v1 with one on v2', async () => {
+  const { engine, flowId, source } = setup();
+  await engine.start(flowId, 1, v1);
+  const first = source().fire({ payload: { n: 1 } }, { skipIfRunning: true });
+  await new Promise((r) => setTimeout(r, 50));
+  await engine.replace(flowId, 2, v2);
+  assert.equal((await source().fire({ payload: { n: 2 } }, { skipIfRunning: true }).done).status, 'skipped', 'the v1 run is still running');
+  assert.equal((await first.done).status, 'succeeded');
+  assert.equal((await source().fire({ payload: { n: 3 } }, { skipIfRunning: true }).done).status, 'succeeded');
   await engine.stop(flowId);
 });
