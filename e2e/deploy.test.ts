@@ -114,6 +114,13 @@ describe('saving a running flow', () => {
     const view = await server.api(`/api/flows/${flowId}`);
     assert.equal(view.body.runningVersion, 2);
     assert.equal(view.body.replacement.version, 3);
+
+    // the flow list says it too
+    await page.click('a:has-text("← Flows")');
+    const row = page.locator('[data-testid="flow-table"] tr', { hasText: 'Temperatures' });
+    await row.waitFor();
+    assert.equal(await row.locator('[data-testid="running-version"]').textContent(), 'v2 running');
+    await shot(page, '62-deploy-list');
     assert.deepEqual(errors, [], 'no errors in the browser console');
   });
 });

@@ -39,6 +39,8 @@ export interface FlowSummary {
   version: number;
   state: FlowState;
   stateError?: string;
+  /** the version that runs, while running (older than `version` when a save could not be put into effect) */
+  runningVersion?: number;
   nodeCount: number;
   updatedAt: string;
   createdAt: string;

@@ -39,7 +39,7 @@ export function flowsRouter(
   const r = Router();
 
   r.get('/', allow('read'), (_req, res) => {
-    res.json(list().map((f) => ({ id: f.id, name: f.name, description: f.description, version: f.version, state: f.state, ...(f.stateError ? { stateError: f.stateError } : {}), autostart: f.autostart, nodeCount: f.doc.nodes.length, updatedAt: f.updatedAt, createdAt: f.createdAt })));
+    res.json(list().map((f) => ({ id: f.id, name: f.name, description: f.description, version: f.version, state: f.state, ...(f.stateError ? { stateError: f.stateError } : {}), autostart: f.autostart, ...(engine.isRunning(f.id) ? { runningVersion: engine.runningVersion(f.id) } : {}), nodeCount: f.doc.nodes.length, updatedAt: f.updatedAt, createdAt: f.createdAt })));
   });
 
   r.post('/', allow('write'), (req, res) => {
