@@ -115,7 +115,7 @@ describe('flow editor', () => {
     assert.match((await fieldError.textContent()) ?? '', />= 1/);
     await page.waitForSelector(`[data-testid="node-${timerId}"].invalid`);
     await page.waitForSelector('[data-testid="toast-error"]:has-text("Not saved")');
-    assert.equal(await page.textContent('[data-testid="flow-version"]'), 'v1');
+    assert.equal(await page.textContent('[data-testid="flow-version"]'), 'v1 · running', 'still version 1 (and it runs)');
     const stored = await server.api(`/api/flows/${flowId}`);
     assert.equal(stored.body.version, 1, 'nothing was saved');
     assert.equal(stored.body.nodes.length, 3);

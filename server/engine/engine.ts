@@ -1,7 +1,21 @@
-/** Runs flows: start (replacing a running version), stop, trigger, and shutdown of all. */
+/**
+ * Runs flows: start (replacing a running version), put a new version into effect while running
+ * (handover.ts), stop, trigger, and shutdown of all.
+ */
 import type { FlowDocument } from '../../core/flow-types.ts';
 import type { FiredRun } from './node-api.ts';
 import { FlowRuntime, type FlowRuntimeDeps, type TriggerOptions } from './flow-runtime.ts';
+import { handOver } from './handover.ts';
+
+/** a saved version that is not running yet: being put into effect, or refused (with why) */
+export interface Replacement { version: number; error?: string; at: string }
+
+export class ReplaceError extends Error {
+  override readonly name = 'ReplaceError';
+  constructor(readonly version: number, readonly runningVersion: number, reason: string) {
+    super(`version ${version} could not be put into effect (version ${runningVersion} keeps running): ${reason}`);
+  }
+}
 
 export class FlowNotRunningError extends Error {
   constructor(flowId: string) {
@@ -14,6 +28,9 @@ export class Engine {
   private readonly flows = new Map<string, FlowRuntime>();
   /** serialises start/stop per flow so a replace never overlaps */
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** replaced versions whose runs are finishing, per flow */
+  private readonly retiring = new Map<string, Set<FlowRuntime>>();
+  private readonly replacements = new Map<string, Replacement>();
 
   constructor(private readonly deps: FlowRuntimeDeps, private readonly stopGraceMs = 10_000) {}
 
@@ -35,6 +52,39 @@ export class Engine {
     });
   }
 
+  /**
+   * Puts `version` into effect in place of the running one, at a run boundary (handover.ts).
+   * Resolves once new triggers run it; the replaced version finishes its runs in the background.
+   * Rejects with a ReplaceError, the old version still running, when the new one cannot start.
+   */
+  replace(flowId: string, version: number, doc: FlowDocument): Promise<void> {
+    return this.locked(flowId, async () => {
+      const old = this.flows.get(flowId);
+      if (!old) throw new FlowNotRunningError(flowId);
+      this.replacements.set(flowId, { version, at: new Date().toISOString() });
+      const next = new FlowRuntime(flowId, version, doc, this.deps, old);
+      try {
+        await handOver(old, next, this.stopGraceMs);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        this.replacements.set(flowId, { version, error: reason, at: new Date().toISOString() });
+        this.deps.log.warn('a new version of a running flow could not be put into effect; the old one keeps running', { flowId, version, runningVersion: old.version, error: reason });
+        this.deps.events.flowState(flowId, 'running');
+        throw new ReplaceError(version, old.version, reason);
+      }
+      this.replacements.delete(flowId);
+      this.flows.set(flowId, next);
+      this.retire(flowId, old, next);
+      this.deps.log.info('flow version put into effect', { flowId, version, replaced: old.version });
+      this.deps.events.flowState(flowId, 'running');
+    });
+  }
+
+  /** the saved version waiting to run or refused, while the flow runs another */
+  replacement(flowId: string): Replacement | undefined {
+    return this.flows.has(flowId) ? this.replacements.get(flowId) : undefined;
+  }
+
   stop(flowId: string): Promise<void> {
     return this.locked(flowId, () => this.stopNow(flowId));
   }
@@ -51,8 +101,11 @@ export class Engine {
     return [...this.flows.keys()];
   }
 
+  /** runs in flight, of the running version and of replaced ones still finishing */
   activeRuns(flowId: string): number {
-    return this.flows.get(flowId)?.activeRuns ?? 0;
+    let n = this.flows.get(flowId)?.activeRuns ?? 0;
+    for (const r of this.retiring.get(flowId) ?? []) n += r.activeRuns;
+    return n;
   }
 
   /** Fire `nodeId` (default: the flow's first manual trigger, else scheduled, else any) now. */
@@ -66,15 +119,30 @@ export class Engine {
 
   /** Stop every flow: triggers first, running runs get `graceMs` to finish. */
   async shutdown(graceMs = this.stopGraceMs): Promise<void> {
-    await Promise.all([...this.flows.keys()].map((id) => this.locked(id, () => this.stopNow(id, graceMs))));
+    const ids = new Set([...this.flows.keys(), ...this.retiring.keys()]);
+    await Promise.all([...ids].map((id) => this.locked(id, () => this.stopNow(id, graceMs))));
+  }
+
+  /** a replaced version: no new runs; its runs in flight finish however long they take, unless the flow stops */
+  private retire(flowId: string, runtime: FlowRuntime, successor: FlowRuntime): void {
+    let set = this.retiring.get(flowId);
+    if (!set) this.retiring.set(flowId, (set = new Set()));
+    set.add(runtime);
+    runtime.stop(Infinity).catch((err: unknown) => this.deps.log.warn('stopping a replaced flow version failed', { flowId, version: runtime.version, error: String(err) })).finally(() => {
+      successor.forgetPredecessor();
+      set.delete(runtime);
+      if (set.size === 0 && this.retiring.get(flowId) === set) this.retiring.delete(flowId);
+    });
   }
 
   private async stopNow(flowId: string, graceMs = this.stopGraceMs): Promise<void> {
     const runtime = this.flows.get(flowId);
-    if (!runtime) return;
-    this.flows.delete(flowId);
-    await runtime.stop(graceMs);
-    this.deps.events.flowState(flowId, 'stopped');
+    this.replacements.delete(flowId);
+    // replaced versions still finishing runs get the same grace as the running one
+    const retiring = [...(this.retiring.get(flowId) ?? [])].map((r) => r.stop(graceMs));
+    if (runtime) this.flows.delete(flowId);
+    await Promise.all([...(runtime ? [runtime.stop(graceMs)] : []), ...retiring]);
+    if (runtime) this.deps.events.flowState(flowId, 'stopped');
   }
 
   private locked<T>(flowId: string, work: () => Promise<T>): Promise<T> {

@@ -43,6 +43,12 @@ export interface TriggerOptions {
   recordStart?: boolean;
 }
 
+/**
+ * Where a node's context sends what the node does (fire, status, shared resources): the runtime
+ * that owns the node now. A trigger kept across a new version moves with its handle (handover.ts).
+ */
+interface SlotHandle { runtime: FlowRuntime; abort: AbortController }
+
 /** runs of this flow that could not be recorded for lack of storage, while it lasts */
 interface StorageTrouble { error: StorageError; nodes: Set<string>; refused: number }
 
@@ -50,16 +56,22 @@ export class FlowRuntime {
   private readonly slots = new Map<string, NodeSlot>();
   private readonly runs = new Set<Run>();
   private readonly runningByTrigger = new Map<string, number>();
-  private readonly shared = new Map<string, { value: Promise<unknown>; dispose: (v: never) => unknown }>();
-  private readonly controller = new AbortController();
+  /** shared resources by key, with the node that created it (it moves with a kept trigger) */
+  private readonly shared = new Map<string, { value: Promise<unknown>; dispose: (v: never) => unknown; owner: string }>();
+  private readonly handles = new Map<string, SlotHandle>();
   private readonly templates = new TemplateCache();
-  private readonly flowMemory = new Map<string, unknown>();
+  private readonly flowMemory: Map<string, unknown>;
   private readonly host: DeliveryHost;
   private readonly tracer: FlowTracer;
   private readonly log: Logger;
   private readonly failures: FailureLog;
   private stopping = false;
+  private stopped: Promise<void> | undefined;
+  /** moves the deadline of the drain under way (a retiring version told to stop) */
+  private rearm: ((graceMs: number) => void) | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** the committed state of trigger slots taken out by `dropTriggers`, for `revive` */
+  private readonly dropped = new Map<string, Map<string, unknown>>();
   private readonly traceCaps: TraceCaps;
   /** each node's own last status, so a storage warning can be laid over it and taken off again */
   private readonly ownStatus = new Map<string, NodeStatus>();
@@ -74,9 +86,15 @@ export class FlowRuntime {
     readonly version: number,
     readonly doc: FlowDocument,
     private readonly deps: FlowRuntimeDeps,
+    /**
+     * the running version this one replaces: node state (by node id and type) and flow memory
+     * carry over; known until it has finished its runs (forgetPredecessor), so versions do not chain up
+     */
+    private predecessor?: FlowRuntime,
   ) {
     this.log = deps.log;
     this.failures = new FailureLog(deps.log);
+    this.flowMemory = predecessor?.flowMemory ?? new Map();
     const maxSteps = doc.settings?.traceMaxSteps;
     this.traceCaps = maxSteps !== undefined ? { ...DEFAULT_TRACE_CAPS, maxSteps } : DEFAULT_TRACE_CAPS;
     this.tracer = new FlowTracer(flowId, deps.events, deps.masker, (nodeId) => this.slots.get(nodeId)?.spec.sensitiveParams);
@@ -100,48 +118,185 @@ export class FlowRuntime {
 
   /** Creates every node instance, then starts triggers. On failure everything created is stopped. */
   async start(): Promise<void> {
-    this.unwatchStorage = this.deps.store.watchStorage(() => this.storageChanged());
+    await this.prepare(new Set());
     try {
-      const referenced = referencedNodes(this.doc, this.deps.specs);
-      for (const node of this.doc.nodes) {
-        if (node.disabled) continue;
-        this.slots.set(node.id, await this.createSlot(node, referenced.has(node.id)));
-      }
-      this.wire();
-      for (const slot of this.slots.values()) await slot.instance.start?.();
+      await this.startTriggers([...this.slots.values()].filter((s) => s.spec.trigger).map((s) => s.id));
     } catch (err) {
       await this.stop(0);
       throw err;
     }
   }
 
-  /** Stops triggers, lets runs finish for up to `graceMs`, cancels the rest, then stops every node. */
-  async stop(graceMs: number): Promise<void> {
-    if (this.stopping) return;
+  /**
+   * Creates the instances of every enabled node but those in `skip` (triggers a predecessor
+   * hands over), wires them and starts the ones that are not triggers. On failure everything created is stopped.
+   */
+  async prepare(skip: ReadonlySet<string>): Promise<void> {
+    this.unwatchStorage = this.deps.store.watchStorage(() => this.storageChanged());
+    try {
+      const referenced = referencedNodes(this.doc, this.deps.specs);
+      for (const node of this.doc.nodes) {
+        if (node.disabled || skip.has(node.id)) continue;
+        this.slots.set(node.id, await this.createSlot(node, referenced.has(node.id)));
+      }
+      this.wire();
+      for (const slot of this.slots.values()) if (!slot.spec.trigger) await slot.instance.start?.();
+    } catch (err) {
+      await this.stop(0);
+      throw err;
+    }
+  }
+
+  /** starts the trigger instances of these nodes (created by prepare or revive) */
+  async startTriggers(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) await this.slots.get(id)?.instance.start?.();
+  }
+
+  /**
+   * Takes these running trigger nodes over from `from`, as they are (connected, subscribed,
+   * scheduled): from now on what they fire runs here. Synchronous, so no message falls between.
+   */
+  adopt(from: FlowRuntime, ids: Iterable<string>): void {
+    const referenced = referencedNodes(this.doc, this.deps.specs);
+    const taken = new Set<string>();
+    for (const id of ids) {
+      const slot = from.slots.get(id);
+      const handle = from.handles.get(id);
+      const node = this.doc.nodes.find((n) => n.id === id);
+      if (!slot || !handle || !node) continue;
+      from.slots.delete(id);
+      from.handles.delete(id);
+      handle.runtime = this;
+      this.handles.set(id, handle);
+      this.slots.set(id, {
+        ...slot,
+        node: { ...node, params: slot.node.params },
+        out: new Map(),
+        ...(node.retry ? { retry: node.retry } : {}),
+        onError: node.onError ?? 'stop',
+        referenced: referenced.has(id),
+      });
+      const status = from.ownStatus.get(id);
+      if (status) this.ownStatus.set(id, status);
+      for (const [key, entry] of from.shared) {
+        if (entry.owner !== id) continue;
+        from.shared.delete(key);
+        this.shared.set(key, entry);
+      }
+      taken.add(id);
+    }
+    // a kept mqtt-in waiting for the storage to recover waits here now
+    for (const l of from.recoveryListeners) this.recoveryListeners.add(l);
+    from.recoveryListeners.clear();
+    this.wire(taken);
+    from.unwire(taken);
+  }
+
+  /**
+   * Stops these trigger nodes (changed or gone in the next version), waits up to `graceMs` for
+   * the runs they fired, then disposes what they created (a kafka consumer leaves its group with
+   * its offsets committed) so that the next version's node can take their place.
+   */
+  async dropTriggers(ids: ReadonlySet<string>, graceMs: number): Promise<void> {
+    const slots = [...ids].map((id) => this.slots.get(id)).filter((s): s is NodeSlot => s !== undefined);
+    await this.stopAll(slots);
+    const deadline = Date.now() + graceMs;
+    while ([...ids].some((id) => (this.runningByTrigger.get(id) ?? 0) > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const [key, entry] of [...this.shared]) {
+      if (!ids.has(entry.owner)) continue;
+      this.shared.delete(key);
+      await this.dispose(key, entry);
+    }
+    for (const s of slots) {
+      this.handles.get(s.id)?.abort.abort();
+      this.handles.delete(s.id);
+      this.slots.delete(s.id);
+      this.dropped.set(s.id, s.committed);
+    }
+  }
+
+  /** creates and starts again trigger nodes taken out by dropTriggers (a replacement that failed) */
+  async revive(ids: Iterable<string>): Promise<void> {
+    const referenced = referencedNodes(this.doc, this.deps.specs);
+    const made = new Set<string>();
+    for (const id of ids) {
+      const node = this.doc.nodes.find((n) => n.id === id);
+      if (!node || node.disabled) continue;
+      this.slots.set(id, await this.createSlot(node, referenced.has(id), this.dropped.get(id)));
+      this.dropped.delete(id);
+      made.add(id);
+    }
+    this.wire(made);
+    await this.startTriggers(made);
+  }
+
+  /**
+   * Stops triggers, lets runs finish for up to `graceMs` (Infinity: however long they take, a
+   * replaced version), cancels the rest, then stops every node. Called again while it stops,
+   * the drain's deadline becomes `graceMs` from now.
+   */
+  stop(graceMs: number): Promise<void> {
+    if (this.stopped) {
+      this.rearm?.(graceMs);
+      return this.stopped;
+    }
     this.stopping = true;
+    this.stopped = this.stopNow(graceMs);
+    return this.stopped;
+  }
+
+  private async stopNow(graceMs: number): Promise<void> {
     this.unwatchStorage?.();
     this.recoveryListeners.clear();
     const triggers = [...this.slots.values()].filter((s) => s.spec.trigger);
     const others = [...this.slots.values()].filter((s) => !s.spec.trigger);
     await this.stopAll(triggers);
-    if (this.runs.size > 0) {
-      await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise((r) => setTimeout(r, graceMs).unref())]);
-    }
+    await this.drain(graceMs);
+    this.rearm = undefined;
     for (const run of this.runs) run.cancel();
-    this.controller.abort();
-    if (this.runs.size > 0) {
-      await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise((r) => setTimeout(r, 2000).unref())]);
-    }
+    for (const handle of this.handles.values()) handle.abort.abort();
+    await this.drain(2000);
     await this.stopAll(others);
-    for (const [key, entry] of this.shared) {
-      try {
-        await entry.dispose((await entry.value) as never);
-      } catch (err) {
-        this.log.warn('disposing a shared resource failed', { flowId: this.flowId, key, error: String(err) });
-      }
-    }
+    for (const [key, entry] of this.shared) await this.dispose(key, entry);
     this.shared.clear();
     this.deps.store.flush();
+  }
+
+  /** resolves when no run is in flight, or after `graceMs` (which `rearm` may move) */
+  private drain(graceMs: number): Promise<void> {
+    if (this.runs.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const arm = (ms: number): void => {
+        clearTimeout(timer);
+        if (Number.isFinite(ms)) timer = setTimeout(resolve, ms).unref();
+      };
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      arm(graceMs);
+      this.rearm = arm;
+    });
+  }
+
+  private async dispose(key: string, entry: { value: Promise<unknown>; dispose: (v: never) => unknown }): Promise<void> {
+    try {
+      await entry.dispose((await entry.value) as never);
+    } catch (err) {
+      this.log.warn('disposing a shared resource failed', { flowId: this.flowId, key, error: String(err) });
+    }
+  }
+
+  /** the trigger nodes now running, by id, with their document node */
+  runningTriggers(): Map<string, FlowNode> {
+    const out = new Map<string, FlowNode>();
+    for (const slot of this.slots.values()) {
+      if (!slot.spec.trigger) continue;
+      const node = this.doc.nodes.find((n) => n.id === slot.id);
+      if (node) out.set(slot.id, node);
+    }
+    return out;
   }
 
   /** Fire a trigger node now (editor, POST /trigger). */
@@ -174,12 +329,19 @@ export class FlowRuntime {
     return this.runs.size;
   }
 
-  private async createSlot(node: FlowNode, referenced: boolean): Promise<NodeSlot> {
+  /** the committed state map of the predecessor's node of this id and type: shared, so its last runs' commits show here */
+  private inheritedState(node: FlowNode): Map<string, unknown> | undefined {
+    const slot = this.predecessor?.slots.get(node.id);
+    if (slot?.node.type === node.type) return slot.committed;
+    return this.predecessor?.dropped.get(node.id);
+  }
+
+  private async createSlot(node: FlowNode, referenced: boolean, keptState?: Map<string, unknown>): Promise<NodeSlot> {
     const spec = this.deps.specs.get(node.type);
     const runtime = this.deps.runtimes.get(node.type);
     if (!spec || !runtime) throw new Error(`node ${node.id}: unknown node type "${node.type}"`);
     const params = this.deps.checker.withDefaults(spec.paramsSchema, node.params ?? {});
-    const committed = new Map(Object.entries(this.deps.store.loadNodeState(this.flowId, node.id)));
+    const committed = keptState ?? this.inheritedState(node) ?? new Map(Object.entries(this.deps.store.loadNodeState(this.flowId, node.id)));
     const resolveParams = compileParams(params, spec);
     const slot: NodeSlot = {
       id: node.id,
@@ -195,10 +357,16 @@ export class FlowRuntime {
       committed,
     };
     const log = this.log;
+    const handle: SlotHandle = { runtime: this, abort: new AbortController() };
+    this.handles.set(node.id, handle);
     const ctx: NodeContext = {
       flowId: this.flowId,
-      flowVersion: this.version,
-      flowSettings: this.doc.settings ?? {},
+      get flowVersion() {
+        return handle.runtime.version;
+      },
+      get flowSettings() {
+        return handle.runtime.doc.settings ?? {};
+      },
       node: slot.node,
       params,
       log,
@@ -206,13 +374,13 @@ export class FlowRuntime {
       evaluate: (value, msg) => this.templates.get(value)({ message: msg, nodeOutput: () => undefined }),
       flowMemory: this.flowMemory,
       connections: this.deps.connections,
-      shared: (key, create, dispose) => this.sharedResource(key, create, dispose),
-      signal: this.controller.signal,
-      fire: (msg, options) => this.fire(slot, msg, options),
-      fireFailed: (msg, error, options) => this.fireFailed(slot, msg, error, options),
-      setStatus: (status: NodeStatus) => this.nodeStatus(node.id, status),
+      shared: (key, create, dispose) => handle.runtime.sharedResource(node.id, key, create, dispose),
+      signal: handle.abort.signal,
+      fire: (msg, options) => handle.runtime.fireFrom(node.id, msg, options),
+      fireFailed: (msg, error, options) => handle.runtime.fireFailedFrom(node.id, msg, error, options),
+      setStatus: (status: NodeStatus) => handle.runtime.nodeStatus(node.id, status),
       hooks: this.deps.hooks,
-      storageRecovered: (listener) => this.onStorageRecovered(listener),
+      storageRecovered: (listener) => handle.runtime.onStorageRecovered(listener),
     };
     try {
       slot.instance = await runtime.create(ctx);
@@ -222,9 +390,11 @@ export class FlowRuntime {
     return slot;
   }
 
-  private wire(): void {
+  /** connects the outputs of these nodes (all by default) to their targets */
+  private wire(sources?: ReadonlySet<string>): void {
     for (const edge of this.doc.edges) {
       const e = normalEdge(edge);
+      if (sources && !sources.has(e.source)) continue;
       const from = this.slots.get(e.source);
       const to = this.slots.get(e.target);
       if (!from || !to) continue; // disabled nodes cut their wires
@@ -232,6 +402,13 @@ export class FlowRuntime {
       const target: Target = { slot: to, port: e.targetPort };
       if (list) list.push(target);
       else from.out.set(e.sourcePort, [target]);
+    }
+  }
+
+  /** takes the wires into these (adopted) nodes off the nodes left here */
+  private unwire(ids: ReadonlySet<string>): void {
+    for (const slot of this.slots.values()) {
+      for (const [port, targets] of slot.out) slot.out.set(port, targets.filter((t) => !ids.has(t.slot.id)));
     }
   }
 
@@ -260,10 +437,10 @@ export class FlowRuntime {
     this.slots.get(nodeId)?.committed.set(key, value);
   }
 
-  private async sharedResource<T>(key: string, create: () => Promise<T> | T, dispose: (v: T) => Promise<void> | void): Promise<T> {
+  private async sharedResource<T>(owner: string, key: string, create: () => Promise<T> | T, dispose: (v: T) => Promise<void> | void): Promise<T> {
     let entry = this.shared.get(key);
     if (!entry) {
-      entry = { value: Promise.resolve().then(create), dispose: dispose as (v: never) => unknown };
+      entry = { value: Promise.resolve().then(create), dispose: dispose as (v: never) => unknown, owner };
       this.shared.set(key, entry);
     }
     return (await entry.value) as T;
@@ -280,6 +457,30 @@ export class FlowRuntime {
     };
   }
 
+  /** a run of this trigger is in flight, here or in the version this one replaced (a serial timer never overlaps across a save) */
+  private triggerBusy(nodeId: string): boolean {
+    return (this.runningByTrigger.get(nodeId) ?? 0) > 0 || (this.predecessor?.triggerBusy(nodeId) ?? false);
+  }
+
+  /** the replaced version has finished its runs and stopped */
+  forgetPredecessor(): void {
+    this.predecessor = undefined;
+  }
+
+  /** a node's ctx.fire: the node may have left this flow meanwhile (dropped in a replacement) */
+  private fireFrom(nodeId: string, msg: Message, options: FireOptions = {}): FiredRun {
+    const slot = this.slots.get(nodeId);
+    if (slot) return this.fire(slot, msg, options);
+    const runId = newRunId();
+    return { runId, done: Promise.resolve({ runId, status: 'cancelled', error: 'the node is stopping' }), recorded: onRecord };
+  }
+
+  private fireFailedFrom(nodeId: string, msg: Message, error: string, options: FireOptions = {}): FiredRun {
+    const slot = this.slots.get(nodeId);
+    if (slot) return this.fireFailed(slot, msg, error, options);
+    return this.fireFrom(nodeId, msg, options);
+  }
+
   private fire(slot: NodeSlot, msg: Message, options: FireOptions = {}): FiredRun {
     const record = this.newRecord(slot, options);
     if (this.stopping) {
@@ -288,7 +489,7 @@ export class FlowRuntime {
     // while the store cannot write, nothing starts that could not be recorded or commit its state
     const problem = this.deps.store.storageProblem();
     if (problem) return this.refuse(slot, record, problem);
-    if (options.skipIfRunning && (this.runningByTrigger.get(slot.id) ?? 0) > 0) return this.recordSkipped(record);
+    if (options.skipIfRunning && this.triggerBusy(slot.id)) return this.recordSkipped(record);
     const full = this.tracesInFull();
     let gate: RecordGate | undefined;
     if (full && (options.recordStart ?? this.manual?.recordStart)) {

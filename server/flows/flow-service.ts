@@ -9,7 +9,7 @@ import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
 import type { NodeSpec, NodeSpecLogic, ValidationIssue } from '../../core/node-spec.ts';
 import { validateFlow } from '../../core/validate-flow.ts';
 import type { SchemaChecker } from '../../core/schema-check.ts';
-import type { Engine } from '../engine/engine.ts';
+import { FlowNotRunningError, ReplaceError, type Engine } from '../engine/engine.ts';
 import type { TriggerOptions } from '../engine/flow-runtime.ts';
 import type { FiredRun } from '../engine/node-api.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -96,6 +96,23 @@ export class FlowService {
     if (!this.deps.flows.update(id, split.stored, user, this.deps.secrets.sealer(split.secrets))) throw new FlowNotFoundError(id);
     this.deps.secrets.changed();
     return this.get(id);
+  }
+
+  /**
+   * A running flow whose saved version is not the one running gets it put into effect at a run
+   * boundary (Engine.replace). When it cannot start the old version keeps running; the engine
+   * keeps why (Engine.replacement), which the flow's API state shows.
+   */
+  async putIntoEffect(id: string): Promise<void> {
+    const flow = this.get(id);
+    const { engine } = this.deps;
+    if (!engine.isRunning(id) || engine.runningVersion(id) === flow.version) return;
+    try {
+      await engine.replace(id, flow.version, this.engineDoc(flow));
+    } catch (err) {
+      if (err instanceof ReplaceError || err instanceof FlowNotRunningError) return;
+      throw err;
+    }
   }
 
   get(id: string): StoredFlow {

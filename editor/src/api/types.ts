@@ -39,6 +39,8 @@ export interface FlowSummary {
   version: number;
   state: FlowState;
   stateError?: string;
+  /** the version that runs, while running (older than `version` when a save could not be put into effect) */
+  runningVersion?: number;
   nodeCount: number;
   updatedAt: string;
   createdAt: string;
@@ -46,13 +48,19 @@ export interface FlowSummary {
 
 export interface NodeStatusInfo { state: 'ok' | 'warn' | 'error' | 'idle'; text: string }
 
+/** a saved version of a running flow that is not in effect (SPEC §7, PUT on a running flow) */
+export interface Replacement { version: number; error?: string; at: string }
+
 /** GET /api/flows/:id */
 export interface FlowView extends FlowDocument {
   id: string;
   version: number;
   state: FlowState;
   stateError?: string;
+  /** the version the engine runs (while running) */
   runningVersion?: number;
+  /** the saved version when it is not running yet: being put into effect, or refused with why */
+  replacement?: Replacement;
   activeRuns?: number;
   createdAt: string;
   updatedAt: string;

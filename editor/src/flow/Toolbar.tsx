@@ -8,10 +8,11 @@ import { useLive } from '../stores/live-store.ts';
 import { exportFlow, saveFlow, startFlow, stopFlow } from './use-flow-actions.ts';
 import { TriggerMenu } from './TriggerMenu.tsx';
 import { ReadOnlyBadge } from '../components/ReadOnlyBadge.tsx';
+import { VersionChip } from './VersionChip.tsx';
 
 /** name, version, state and the flow's commands */
 export function Toolbar() {
-  const { flowId, name, version, state, stateError, dirty, settings, setMeta } = useFlow();
+  const { flowId, name, state, stateError, dirty, settings, setMeta } = useFlow();
   const connected = useLive((s) => s.connected);
   const writable = useCanWrite();
   const [busy, setBusy] = useState<string>();
@@ -31,9 +32,7 @@ export function Toolbar() {
         ← Flows
       </Link>
       <input className="title-input" name="flow-name" aria-label="Flow name" value={name} readOnly={!writable} onChange={(e) => setMeta({ name: e.target.value })} />
-      <span className="version" data-testid="flow-version">
-        {version ? `v${version}` : 'not saved'}
-      </span>
+      <VersionChip />
       {dirty && <span className="dirty" title="unsaved changes">● unsaved</span>}
       <StateBadge state={state} error={stateError} />
       <StateError state={state} error={stateError} />

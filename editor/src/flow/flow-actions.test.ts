@@ -139,9 +139,23 @@ test('a failing node shows failed with its error; the nodes after it do not run'
   assert.equal(marks[log], undefined, 'the new run repainted the canvas: the log node has not run');
 });
 
+test('saving the running flow puts the new version into effect, and the store knows which version runs', async () => {
+  assert.equal(flow().runningVersion, flow().version);
+  flow().updateNode(log, { params: { message: 'after the save ${payload.n}' } });
+  assert.equal(await saveFlow(), true);
+  const version = flow().version!;
+  assert.equal(lastToast(), `ok: Saved — version ${version} is running`);
+  assert.equal(flow().runningVersion, version);
+  assert.equal(flow().replacement, undefined);
+  await triggerFlow({ nodeId: inject, payload: { n: 9 } });
+  const runs = await waitFor(async () => (await fetch(`${s.url}/api/runs?flowId=${flow().flowId}&limit=1`, { headers: { authorization: `Bearer ${useAuth.getState().token}` } }).then((r) => r.json())) as RunRecord[], (r) => r[0]?.status === 'succeeded', 10_000, 'the run');
+  assert.equal(runs[0]?.flowVersion, version, 'the next run ran the saved version');
+});
+
 test('Stop stops the flow', async () => {
   await stopFlow();
   assert.equal(flow().state, 'stopped');
+  assert.equal(flow().runningVersion, undefined);
   assert.equal(lastToast(), 'ok: Stopped');
   assert.equal((await flowsApi.get(flow().flowId!)).state, 'stopped');
 });

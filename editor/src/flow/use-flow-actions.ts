@@ -2,7 +2,7 @@
 import { flowsApi } from '../api/endpoints.ts';
 import { ApiError, errorText } from '../api/http.ts';
 import type { FlowDocument } from '../../../core/flow-types.ts';
-import type { ValidationIssue } from '../api/types.ts';
+import type { FlowView, ValidationIssue } from '../api/types.ts';
 import { issueTarget } from '../lib/issues.ts';
 import { useNodeTypes } from '../stores/node-types-store.ts';
 import { useFlow } from '../stores/flow-store.ts';
@@ -20,7 +20,7 @@ export async function saveFlow(): Promise<boolean> {
   try {
     const view = flow.flowId ? await flowsApi.update(flow.flowId, doc) : await flowsApi.create(doc);
     useFlow.getState().saved(view);
-    toast.ok(`Saved — version ${view.version}`);
+    toastSaved(view);
     if (!flow.flowId) navigate(`/flows/${view.id}`, { replace: true });
     return true;
   } catch (err) {
@@ -34,13 +34,22 @@ export async function saveFlow(): Promise<boolean> {
   }
 }
 
+/** a save of a running flow puts it into effect: say whether it runs now, or why the old version still does */
+function toastSaved(view: FlowView): void {
+  if (view.replacement?.error) {
+    toast.error(`Saved version ${view.version}, but it could not start: version ${view.runningVersion ?? '?'} keeps running. ${view.replacement.error}`);
+  } else if (view.state === 'running' && view.runningVersion === view.version) {
+    toast.ok(`Saved — version ${view.version} is running`);
+  } else toast.ok(`Saved — version ${view.version}`);
+}
+
 export async function startFlow(): Promise<void> {
   if ((useFlow.getState().dirty || !useFlow.getState().flowId) && !(await saveFlow())) return;
   const id = useFlow.getState().flowId;
   if (!id) return;
   try {
     const view = await flowsApi.start(id);
-    useFlow.getState().setState(view.state, view.stateError);
+    useFlow.getState().setRuntime(view);
     toast.ok(`Started version ${view.runningVersion ?? view.version}`);
   } catch (err) {
     toast.error(errorText(err));
@@ -52,7 +61,7 @@ export async function stopFlow(): Promise<void> {
   if (!id) return;
   try {
     const view = await flowsApi.stop(id);
-    useFlow.getState().setState(view.state, view.stateError);
+    useFlow.getState().setRuntime(view);
     toast.ok('Stopped');
   } catch (err) {
     toast.error(errorText(err));

@@ -4,6 +4,7 @@
  */
 import { useEffect } from 'react';
 import { io } from 'socket.io-client';
+import { flowsApi } from '../api/endpoints.ts';
 import type { RunRecord } from '../../../core/flow-types.ts';
 import type { FlowStateEvent, StatusEvent, StepEvent } from '../api/types.ts';
 import { useAuth } from '../stores/auth-store.ts';
@@ -33,7 +34,14 @@ export function useLiveTrace(flowId: string | undefined): void {
     socket.on('node:end', (ev: StepEvent) => live.nodeEnd(ev));
     socket.on('node:status', (ev: StatusEvent) => live.nodeStatus(ev));
     socket.on('flow:state', (ev: FlowStateEvent) => {
-      if (ev.flowId === flowId) useFlow.getState().setState(ev.state, ev.error);
+      if (ev.flowId !== flowId) return;
+      useFlow.getState().setState(ev.state, ev.error);
+      // which version runs (a save elsewhere put a new one into effect, or it was refused)
+      if (ev.state === 'running') {
+        flowsApi.get(flowId).then((view) => {
+          if (useFlow.getState().flowId === flowId) useFlow.getState().setRuntime(view);
+        }, () => undefined);
+      }
     });
     return () => {
       socket.disconnect();

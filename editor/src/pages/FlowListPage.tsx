@@ -109,7 +109,10 @@ export function FlowListPage() {
                     <StateError state={f.state} error={f.stateError} />
                   </div>
                 </td>
-                <td>v{f.version}</td>
+                <td>
+                  v{f.version}
+                  {f.runningVersion !== undefined && f.runningVersion !== f.version && <div className="muted small" data-testid="running-version">v{f.runningVersion} running</div>}
+                </td>
                 <td>{f.nodeCount}</td>
                 <td title={fullTime(f.updatedAt)}>{timeAgo(f.updatedAt)}</td>
                 <td className="actions" onClick={(e) => e.stopPropagation()}>

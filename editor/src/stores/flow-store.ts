@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
 import type { FlowDocument, FlowSettings, Position } from '../../../core/flow-types.ts';
-import type { FlowState, FlowView, ValidationIssue } from '../api/types.ts';
+import type { FlowState, FlowView, Replacement, ValidationIssue } from '../api/types.ts';
 import {
   decorateEdge, edgeId, toCanvasEdge, toCanvasNode, toDocument,
   type CanvasEdge, type CanvasNode, type NodeData,
@@ -34,6 +34,10 @@ interface FlowEditorState {
   version?: number;
   state: FlowState;
   stateError?: string;
+  /** the version the server runs, while it runs (may differ from `version` after a refused save) */
+  runningVersion?: number;
+  /** the saved version not running yet, with why it was refused */
+  replacement?: Replacement;
   nodes: CanvasNode[];
   edges: CanvasEdge[];
   dirty: boolean;
@@ -46,6 +50,8 @@ interface FlowEditorState {
   /** after a successful save or start: server's version and state, issues cleared */
   saved(view: FlowView): void;
   setState(state: FlowState, error?: string): void;
+  /** state, running version and replacement from a view of the flow (after start, stop, a live state change) */
+  setRuntime(view: Pick<FlowView, 'state' | 'stateError' | 'runningVersion' | 'replacement'>): void;
   setMeta(meta: Partial<{ name: string; description: string; settings: FlowSettings }>): void;
   addNode(type: string, position: Position): string;
   updateNode(id: string, patch: Partial<NodeData>): void;
@@ -56,6 +62,10 @@ interface FlowEditorState {
   connect(c: Connection): void;
   document(): FlowDocument;
   setIssues(issues: ValidationIssue[], doc: FlowDocument): void;
+}
+
+function runtimeOf(view: Pick<FlowView, 'state' | 'stateError' | 'runningVersion' | 'replacement'>): Pick<FlowEditorState, 'state' | 'stateError' | 'runningVersion' | 'replacement'> {
+  return { state: view.state, stateError: view.stateError, runningVersion: view.runningVersion, replacement: view.replacement };
 }
 
 export const useFlow = create<FlowEditorState>()((set, get) => ({
@@ -70,7 +80,7 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
   loadSeq: 0,
 
   startNew() {
-    set({ loadSeq: get().loadSeq + 1, flowId: undefined, name: 'New flow', description: '', settings: {}, version: undefined, state: 'stopped', stateError: undefined, nodes: [], edges: [], dirty: false, issues: noIssues });
+    set({ loadSeq: get().loadSeq + 1, flowId: undefined, name: 'New flow', description: '', settings: {}, version: undefined, state: 'stopped', stateError: undefined, runningVersion: undefined, replacement: undefined, nodes: [], edges: [], dirty: false, issues: noIssues });
   },
 
   load(view) {
@@ -81,8 +91,7 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
       description: view.description ?? '',
       settings: view.settings ?? {},
       version: view.version,
-      state: view.state,
-      stateError: view.stateError,
+      ...runtimeOf(view),
       nodes: view.nodes.map(toCanvasNode),
       edges: view.edges.map(toCanvasEdge),
       dirty: false,
@@ -91,11 +100,15 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
   },
 
   saved(view) {
-    set({ flowId: view.id, version: view.version, state: view.state, stateError: view.stateError, dirty: false, issues: noIssues, edges: get().edges.map((e) => decorateEdge(e)) });
+    set({ flowId: view.id, version: view.version, ...runtimeOf(view), dirty: false, issues: noIssues, edges: get().edges.map((e) => decorateEdge(e)) });
   },
 
   setState(state, error) {
-    set({ state, stateError: error });
+    set({ state, stateError: error, ...(state === 'running' ? {} : { runningVersion: undefined, replacement: undefined }) });
+  },
+
+  setRuntime(view) {
+    set(runtimeOf(view));
   },
 
   setMeta(meta) {

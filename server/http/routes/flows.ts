@@ -13,6 +13,7 @@ import { storageErrorOf } from '../../store/errors.ts';
 import { runNotRecorded } from '../../engine/storage-error.ts';
 
 export function flowView(flow: StoredFlow, engine: Engine): Record<string, unknown> {
+  const replacement = engine.replacement(flow.id);
   return {
     ...flow.doc,
     id: flow.id,
@@ -21,6 +22,8 @@ export function flowView(flow: StoredFlow, engine: Engine): Record<string, unkno
     ...(flow.stateError ? { stateError: flow.stateError } : {}),
     autostart: flow.autostart,
     ...(engine.isRunning(flow.id) ? { runningVersion: engine.runningVersion(flow.id), activeRuns: engine.activeRuns(flow.id) } : {}),
+    // a saved version not running yet: being put into effect, or refused with why
+    ...(replacement && replacement.version === flow.version ? { replacement } : {}),
     createdAt: flow.createdAt,
     updatedAt: flow.updatedAt,
   };
@@ -36,7 +39,7 @@ export function flowsRouter(
   const r = Router();
 
   r.get('/', allow('read'), (_req, res) => {
-    res.json(list().map((f) => ({ id: f.id, name: f.name, description: f.description, version: f.version, state: f.state, ...(f.stateError ? { stateError: f.stateError } : {}), autostart: f.autostart, nodeCount: f.doc.nodes.length, updatedAt: f.updatedAt, createdAt: f.createdAt })));
+    res.json(list().map((f) => ({ id: f.id, name: f.name, description: f.description, version: f.version, state: f.state, ...(f.stateError ? { stateError: f.stateError } : {}), autostart: f.autostart, ...(engine.isRunning(f.id) ? { runningVersion: engine.runningVersion(f.id) } : {}), nodeCount: f.doc.nodes.length, updatedAt: f.updatedAt, createdAt: f.createdAt })));
   });
 
   r.post('/', allow('write'), (req, res) => {
@@ -54,8 +57,11 @@ export function flowsRouter(
     res.json({ ...flowView(flow, engine), ...(Object.keys(statuses).length ? { nodeStatus: statuses } : {}) });
   });
 
-  r.put('/:id', allow('write'), (req, res) => {
-    res.json(flowView(service.update(param(req, 'id'), bodyObject(req.body), userOf(res).username), engine));
+  // on a running flow the new version is put into effect; if it cannot start, `replacement.error` says why
+  r.put('/:id', allow('write'), async (req, res) => {
+    const saved = service.update(param(req, 'id'), bodyObject(req.body), userOf(res).username);
+    await service.putIntoEffect(saved.id);
+    res.json(flowView(service.get(saved.id), engine));
   });
 
   r.delete('/:id', allow('write'), async (req, res) => {
@@ -71,6 +77,7 @@ export function flowsRouter(
       ...(flow.stateError ? { stateError: flow.stateError } : {}),
       autostart: flow.autostart,
       running: engine.isRunning(flow.id),
+      ...(engine.isRunning(flow.id) ? { runningVersion: engine.runningVersion(flow.id) } : {}),
       activeRuns: engine.activeRuns(flow.id),
       nodes: nodeStatuses(flow.id),
     });
