@@ -54,6 +54,15 @@ test('a paste can be placed with its top-left corner at a point', () => {
   assert.deepEqual(out.nodes.map((n) => n.position), [{ x: 1000, y: 500 }, { x: 1250, y: 500 }, { x: 1500, y: 500 }, { x: 1500, y: 700 }]);
 });
 
+test('placed at a point, the paste moves down until it covers no existing node', () => {
+  const part: Fragment = { nodes: [{ id: 'a', type: 'log', params: {}, position: { x: 0, y: 0 } }, { id: 'b', type: 'log', params: {}, position: { x: 250, y: 0 } }], edges: [] };
+  const out = prepareFragment(part, new Set(), { at: { x: 100, y: 100 }, around: [{ x: 400, y: 120 }, { x: 400, y: 200 }] });
+  const [a, b] = out.nodes.map((n) => n.position!) as [{ x: number; y: number }, { x: number; y: number }];
+  assert.equal(a.x, 100);
+  assert.ok(a.y >= 300, `below the nodes it would cover (y=${a.y})`);
+  assert.deepEqual(b, { x: a.x + 250, y: a.y }, 'the pasted nodes keep their layout');
+});
+
 test('new ids never collide with the flow or with each other', () => {
   const out = prepareFragment(flow, new Set(['555555']), { offset: { x: 0, y: 0 } }, seq(0.5, 0.5, 0.5, 0.1, 0.2, 0.3, 0.4));
   const ids = out.nodes.map((n) => n.id);

@@ -69,9 +69,13 @@ export function parseFragment(text: string): Parsed {
 export interface Placement {
   /** moves every node by this much */
   offset?: Position;
-  /** or puts the top-left corner of the pasted nodes here */
+  /** or puts the top-left corner of the pasted nodes here, or lower down where they cover no node of `around` */
   at?: Position;
+  around?: readonly Position[];
 }
+
+/** a node card's footprint, with a margin: closer than this is on top of each other */
+const CARD = { w: 210, h: 100 };
 
 /**
  * The fragment ready to add to a flow whose node ids are `taken`: new ids, wires and references
@@ -89,7 +93,7 @@ export function prepareFragment(fragment: Fragment, taken: ReadonlySet<string>, 
   const placed = fragment.nodes.map((n, i) => n.position ?? { x: (i % 5) * 240, y: Math.floor(i / 5) * 160 });
   const minX = Math.min(...placed.map((p) => p.x));
   const minY = Math.min(...placed.map((p) => p.y));
-  const shift = place.at ? { x: place.at.x - minX, y: place.at.y - minY } : (place.offset ?? PASTE_OFFSET);
+  const shift = place.at ? clearShift(placed.map((p) => ({ x: p.x - minX, y: p.y - minY })), place.at, place.around ?? []) : (place.offset ?? PASTE_OFFSET);
   const seen = new Set<string>();
   const nodes = fragment.nodes.flatMap((n, i) => {
     // a pasted text may repeat an id: the first node keeps the wires, as the server's check would refuse the rest
@@ -112,6 +116,14 @@ export function prepareFragment(fragment: Fragment, taken: ReadonlySet<string>, 
     return [edge];
   });
   return { nodes, edges, ids };
+}
+
+/** from `at` downwards, the first shift that puts none of `relative` on top of a node of `around` */
+function clearShift(relative: readonly Position[], at: Position, around: readonly Position[]): Position {
+  const covers = (y: number): boolean => relative.some((r) => around.some((o) => Math.abs(at.x + r.x - o.x) < CARD.w && Math.abs(y + r.y - o.y) < CARD.h));
+  let y = at.y;
+  for (let i = 0; i < 200 && covers(y); i++) y += CARD.h / 2;
+  return { x: at.x, y };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
