@@ -91,6 +91,31 @@ describe('canvas editing: undo, clipboard, selection, find, shortcuts', () => {
     await shot(page, 'canvas-03-param-undone');
   });
 
+  it('a drag is one undo step, and so is a word typed into a field', async () => {
+    const { page } = s!;
+    await clickPane(page);
+    const card = page.locator('[data-testid="node-100001"]');
+    const start = (await card.boundingBox())!;
+    await page.mouse.move(start.x + 60, start.y + 12);
+    await page.mouse.down();
+    await page.mouse.move(start.x + 120, start.y + 80, { steps: 8 });
+    await page.mouse.move(start.x + 160, start.y + 140, { steps: 8 });
+    await page.mouse.up();
+    const moved = (await card.boundingBox())!;
+    assert.ok(moved.y - start.y > 100, 'the node moved');
+    await page.click('[data-testid="btn-undo"]');
+    await page.waitForFunction(([y]) => Math.abs(document.querySelector('[data-testid="node-100001"]')!.getBoundingClientRect().y - y) < 2, [start.y] as const);
+
+    await page.click('[data-testid="node-100003"]');
+    const name = page.locator('input[name="node.name"]');
+    await name.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' trail', { delay: 30 });
+    assert.equal(await name.inputValue(), 'Audit trail');
+    await page.click('[data-testid="btn-undo"]');
+    await page.waitForFunction(() => (document.querySelector('input[name="node.name"]') as HTMLInputElement).value === 'Audit');
+  });
+
   it('keeps the keys in a field the user types into: Backspace, Ctrl+A and Ctrl+Z stay there', async () => {
     const { page } = s!;
     await page.click('[data-testid="node-100003"]');
