@@ -62,7 +62,9 @@ describe('canvas editing: undo, clipboard, selection, find, shortcuts', () => {
     await page.click('[data-testid="node-100002"]');
     await press(page, 'Delete', 2, 0);
     await shot(page, 'canvas-01-deleted');
+    await page.waitForSelector('.toolbar .dirty');
     await press(page, 'Control+z', 3, 2);
+    assert.equal(await page.locator('.toolbar .dirty').count(), 0, 'back at the saved flow: nothing unsaved');
     await shot(page, 'canvas-02-undone');
     await press(page, 'Control+Shift+z', 2, 0);
     await press(page, 'Control+z', 3, 2);

@@ -121,13 +121,22 @@ test('wiring, adding a node and renaming the flow are undone in reverse order', 
   assert.deepEqual(ids(), ['100001', '100002', '100003']);
 });
 
-test('undo keeps the current selection and marks the flow unsaved', () => {
+test('undo keeps the current selection; back at the saved flow nothing is unsaved, elsewhere it is', () => {
   flow().select('100002');
   flow().updateNode('100001', { name: 'Start' });
+  assert.equal(flow().dirty, true);
   flow().undo();
   assert.equal(node('100001')!.data.name, undefined);
   assert.equal(node('100002')!.selected, true);
+  assert.equal(flow().dirty, false, 'back to the flow as opened');
+  flow().redo();
   assert.equal(flow().dirty, true);
+  flow().saved({ ...view, version: 2 });
+  assert.equal(flow().dirty, false);
+  flow().undo();
+  assert.equal(flow().dirty, true, 'the saved version has the name; undoing it is a change');
+  flow().redo();
+  assert.equal(flow().dirty, false);
 });
 
 test('a new edit after undo drops the redo steps', () => {

@@ -97,6 +97,7 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
 
   startNew() {
     set({ ...freshHistory(), loadSeq: get().loadSeq + 1, flowId: undefined, name: 'New flow', description: '', settings: {}, version: undefined, state: 'stopped', stateError: undefined, nodes: [], edges: [], dirty: false, issues: noIssues });
+    savedText = documentText(get());
   },
 
   load(view) {
@@ -115,10 +116,12 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
       dirty: false,
       issues: noIssues,
     });
+    savedText = documentText(get());
   },
 
   saved(view) {
     set({ flowId: view.id, version: view.version, state: view.state, stateError: view.stateError, dirty: false, issues: noIssues, edges: get().edges.map((e) => decorateEdge(e)) });
+    savedText = documentText(get());
   },
 
   setState(state, error) {
@@ -316,6 +319,13 @@ function remember(key?: string, windowMs?: number): void {
   useFlow.setState(historyFlags(history));
 }
 
+/** the document as last opened or saved, to tell whether undo/redo arrived back at it */
+let savedText: string | undefined;
+
+function documentText(s: Snapshot): string {
+  return JSON.stringify(toDocument({ name: s.name, description: s.description, settings: s.settings }, s.nodes, s.edges));
+}
+
 let dragSeq = 0;
 let dragging = false;
 
@@ -342,7 +352,8 @@ function restore(snap: Snapshot): Partial<FlowEditorState> {
   const nodeIds = new Set(nodes.map((n) => n.id));
   const edgeIds = new Set(edges.map((e) => e.id));
   const issues = withoutIssuesOf(s.issues, Object.keys(s.issues.nodes).filter((id) => !nodeIds.has(id)), Object.keys(s.issues.edges).filter((id) => !edgeIds.has(id)));
-  return { nodes, edges, name: snap.name, description: snap.description, settings: snap.settings, dirty: true, issues };
+  // undoing back to what was saved leaves nothing unsaved
+  return { nodes, edges, name: snap.name, description: snap.description, settings: snap.settings, dirty: documentText(snap) !== savedText, issues };
 }
 
 /** `params.interval`, `name`: what a patch changes, so each field's typing is its own step */
