@@ -51,6 +51,14 @@ test('deleting the selection is one step: undo brings the node and its wires bac
   assert.deepEqual(wires(), []);
 });
 
+test('the inspector\'s Delete node button is undone the same way', () => {
+  flow().removeNode('100001');
+  assert.deepEqual(ids(), ['100002', '100003']);
+  flow().undo();
+  assert.deepEqual(ids(), ['100001', '100002', '100003']);
+  assert.deepEqual(wires(), ['100001->100002', '100002->100003']);
+});
+
 test('a selected wire alone can be deleted and undone', () => {
   useFlow.setState({ edges: flow().edges.map((e) => (e.source === '100001' ? { ...e, selected: true } : e)) });
   flow().deleteSelection();
