@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { closeSession, openSession, shot, type Session } from './harness.ts';
+import { closeSession, openSession, shot, wire, type Session } from './harness.ts';
 
 interface SavedNode { id: string; type: string; params: Record<string, unknown>; position: { x: number; y: number } }
 interface SavedEdge { source: string; target: string }
@@ -116,6 +116,16 @@ describe('canvas editing: undo, clipboard, selection, find, shortcuts', () => {
     assert.equal(await name.inputValue(), 'Audit trail');
     await page.click('[data-testid="btn-undo"]');
     await page.waitForFunction(() => (document.querySelector('input[name="node.name"]') as HTMLInputElement).value === 'Audit');
+  });
+
+  it('a new wire is undone and redone', async () => {
+    const { page } = s!;
+    await clickPane(page);
+    await wire(page, { node: '100001' }, { node: '100003' });
+    await waitCounts(page, 3, 3);
+    await press(page, 'Control+z', 3, 2);
+    await press(page, 'Control+y', 3, 3);
+    await press(page, 'Control+z', 3, 2);
   });
 
   it('keeps the keys in a field the user types into: Backspace and Ctrl+A stay there', async () => {
