@@ -7,10 +7,11 @@
 import { useEffect } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import type { Position } from '../../../core/flow-types.ts';
-import { fragmentText, parseFragment, PASTE_OFFSET, type Placement } from '../lib/clipboard.ts';
+import { fragmentText, maskedSecrets, parseFragment, PASTE_OFFSET, type Fragment, type Placement } from '../lib/clipboard.ts';
 import { commandOf, isTyping, type Command } from '../lib/shortcuts.ts';
 import { useCanvasUi } from '../stores/canvas-ui-store.ts';
 import { useFlow } from '../stores/flow-store.ts';
+import { useNodeTypes } from '../stores/node-types-store.ts';
 import { toast } from '../stores/toast-store.ts';
 
 /** commands a viewer (read-only) may use */
@@ -18,6 +19,12 @@ const READ_ONLY_OK: ReadonlySet<Command> = new Set(['copy', 'selectAll', 'find',
 
 /** the last copy made here: pasting it again moves each paste a step further */
 let lastCopied: { text: string; pastes: number } | undefined;
+
+/** stored credentials do not travel with a copy: say which the copies need */
+function warnSecrets(fragment: Fragment): void {
+  const left = maskedSecrets(fragment, (type) => useNodeTypes.getState().byType.get(type)?.sensitiveParams ?? []);
+  if (left.length > 0) toast.info(`Stored secrets are not copied: enter ${left.map((l) => `${l.param} (copy of ${l.nodeId})`).join(', ')} on the copies.`);
+}
 
 export function useCanvasShortcuts(readOnly: boolean): void {
   const flow = useReactFlow();
@@ -57,6 +64,7 @@ export function useCanvasShortcuts(readOnly: boolean): void {
         case 'duplicate': {
           const fragment = store.copySelection();
           if (fragment.nodes.length > 0) store.paste(fragment, { offset: PASTE_OFFSET });
+          warnSecrets(fragment);
           break;
         }
         case 'selectAll':
@@ -102,6 +110,7 @@ export function useCanvasShortcuts(readOnly: boolean): void {
       }
       const added = useFlow.getState().paste(parsed.fragment, where);
       if (added.length > 0 && where.at) toast.info(`Pasted ${added.length} node${added.length === 1 ? '' : 's'}`);
+      warnSecrets(parsed.fragment);
     };
 
     const copyListener = (e: ClipboardEvent): void => onCopy(e, false);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowNode } from '../../../core/flow-types.ts';
-import { fragmentOf, fragmentText, parseFragment, prepareFragment, type Fragment } from './clipboard.ts';
+import { fragmentOf, fragmentText, maskedSecrets, parseFragment, prepareFragment, withoutMaskedSecrets, type Fragment } from './clipboard.ts';
 
 const flow: Fragment = {
   nodes: [
@@ -108,4 +108,19 @@ test('text that is not a flow is refused with the field that is wrong', () => {
 test('wires to nodes outside a pasted text and repeated wires are dropped', () => {
   const out = prepareFragment({ nodes: [{ id: 'a', type: 'log', params: {} }, { id: 'b', type: 'log', params: {} }], edges: [{ source: 'a', target: 'b' }, { source: 'a', target: 'b' }, { source: 'a', target: 'zz' }] }, new Set(), { offset: { x: 0, y: 0 } });
   assert.equal(out.edges.length, 1);
+});
+
+test('a stored secret ("***") is not copied: the copy leaves it empty and the user is told which', () => {
+  const part: Fragment = {
+    nodes: [
+      { id: 'h', type: 'http-in', params: { path: 'x', auth: 'bearer', token: '***' } },
+      { id: 'l', type: 'log', params: { message: '***' } },
+      { id: 'k', type: 'http-in', params: { path: 'y', auth: 'bearer', token: 'typed-here' } },
+    ],
+    edges: [],
+  };
+  const sensitiveOf = (type: string) => (type === 'http-in' ? ['token'] : []);
+  assert.deepEqual(maskedSecrets(part, sensitiveOf), [{ nodeId: 'h', param: 'token' }]);
+  const out = withoutMaskedSecrets(part, sensitiveOf);
+  assert.deepEqual(out.nodes.map((n) => n.params), [{ path: 'x', auth: 'bearer' }, { message: '***' }, { path: 'y', auth: 'bearer', token: 'typed-here' }]);
 });

@@ -5,6 +5,7 @@
  * node a new id and points the wires and the `${id|…}` references inside the pasted part at the
  * copies; references to nodes outside it keep pointing at the originals.
  */
+import { SECRET_MASK } from '../../../core/connection-types.ts';
 import type { FlowEdge, FlowNode, Position } from '../../../core/flow-types.ts';
 import { newNodeId } from './node-id.ts';
 import { remapRefs } from './remap-refs.ts';
@@ -124,6 +125,26 @@ function clearShift(relative: readonly Position[], at: Position, around: readonl
   let y = at.y;
   for (let i = 0; i < 200 && covers(y); i++) y += CARD.h / 2;
   return { x: at.x, y };
+}
+
+/** which type's params hold credentials (NodeTypeInfo.sensitiveParams) */
+export type SensitiveOf = (type: string) => readonly string[];
+
+/**
+ * The credentials a copy cannot carry: the server shows a stored secret as `"***"` and keeps it
+ * per node, so a copy (a new node) has none. Listed by the original node's id and param.
+ */
+export function maskedSecrets(fragment: Fragment, sensitiveOf: SensitiveOf): { nodeId: string; param: string }[] {
+  return fragment.nodes.flatMap((n) => sensitiveOf(n.type).filter((p) => n.params?.[p] === SECRET_MASK).map((param) => ({ nodeId: n.id, param })));
+}
+
+/** the fragment with those `"***"` left empty, so the copies ask for the value rather than fail on save */
+export function withoutMaskedSecrets(fragment: Fragment, sensitiveOf: SensitiveOf): Fragment {
+  const nodes = fragment.nodes.map((n) => {
+    const masked = sensitiveOf(n.type).filter((p) => n.params?.[p] === SECRET_MASK);
+    return masked.length === 0 ? n : { ...n, params: Object.fromEntries(Object.entries(n.params).filter(([k]) => !masked.includes(k))) };
+  });
+  return { nodes, edges: fragment.edges };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

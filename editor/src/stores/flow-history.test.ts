@@ -182,3 +182,9 @@ test('loading another flow forgets the history', () => {
   flow().load(view);
   assert.equal(flow().canUndo, false);
 });
+
+test('a pasted copy of a node with a stored secret has the secret empty, not "***"', () => {
+  const added = flow().paste({ nodes: [{ id: '700001', type: 'http-in', params: { method: 'POST', path: 'p', auth: 'bearer', token: '***' } }], edges: [] }, { offset: { x: 0, y: 0 } });
+  assert.equal(added.length, 1);
+  assert.deepEqual(node(added[0]!)!.data.params, { method: 'POST', path: 'p', auth: 'bearer' });
+});

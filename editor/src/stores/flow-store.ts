@@ -10,7 +10,7 @@ import {
   decorateEdge, edgeId, toCanvasEdge, toCanvasNode, toDocument, toFlowEdge, toFlowNode,
   type CanvasEdge, type CanvasNode, type NodeData,
 } from '../lib/flow-convert.ts';
-import { fragmentOf, prepareFragment, type Fragment, type Placement } from '../lib/clipboard.ts';
+import { fragmentOf, prepareFragment, withoutMaskedSecrets, type Fragment, type Placement } from '../lib/clipboard.ts';
 import { canRedo, canUndo, emptyHistory, push, redo, undo, type History } from '../lib/history.ts';
 import { issueTarget } from '../lib/issues.ts';
 import { newNodeId } from '../lib/node-id.ts';
@@ -241,7 +241,8 @@ export const useFlow = create<FlowEditorState>()((set, get) => ({
 
   paste(fragment, place) {
     const { nodes, edges } = get();
-    const ready = prepareFragment(fragment, new Set(nodes.map((n) => n.id)), place);
+    const sensitiveOf = (type: string) => useNodeTypes.getState().byType.get(type)?.sensitiveParams ?? [];
+    const ready = prepareFragment(withoutMaskedSecrets(fragment, sensitiveOf), new Set(nodes.map((n) => n.id)), place);
     if (ready.nodes.length === 0) return [];
     remember();
     const added = ready.nodes.map((n, i) => ({ ...toCanvasNode(n, nodes.length + i), selected: true }));
