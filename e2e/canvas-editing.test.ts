@@ -268,6 +268,28 @@ describe('canvas editing: undo, clipboard, selection, find, shortcuts', () => {
     await page.waitForSelector('[data-testid="find-node"]', { state: 'detached' });
   });
 
+  it('a copy of a node with a stored token asks for the token instead of carrying "***"', async () => {
+    const { page, server } = s!;
+    const created = await server.api('/api/flows', {
+      body: { name: `E2E secret copy ${suffix}`, nodes: [{ id: '700001', type: 'http-in', params: { method: 'POST', path: `copy-${suffix}`, auth: 'bearer', token: 'tok-secret' }, position: { x: 80, y: 80 } }], edges: [] },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    page.once('dialog', (d) => void d.accept());
+    await page.goto(`${server.url}/flows/${created.body.id}`);
+    await page.click('[data-testid="node-700001"]');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await page.waitForSelector('[data-testid="toast-info"]:has-text("Stored secrets are not copied")');
+    const copy = (await selectedIds(page))[0]!;
+    assert.notEqual(copy, '700001');
+    await clickPane(page);
+    await page.click(`[data-testid="node-${copy}"]`);
+    const token = page.locator('input[name="params.token"]');
+    assert.equal(await token.inputValue(), '');
+    assert.doesNotMatch((await token.getAttribute('placeholder')) ?? '', /stored/, 'the copy has no stored token');
+    await shot(page, 'canvas-09-secret-copy');
+  });
+
   it('? shows the shortcuts; Escape closes them', async () => {
     const { page, errors } = s!;
     await clickPane(page);
