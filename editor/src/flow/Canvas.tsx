@@ -7,12 +7,14 @@ import type { CanvasNode } from '../lib/flow-convert.ts';
 import { colorOf } from '../lib/node-look.ts';
 import { useFlow } from '../stores/flow-store.ts';
 import { useNodeTypes } from '../stores/node-types-store.ts';
+import { CanvasCommands } from './CanvasCommands.tsx';
 import { FlowNodeCard } from './FlowNodeCard.tsx';
 import { DRAG_TYPE } from './Palette.tsx';
 
 const nodeTypes: NodeTypes = { tributary: FlowNodeCard };
 const edgeOptions: DefaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
-const DELETE_KEYS = ['Delete', 'Backspace'];
+// Shift-click adds to the selection as in most editors (Ctrl and Cmd too); Del is handled with the other shortcuts (one undo step)
+const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
 
 /** `readOnly`: nodes can be selected (to read their params) but not moved, wired or deleted */
 export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
@@ -57,7 +59,8 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         onConnect={(c: Connection) => connect(c)}
         isValidConnection={isValidConnection}
         defaultEdgeOptions={edgeOptions}
-        deleteKeyCode={readOnly ? null : DELETE_KEYS}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         edgesReconnectable={!readOnly}
@@ -72,6 +75,7 @@ export function Canvas({ readOnly = false }: { readOnly?: boolean }) {
         <Controls position="top-left" showInteractive={false} />
         <MiniMap pannable zoomable style={{ width: 160, height: 100 }} nodeColor={(n) => colorOf(useNodeTypes.getState().byType.get((n as CanvasNode).data.type))} nodeStrokeWidth={2} />
       </ReactFlow>
+      <CanvasCommands readOnly={readOnly} />
       {nodes.length === 0 && !readOnly && (
         <div className="canvas-hint">
           <strong>Empty flow.</strong> Click or drag node types from the palette on the left, then drag from a node's right-hand port to another's left-hand port to wire them.

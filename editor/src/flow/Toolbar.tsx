@@ -9,6 +9,7 @@ import { exportFlow, saveFlow, startFlow, stopFlow } from './use-flow-actions.ts
 import { TriggerMenu } from './TriggerMenu.tsx';
 import { ReadOnlyBadge } from '../components/ReadOnlyBadge.tsx';
 import { VersionChip } from './VersionChip.tsx';
+import { UndoRedo } from './UndoRedo.tsx';
 
 /** name, version, state and the flow's commands */
 export function Toolbar() {
@@ -52,6 +53,7 @@ export function Toolbar() {
       </label>
       {writable && (
         <>
+      <UndoRedo />
       <button type="button" className={dirty || !flowId ? 'btn primary' : 'btn'} disabled={busy !== undefined} onClick={run('save', saveFlow)} data-testid="btn-save" title="Save a new version (Ctrl+S)">
         {busy === 'save' ? 'Saving…' : 'Save'}
       </button>
