@@ -1,6 +1,7 @@
 /** `npm start`: run Tributary until SIGTERM/SIGINT, then shut down gracefully and exit 0. */
 import { loadConfig, ConfigError } from './config.ts';
 import { startServer } from './bootstrap.ts';
+import { errorMessage } from '../core/guards.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -49,6 +50,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`tributary failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`tributary failed to start: ${errorMessage(err)}\n`);
   process.exit(1);
 });

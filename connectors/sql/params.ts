@@ -17,6 +17,7 @@ import {
   type TableName,
 } from './identifiers.ts';
 import { findNamedBinds, type SqlLexicon } from './named-binds.ts';
+import { isRecord } from '../../core/guards.ts';
 
 export const ACTIONS = ['select', 'insert', 'upsert', 'update', 'delete', 'sql'] as const;
 export type SqlAction = (typeof ACTIONS)[number];
@@ -45,10 +46,6 @@ export interface SqlParams {
 const TABLE_ACTIONS: ReadonlySet<string> = new Set(['select', 'insert', 'upsert', 'update', 'delete']);
 
 const hasExpr = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;

@@ -7,6 +7,7 @@ import { NodeError, type NodeContext, type NodeRuntime } from '../../server/engi
 import { createSandbox, DEFAULT_MEMORY_MB, ScriptError, type Sandbox, type SandboxLimits } from '../../server/sandbox/index.ts';
 import { routeResult } from './route-result.ts';
 import { SCRIPT_DEFAULT_TIMEOUT_MS, scriptPorts, type ScriptParams } from './spec.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 const SANDBOX_KEY = 'sandbox';
 
@@ -84,7 +85,7 @@ function isPositive(value: unknown): value is number {
 function asNodeError(err: unknown, retryable: boolean): NodeError {
   if (err instanceof NodeError) return err;
   if (err instanceof ScriptError) return new NodeError(err.message, err.code, retryable && err.code !== 'SCRIPT_COMPILE');
-  return new NodeError(err instanceof Error ? err.message : String(err), 'SCRIPT_ERROR', retryable);
+  return new NodeError(errorMessage(err), 'SCRIPT_ERROR', retryable);
 }
 
 export default scriptRuntime;

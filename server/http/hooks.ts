@@ -9,6 +9,8 @@ import type { HookTable } from '../engine/hook-table.ts';
 import { labelBinary, type HookResponse } from '../engine/node-api.ts';
 import type { Logger } from '../../core/logger.ts';
 import { jsonBodyIssue } from './json-guard.ts';
+import { errorReply, ValidationError } from '../../core/errors.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 const DEFAULT_LIMIT = 1024 * 1024;
 const PREFIX = '/hooks';
@@ -34,8 +36,8 @@ export function isHookUrl(url: string | undefined): boolean {
 export function hooksListener(table: HookTable, log: Logger): HookListener {
   return (req, res) => {
     serve(table, req, res).catch((err: unknown) => {
-      log.error('http-in handler failed', { path: req.url, error: String(err) });
-      if (!res.headersSent) answer(req, res, { status: 500, body: { error: 'the flow could not handle the request' } });
+      log.error('http-in handler failed', { path: req.url, error: errorMessage(err) });
+      if (!res.headersSent) answer(req, res, errorReply('INTERNAL', 'the flow could not handle the request', {}));
       else res.destroy();
     });
   };
@@ -50,26 +52,31 @@ async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse
   try {
     found = table.match(method, path);
   } catch {
-    return answer(req, res, { status: 400, body: { error: `the path /hooks${path} is not valid URL encoding` } });
+    return answer(req, res, errorReply('HOOK_PATH_INVALID', `the path /hooks${path} is not valid URL encoding`, { path: `/hooks${path}` }));
   }
-  if (!found) return answer(req, res, { status: 404, body: { error: `no running flow serves ${method} /hooks${path}` } });
-  if ('methodMismatch' in found) return answer(req, res, { status: 405, body: { error: `method ${method} is not allowed on /hooks${path}` } });
+  if (!found) return answer(req, res, errorReply('NOT_FOUND', `no running flow serves ${method} /hooks${path}`, { what: 'hook', id: `${method} /hooks${path}` }));
+  if ('methodMismatch' in found) {
+    return answer(req, res, errorReply('METHOD_NOT_ALLOWED', `method ${method} is not allowed on /hooks${path}`, { method, path: `/hooks${path}` }));
+  }
   const limit = found.route.maxBodyBytes ?? DEFAULT_LIMIT;
   let raw: Buffer;
   try {
     raw = await readBody(req, res, limit);
   } catch (err) {
-    return answer(req, res, { status: 413, body: { error: (err as Error).message } });
+    return answer(req, res, errorReply('BODY_TOO_LARGE', errorMessage(err), {}));
   }
   let body: unknown;
   try {
     body = parseBody(raw, req.headers['content-type']);
   } catch {
-    return answer(req, res, { status: 400, body: { error: 'the request body is not valid JSON' } });
+    return answer(req, res, errorReply('BODY_NOT_JSON', 'the request body is not valid JSON', {}));
   }
   // the same limits as /api bodies: a 10,000-deep document would overflow the stack downstream
   const issue = Buffer.isBuffer(body) ? undefined : jsonBodyIssue(body);
-  if (issue) return answer(req, res, { status: 400, body: { error: `the request body is refused: ${issue.path}: ${issue.message}` } });
+  if (issue) {
+    const refused = new ValidationError(`the request body is refused: ${issue.path}: ${issue.message}`, [issue], 'INVALID_INPUT', { field: issue.path });
+    return answer(req, res, { status: refused.status, body: refused.body() });
+  }
   const reply = await found.route.handle({
     method, path, params: found.params, query: q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) },
     headers: req.headers, body, rawBody: raw,

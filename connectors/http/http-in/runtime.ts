@@ -3,6 +3,8 @@
  * per request and answers with what http-response gives, else with the run's end or a 504.
  */
 import type { Message } from '../../../core/flow-types.ts';
+import { errorReply } from '../../../core/errors.ts';
+import { errorMessage } from '../../../core/guards.ts';
 import {
   runNotRecorded, StorageError,
   type ConnectionLease, type FiredRun, type HookRequest, type HookResponse, type NodeRuntime, type RunOutcome,
@@ -40,12 +42,16 @@ function authOfParams(params: HttpInParams): HttpAuth {
   return authFromSettings(kind, { username: params.username, secret, header: params.apiKeyHeader });
 }
 
-/** the answer when the run ended before anyone answered */
+/**
+ * The answer when the run ended before anyone answered. A failure is not described to the
+ * caller (SPEC §7: no database text or connection names to /hooks callers): the run's trace,
+ * which users of the editor read, says why.
+ */
 function endAnswer(outcome: RunOutcome): HookResponse {
   const runId = outcome.runId;
   if (outcome.status === 'succeeded') return { status: 200, body: { runId } };
-  if (outcome.status === 'failed') return { status: 500, body: { error: outcome.error ?? 'the run failed', runId } };
-  return { status: 503, body: { error: outcome.error ?? `the run was ${outcome.status}`, runId } };
+  if (outcome.status === 'failed') return errorReply('FLOW_FAILED', `the flow failed to handle the request (run ${runId})`, { runId }, { runId });
+  return errorReply('RUN_NOT_FINISHED', outcome.error ?? `the run was ${outcome.status}`, { runId, status: outcome.status }, { runId });
 }
 
 /** the run cannot be recorded (storage full or unavailable): the caller may try again later */
@@ -88,7 +94,8 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
       else {
         void fired.done.then((outcome) => responder.respond(endAnswer(outcome)));
         timer = setTimeout(() => {
-          responder.respond({ status: 504, body: { error: `the flow did not answer within ${settings.responseTimeoutMs} ms`, runId: fired.runId } });
+          const ms = settings.responseTimeoutMs;
+          responder.respond(errorReply('FLOW_TIMEOUT', `the flow did not answer within ${ms} ms`, { runId: fired.runId, ms }, { runId: fired.runId }));
         }, settings.responseTimeoutMs);
       }
       const answer = await responder.answer;
@@ -98,7 +105,7 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
         await fired.recorded?.();
       } catch (err) {
         if (err instanceof StorageError) return notRecordedAnswer(err);
-        return { status: 500, body: { error: 'the run could not be recorded', runId: fired.runId } };
+        return errorReply('INTERNAL', 'the run could not be recorded', {}, { runId: fired.runId });
       }
       return { ...answer, headers: { ...answer.headers, [RUN_HEADER]: fired.runId } };
     }
@@ -114,7 +121,7 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
         try {
           unregister = ctx.hooks.register({ method: settings.method, path: settings.path, maxBodyBytes: settings.maxBodyBytes, handle });
         } catch (err) {
-          throw new Error(`node ${ctx.node.id} (http-in): ${err instanceof Error ? err.message : String(err)}`);
+          throw new Error(`node ${ctx.node.id} (http-in): ${errorMessage(err)}`);
         }
         ctx.setStatus({ state: 'ok', text: route });
       },

@@ -4,6 +4,7 @@ import Cursor from 'pg-cursor';
 import { pgTypes } from '../driver.ts';
 import type { BatchPlan, Statement } from '../../sql/dialect.ts';
 import type { DbRow, ExecResult, RowCursor, SqlExecutor } from '../../sql/executor.ts';
+import { toError } from '../../../core/guards.ts';
 
 export function postgresExecutor(pool: Pool): SqlExecutor {
   const run = async (stmt: Statement): Promise<ExecResult> => {
@@ -28,7 +29,7 @@ export function postgresExecutor(pool: Pool): SqlExecutor {
         return affected;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: unknown) => {
-          broken = e instanceof Error ? e : new Error(String(e));
+          broken = toError(e);
         });
         throw err;
       } finally {
@@ -47,14 +48,14 @@ export function postgresExecutor(pool: Pool): SqlExecutor {
           try {
             return await cursor.read(pageSize);
           } catch (err) {
-            failed = err instanceof Error ? err : new Error(String(err));
+            failed = toError(err);
             throw err;
           }
         },
         async close(): Promise<void> {
           if (closed) return;
           closed = true;
-          if (!failed) await cursor.close().catch((e: unknown) => (failed = e instanceof Error ? e : new Error(String(e))));
+          if (!failed) await cursor.close().catch((e: unknown) => (failed = toError(e)));
           // a failed cursor's client is dropped, not reused
           client.release(failed);
         },
