@@ -8,6 +8,7 @@
  * for statements that return rows, else `{affectedRows}`.
  */
 import type { Message } from '../../core/flow-types.ts';
+import { errorMessage } from '../../core/guards.ts';
 import { NodeError, type NodeIO, type NodeRuntime } from '../../server/engine/node-api.ts';
 import { buildSql, isQuery } from './build-read.ts';
 import type { Dialect } from './dialect.ts';
@@ -38,7 +39,7 @@ function codeOf(err: unknown): string | undefined {
 export function toNodeError(err: unknown, connectionLabel: string): NodeError {
   if (err instanceof NodeError) return err;
   if (err instanceof SqlParamError) return new NodeError(err.message, 'INVALID_PARAMS', false);
-  const message = err instanceof Error ? err.message || err.name : String(err);
+  const message = errorMessage(err);
   const code = codeOf(err);
   return new NodeError(`${connectionLabel}: ${message}`, code, code !== undefined && TRANSIENT.test(code));
 }
