@@ -10,6 +10,7 @@
  * steps over one code point (as JS does with the `u` flag).
  */
 import { RE2JS } from 're2js';
+import { errorMessage } from './guards.ts';
 
 /** Longest pattern accepted: bounds compile work, at save and for patterns made per message. */
 export const MAX_PATTERN_LENGTH = 2000;
@@ -51,7 +52,7 @@ export function compileRegex(pattern: string, flags = ''): LinearRegex {
   try {
     re = RE2JS.compile(RE2JS.translateRegExp(pattern), bits);
   } catch (err) {
-    const message = err instanceof Error ? err.message.replace(/^error parsing regexp: /, '') : String(err);
+    const message = errorMessage(err).replace(/^error parsing regexp: /, '');
     throw new RegexError(`not a valid regular expression: ${message}`);
   }
   return { source: pattern, flags, test: (input) => re.test(input) };

@@ -23,6 +23,9 @@ import { createAuthService } from './auth/auth-service.ts';
 import { ensureFirstAdmin } from './auth/first-admin.ts';
 import { ConnectionService } from './connections/service.ts';
 import { ConnectionPool } from './connections/pool.ts';
+import { ConnectionAdmin } from './connections/connection-admin.ts';
+import { RunHistory } from './runs/run-history.ts';
+import { TemplateService } from './templates/template-service.ts';
 import { Engine } from './engine/engine.ts';
 import { HookTable } from './engine/hook-table.ts';
 import { FlowService } from './flows/flow-service.ts';
@@ -157,9 +160,8 @@ async function startLocked(config: Config, options: ServerOptions): Promise<Runn
     byId: (id) => connections.get(id),
     byName: (name) => connections.list().find((c) => c.name === name),
   });
-  const listFlows = () => store.flows.list().map((s) => store.flows.get(s.id)!).filter(Boolean);
   const usersOf = (connectionId: string) =>
-    listFlows()
+    flows.list()
       .filter((f) => f.doc.nodes.some((n) => n.params?.['connection'] === connectionId))
       .map((f) => ({ flowId: f.id, name: f.name }));
 
@@ -174,12 +176,12 @@ async function startLocked(config: Config, options: ServerOptions): Promise<Runn
     storage: store.health,
     editorDir: options.editorDir ?? fileURLToPath(new URL('../editor/dist', import.meta.url)),
     routers: {
-      '/flows': flowsRouter(flows, engine, porter, listFlows, (id) => live.statusOf(id)),
-      '/runs': runsRouter(store.runs),
+      '/flows': flowsRouter(flows, engine, porter, (id) => live.statusOf(id)),
+      '/runs': runsRouter(new RunHistory(store.runs)),
       '/node-types': nodeTypesRouter(nodeDefinitions),
       '/users': usersRouter(auth),
-      '/connections': connectionsRouter(connections, pool, drivers, usersOf),
-      '/templates': templatesRouter(flows, engine, (id) => connections.get(id)?.type),
+      '/connections': connectionsRouter(new ConnectionAdmin(connections, pool, drivers, usersOf)),
+      '/templates': templatesRouter(new TemplateService(flows, (id) => connections.get(id)?.type), engine),
     },
   });
   const server: Server = createServer(listener);

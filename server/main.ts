@@ -2,6 +2,7 @@
 import { loadConfig, ConfigError } from './config.ts';
 import { startServer } from './bootstrap.ts';
 import { DataDirInUseError } from './store/data-dir-lock.ts';
+import { errorMessage } from '../core/guards.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -50,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`tributary failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`tributary failed to start: ${errorMessage(err)}\n`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@
  */
 import type { FlowDocument, FlowEdge, FlowNode } from '../core/flow-types.ts';
 import type { TemplateFlow } from './types.ts';
+import { isRecord } from '../core/guards.ts';
 
 export interface PlaceholderScope {
   params: Readonly<Record<string, unknown>>;
@@ -25,10 +26,6 @@ const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([^{}]*?)\s*\}\}$/;
 const REF = /^(\$?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*)(?::(type))?$/;
 const CONDITION = /^(!)?([^!=\s]+)(?:(!=|=)(.*))?$/;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function readPath(params: Readonly<Record<string, unknown>>, path: string): unknown {
   let v: unknown = params;

@@ -24,8 +24,8 @@ export function endAnswer(outcome: RunOutcome): HookResponse {
     return {
       status: m.status,
       ...(m.status === 503 ? { headers: { 'Retry-After': '5' } } : {}),
-      body: { error: `${m.error} (run ${runId})`, code: m.code, runId },
+      body: { error: `${m.error} (run ${runId})`, code: m.code, params: { runId }, runId },
     };
   }
-  return { status: 503, headers: { 'Retry-After': '5' }, body: { error: `the run was ${outcome.status} (run ${runId})`, code: 'RUN_CANCELLED', runId } };
+  return { status: 503, headers: { 'Retry-After': '5' }, body: { error: `the run was ${outcome.status} (run ${runId})`, code: 'RUN_CANCELLED', params: { runId }, runId } };
 }

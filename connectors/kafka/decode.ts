@@ -1,6 +1,7 @@
 /** A consumed Kafka record as a Tributary message (SPEC §5), its value read in the node's format. */
 import type { Message } from '../../core/flow-types.ts';
 import type { Format } from './kafka-in/spec.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 /** The raw parts of a record, as kafkajs delivers them. */
 export interface RawRecord {
@@ -36,7 +37,7 @@ export function decodeRecord(topic: string, partition: number, record: RawRecord
   try {
     return { msg: { ...base, payload: JSON.parse(text) as unknown } };
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     return { msg: { ...base, payload: text }, error: `value at ${topic}[${partition}] offset ${record.offset} is not JSON (${reason})` };
   }
 }

@@ -8,6 +8,7 @@ import type { Kafka, KafkaConfig, LogEntry, Producer, ProducerRecord, RecordMeta
 import type { ConnectionDriver, ConnectionProfileResolved } from '../../server/connections/driver-api.ts';
 import type { Logger } from '../../core/logger.ts';
 import { DEFAULT_TIMEOUT_MS } from '../../core/connection-types.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 const { Kafka: KafkaClass, logLevel, Partitioners } = kafkajs;
 
@@ -185,7 +186,7 @@ export function kafkaErrorMessage(err: unknown): string {
   let e: unknown = err;
   // KafkaJSNumberOfRetriesExceeded and friends keep the real error in `cause`
   while (e instanceof Error && e.cause instanceof Error && e.name !== 'KafkaJSProtocolError') e = e.cause;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = errorMessage(e);
   return message || (err instanceof Error ? err.name : 'unknown Kafka error');
 }
 

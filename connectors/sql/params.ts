@@ -21,6 +21,7 @@ import { incrementalIssues, readIncremental, type Incremental } from './incremen
 
 /** the incremental param's choices, for the spec (which imports only this file of the pure helpers) */
 export { INCREMENTAL_MODES, MAX_DELAY_MS } from './incremental.ts';
+import { isRecord } from '../../core/guards.ts';
 
 export const ACTIONS = ['select', 'insert', 'upsert', 'update', 'delete', 'sql'] as const;
 export type SqlAction = (typeof ACTIONS)[number];
@@ -91,10 +92,6 @@ export function readRequired(raw: unknown, maxIdent: number): RequiredColumn[] {
 const TABLE_ACTIONS: ReadonlySet<string> = new Set(['select', 'insert', 'upsert', 'update', 'delete']);
 
 const hasExpr = (v: unknown): boolean => typeof v === 'string' && v.includes('${');
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;

@@ -1,6 +1,9 @@
 /**
  * Value conversions shared by the dialects before a value is bound. Server side (Buffer).
  */
+import { isPlainObject } from '../../core/guards.ts';
+
+export { isPlainObject };
 
 /**
  * An instant in ISO-8601 with a zone: `2024-05-01T10:00:00Z`, `…T10:00:00.123456+02:00`.
@@ -17,12 +20,6 @@ export function toBuffer(value: unknown): Buffer | undefined {
   if (isPlainObject(value) && value['type'] === 'Buffer' && Array.isArray(value['data']) && Object.keys(value).length === 2)
     return Buffer.from(value['data'] as number[]);
   return undefined;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 /** Objects and arrays written into a column are stored as JSON text (JSON/JSONB/CLOB columns). */

@@ -5,7 +5,7 @@
  * copy before mutating.
  */
 import { makeGetter } from './path.ts';
-import { isPlainObject } from './plain-object.ts';
+import { isPlainObject } from '../guards.ts';
 import { parseTemplate } from './template-parser.ts';
 import { toText } from './to-text.ts';
 import type { CompiledValue, EvalScope, ExprRef } from './types.ts';

@@ -1,5 +1,5 @@
 /** Save-time helpers: walk a param value (recursively through arrays and plain objects) and look at its strings. */
-import { isPlainObject } from './plain-object.ts';
+import { isPlainObject } from '../guards.ts';
 import { ExpressionError } from './errors.ts';
 import { parseTemplate } from './template-parser.ts';
 import type { ExprRef } from './types.ts';

@@ -8,6 +8,7 @@ import { createSandbox, DEFAULT_MEMORY_MB, ScriptError, type Sandbox, type Sandb
 import { routeResult } from './route-result.ts';
 import { scriptDatabases } from './databases.ts';
 import { SCRIPT_DEFAULT_TIMEOUT_MS, scriptPorts, type ScriptParams } from './spec.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 const SANDBOX_KEY = 'sandbox';
 
@@ -89,7 +90,7 @@ function isPositive(value: unknown): value is number {
 function asNodeError(err: unknown, retryable: boolean): NodeError {
   if (err instanceof NodeError) return err;
   if (err instanceof ScriptError) return new NodeError(err.message, err.code, retryable && err.code !== 'SCRIPT_COMPILE');
-  return new NodeError(err instanceof Error ? err.message : String(err), 'SCRIPT_ERROR', retryable);
+  return new NodeError(errorMessage(err), 'SCRIPT_ERROR', retryable);
 }
 
 export default scriptRuntime;

@@ -4,6 +4,7 @@
  * says so to its listeners, so that live connections opened with those sessions are closed:
  * the HTTP layer listens, the auth layer never calls into it.
  */
+import { ConflictError, NotFoundError } from '../../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import type { User } from '../store/users.ts';
 import type { SessionRecord } from '../store/sessions.ts';
@@ -36,9 +37,13 @@ export interface AuthService {
   session(token: string): SessionRecord | undefined;
   listUsers(): User[];
   createUser(input: NewUser): Promise<User>;
-  /** an admin's change; `callerToken` keeps the caller's own session when they change themselves */
-  updateUser(id: string, changes: UserUpdate, callerToken?: string): Promise<User | undefined>;
-  deleteUser(id: string): boolean;
+  /**
+   * an admin's change; `callerToken` keeps the caller's own session when they change themselves.
+   * NotFoundError, ValidationError, ConflictError (SELF_DISABLE, last_admin)
+   */
+  updateUser(id: string, changes: UserUpdate, callerToken?: string): Promise<User>;
+  /** NotFoundError, ConflictError (SELF_DELETE when `callerId` is the user, last_admin) */
+  deleteUser(id: string, callerId?: string): void;
   /** 'wrong' when `current` is not the password; ends the user's other sessions otherwise */
   changeOwnPassword(token: string, current: string, next: unknown): Promise<'changed' | 'wrong'>;
   setPreferences(userId: string, input: Record<string, unknown>): User | undefined;
@@ -78,15 +83,18 @@ export function createAuthService(store: Pick<Store, 'users' | 'sessions'>, opti
     createUser: (input) => createUser(store, input),
     updateUser: async (id, changes, callerToken) => {
       const self = callerToken !== undefined && authenticateToken(store, callerToken)?.id === id;
+      // an admin who disabled themselves would lock themselves out at once
+      if (self && changes.disabled === true) throw new ConflictError('SELF_DISABLE', 'you cannot disable yourself', {});
       const keep = self ? callerToken : undefined;
       const user = await updateUser(store, id, changes, keep && hashToken(keep));
-      if (user && endsSessions(changes)) userEnded(id, keep);
+      if (!user) throw new NotFoundError('user', id);
+      if (endsSessions(changes)) userEnded(id, keep);
       return user;
     },
-    deleteUser: (id) => {
-      const deleted = deleteUser(store, id);
-      if (deleted) userEnded(id); // its sessions went with it (ON DELETE CASCADE)
-      return deleted;
+    deleteUser: (id, callerId) => {
+      if (id === callerId) throw new ConflictError('SELF_DELETE', 'you cannot delete yourself', {});
+      if (!deleteUser(store, id)) throw new NotFoundError('user', id);
+      userEnded(id); // its sessions went with it (ON DELETE CASCADE)
     },
     changeOwnPassword: async (token, current, next) => {
       const user = authenticateToken(store, token);

@@ -4,10 +4,11 @@
  * every thread and all the memory. At most `max` run at once; the rest wait in line, and a
  * password check that finds the line full is refused at once (the caller answers 429).
  */
-export class PasswordCheckBusyError extends Error {
+import { AppError } from '../../core/errors.ts';
+
+export class PasswordCheckBusyError extends AppError<'PASSWORD_CHECKS_BUSY'> {
   constructor() {
-    super('too many password checks are in progress; try again in a second');
-    this.name = 'PasswordCheckBusyError';
+    super('PASSWORD_CHECKS_BUSY', 'too many password checks are in progress; try again in a second', {});
   }
 }
 

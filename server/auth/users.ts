@@ -1,5 +1,5 @@
 /** User management on the store: validation, hashing, login check. */
-import { ValidationError } from '../store/errors.ts';
+import { invalidField } from '../../core/errors.ts';
 import type { Store } from '../store/store.ts';
 import { isRole, LANGUAGES, type Preferences, type Role, type User, type UserChanges } from '../store/users.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
@@ -21,7 +21,7 @@ export interface NewUser { username: string; password: string; role: Role }
 export interface UserUpdate { role?: unknown; password?: unknown; disabled?: unknown }
 
 function invalid(path: string, message: string): never {
-  throw new ValidationError(`${path}: ${message}`, [{ path, message }]);
+  throw invalidField(path, message);
 }
 
 function checkRole(role: unknown): Role {

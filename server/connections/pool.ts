@@ -7,7 +7,8 @@
 import { NodeError, type ConnectionLease, type ConnectionProvider } from '../engine/node-api.ts';
 import type { ConnectionProfileResolved, ColumnInfo, ConnectionDriver, QueryAnswer, QueryRequest } from './driver-api.ts';
 import type { Logger } from '../../core/logger.ts';
-import { errorMessage } from './test-connection.ts';
+import { errorMessage } from '../../core/guards.ts';
+import { noSchema } from './lazy-driver.ts';
 
 /** where profiles come from: ConnectionService fits */
 export interface ProfileSource {
@@ -77,14 +78,14 @@ export class ConnectionPool implements ConnectionProvider {
   /** table names of a database connection (schema picker) */
   async tables(connectionId: string): Promise<string[]> {
     return this.withClient(connectionId, (driver, client, profile) => {
-      if (!driver.listTables) throw new Error(`${describe(profile)}: ${profile.type} connections have no tables`);
+      if (!driver.listTables) throw noSchema(profile.type, 'tables', describe(profile));
       return driver.listTables(client);
     });
   }
 
   async columns(connectionId: string, table: string): Promise<ColumnInfo[]> {
     return this.withClient(connectionId, (driver, client, profile) => {
-      if (!driver.listColumns) throw new Error(`${describe(profile)}: ${profile.type} connections have no columns`);
+      if (!driver.listColumns) throw noSchema(profile.type, 'columns', describe(profile));
       return driver.listColumns(client, table);
     });
   }

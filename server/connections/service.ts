@@ -15,7 +15,8 @@ import type { Store } from '../store/store.ts';
 import { randomId } from '../store/util.ts';
 import type { SecretBox } from '../secrets/cipher.ts';
 import { createParamsValidator, type ParamsValidator } from './validate-params.ts';
-import { errorMessage, runDriverTest, type ConnectionTestResult } from './test-connection.ts';
+import { runDriverTest, type ConnectionTestResult } from './test-connection.ts';
+import { errorMessage, isRecord } from '../../core/guards.ts';
 
 /** what API clients send; every field is checked */
 export interface ConnectionInput {
@@ -36,10 +37,6 @@ export interface ConnectionServiceOptions {
 
 const MAX_NAME = 200;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** moves `params.password`, `params.sasl.password`, … into the secrets map */
 function pullSecretsFromParams(params: Record<string, unknown>, names: string[]): Record<string, unknown> {
   const found: Record<string, unknown> = {};
@@ -48,7 +45,7 @@ function pullSecretsFromParams(params: Record<string, unknown>, names: string[])
     let holder: Record<string, unknown> | undefined = params;
     for (const seg of path.slice(0, -1)) {
       const next: unknown = holder?.[seg];
-      holder = isObject(next) ? next : undefined;
+      holder = isRecord(next) ? next : undefined;
     }
     const last = path[path.length - 1] as string;
     if (holder && last in holder) {
@@ -80,6 +77,11 @@ export class ConnectionService {
   ) {
     this.types = options.types ?? CONNECTION_TYPES;
     this.validateParams = createParamsValidator(this.types);
+  }
+
+  /** the definition of a connection type (undefined for an unknown one) */
+  typeDef(type: string): ConnectionTypeDef | undefined {
+    return this.types[type];
   }
 
   list(filter: { environment?: string; type?: string } = {}): ConnectionView[] {
@@ -123,7 +125,7 @@ export class ConnectionService {
   /** the profile with secrets decrypted; NotFoundError, SecretDecryptError */
   resolve(id: string): ConnectionProfileResolved {
     const row = this.store.connections.get(id);
-    if (!row) throw new NotFoundError(`connection "${id}" not found`);
+    if (!row) throw new NotFoundError('connection', id);
     return {
       id: row.id, name: row.name, type: row.type, environment: row.environment,
       params: row.params, secrets: this.open(row),
@@ -132,7 +134,7 @@ export class ConnectionService {
 
   /** an unsaved profile (test before save), validated like create; ValidationError */
   resolveInput(input: unknown): ConnectionProfileResolved {
-    const body = isObject(input) ? input : {};
+    const body = isRecord(input) ? input : {};
     const existing = typeof body['id'] === 'string' ? this.store.connections.get(body['id']) : undefined;
     const p = this.prepare(input, existing, { partial: false });
     return { id: existing?.id ?? '', ...p };
@@ -207,9 +209,9 @@ export class ConnectionService {
     const issues: ValidationIssue[] = [];
     const fail = (): never => {
       const summary = issues.map((i) => (i.path ? `${i.path} ${i.message}` : `the body ${i.message}`)).join('; ');
-      throw new ValidationError(`invalid connection: ${summary}`, issues);
+      throw new ValidationError(`invalid connection: ${summary}`, issues, 'CONNECTION_INVALID', { count: issues.length });
     };
-    if (!isObject(input)) {
+    if (!isRecord(input)) {
       issues.push({ path: '', message: 'must be a JSON object' });
       fail();
     }
@@ -248,7 +250,7 @@ export class ConnectionService {
     let fromParams: Record<string, unknown> = {};
     if (has('params')) {
       const p = body['params'];
-      if (!isObject(p)) issues.push({ path: 'params', message: 'must be an object' });
+      if (!isRecord(p)) issues.push({ path: 'params', message: 'must be an object' });
       else {
         rawParams = structuredClone(p);
         fromParams = pullSecretsFromParams(rawParams, secretNames);
@@ -263,7 +265,7 @@ export class ConnectionService {
     let incoming: Record<string, unknown> = { ...fromParams };
     if (body['secrets'] !== undefined) {
       const s = body['secrets'];
-      if (!isObject(s)) issues.push({ path: 'secrets', message: 'must be an object' });
+      if (!isRecord(s)) issues.push({ path: 'secrets', message: 'must be an object' });
       else incoming = { ...incoming, ...s };
     }
     let current: Record<string, string> = {};

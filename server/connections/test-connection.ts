@@ -1,5 +1,6 @@
 /** Runs a driver's connection test with a hard deadline; the result is data, never a throw. */
 import type { ConnectionProfileResolved, ConnectionDriver } from './driver-api.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 export type ConnectionTestResult = { ok: true } | { ok: false; error: string };
 
@@ -21,14 +22,3 @@ export async function runDriverTest(
   }
 }
 
-export function errorMessage(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length > 0) {
-    // e.g. a refused connection tried on ::1 and 127.0.0.1
-    return err.message || err.errors.map(errorMessage).join('; ');
-  }
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return err.message || (typeof code === 'string' ? code : err.name);
-  }
-  return String(err);
-}

@@ -16,6 +16,7 @@ import { cloneValue } from './clone-message.ts';
 import { backoffDelay, sleep } from './retry.ts';
 import type { TemplateCache } from './params.ts';
 import type { Tracer } from './tracer.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 export interface DeliveryHost {
   flowId: string;
@@ -100,7 +101,7 @@ function failed(
   err: unknown,
 ): void {
   const slot = target.slot;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const retryable = !(err instanceof Error && (err as { retryable?: boolean }).retryable === false);
   if (slot.retry && n <= slot.retry.attempts && retryable && !run.halted) {
     host.log.warn('node failed, retrying', { flowId: host.flowId, runId: run.id, nodeId: slot.id, attempt: n, error: message });

@@ -3,6 +3,7 @@
  * (handover.ts), stop, trigger, and shutdown of all.
  */
 import type { FlowDocument } from '../../core/flow-types.ts';
+import { ConflictError, ValidationError } from '../../core/errors.ts';
 import type { FiredRun } from './node-api.ts';
 import { FlowRuntime, type FlowRuntimeDeps, type TriggerOptions } from './flow-runtime.ts';
 import { handOver } from './handover.ts';
@@ -16,10 +17,11 @@ export class ReplaceError extends Error {
     super(`version ${version} could not be put into effect (version ${runningVersion} keeps running): ${reason}`);
   }
 }
+import { errorMessage } from '../../core/guards.ts';
 
-export class FlowNotRunningError extends Error {
+export class FlowNotRunningError extends ConflictError<'FLOW_NOT_RUNNING'> {
   constructor(flowId: string) {
-    super(`flow ${flowId} is not running; start it first`);
+    super('FLOW_NOT_RUNNING', `flow ${flowId} is not running; start it first`, { flowId });
     this.name = 'FlowNotRunningError';
   }
 }
@@ -44,7 +46,7 @@ export class Engine {
       try {
         await runtime.start();
       } catch (err) {
-        this.deps.events.flowState(flowId, 'error', err instanceof Error ? err.message : String(err));
+        this.deps.events.flowState(flowId, 'error', errorMessage(err));
         throw err;
       }
       this.flows.set(flowId, runtime);
@@ -113,7 +115,7 @@ export class Engine {
     const runtime = this.flows.get(flowId);
     if (!runtime) throw new FlowNotRunningError(flowId);
     const id = nodeId ?? runtime.defaultTrigger();
-    if (!id) throw new Error('this flow has no trigger node to fire');
+    if (!id) throw new ValidationError('this flow has no trigger node to fire', [{ path: 'nodeId', message: 'is required: this flow has no trigger node to fire' }], 'NO_TRIGGER', { nodeId: '' });
     return runtime.trigger(id, payload, hasPayload, options);
   }
 

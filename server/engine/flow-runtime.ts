@@ -3,6 +3,7 @@
  * and the runs in flight. Knows no node type by name.
  */
 import { nowIso } from './clock.ts';
+import { ValidationError } from '../../core/errors.ts';
 import type { FlowDocument, FlowNode, Message, RunRecord, StepRecord, TraceMode } from '../../core/flow-types.ts';
 import { DEFAULT_TRIGGER_ORDER, type NodeSpec } from '../../core/node-spec.ts';
 import { normalEdge } from '../../core/graph/index.ts';
@@ -23,6 +24,7 @@ import { newRunId } from './run-id.ts';
 import { StorageError, runNotRecorded } from './storage-error.ts';
 import { onRecord, RecordGate } from './record-gate.ts';
 import { FailureLog } from './failure-log.ts';
+import { errorMessage, toError } from '../../core/guards.ts';
 
 export interface FlowRuntimeDeps {
   specs: ReadonlyMap<string, NodeSpec>;
@@ -302,7 +304,7 @@ export class FlowRuntime {
   /** Fire a trigger node now (editor, POST /trigger). */
   trigger(nodeId: string, payload: unknown, hasPayload: boolean, options: TriggerOptions = {}): FiredRun {
     const slot = this.slots.get(nodeId);
-    if (!slot) throw new Error(`node "${nodeId}" is not running in this flow`);
+    if (!slot) throw new ValidationError(`node "${nodeId}" is not running in this flow`, [{ path: 'nodeId', message: 'is not a running node of this flow' }], 'NO_TRIGGER', { nodeId });
     if (slot.instance.trigger) {
       // the node fires through ctx.fire with options of its own; these are added there
       this.manual = options;
@@ -385,7 +387,7 @@ export class FlowRuntime {
     try {
       slot.instance = await runtime.create(ctx);
     } catch (err) {
-      throw new Error(`node ${node.id} (${node.type}) could not start: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`node ${node.id} (${node.type}) could not start: ${errorMessage(err)}`);
     }
     return slot;
   }
@@ -596,7 +598,7 @@ export class FlowRuntime {
       } else this.deps.store.commitState(writes, written);
     } catch (err) {
       // e.g. a value that cannot be serialised: nothing of the run was queued
-      written(err instanceof Error ? err : new Error(String(err)));
+      written(toError(err));
     }
   }
 

@@ -5,16 +5,17 @@
  * the HTTP layer answers 507/503 with its code. Defined here because the engine may not import
  * the store.
  */
+import { UnavailableError } from '../../core/errors.ts';
+
 export type StorageErrorCode = 'STORAGE_FULL' | 'STORAGE_UNAVAILABLE';
 
-export class StorageError extends Error {
-  override readonly name = 'StorageError';
-
+export class StorageError extends UnavailableError<StorageErrorCode> {
   /** `detail`: the underlying error text, e.g. "database is locked" */
-  constructor(readonly code: StorageErrorCode, readonly detail: string, options?: { cause?: unknown }) {
-    super(code === 'STORAGE_FULL'
+  constructor(code: StorageErrorCode, readonly detail: string, options?: { cause?: unknown }) {
+    super(code, code === 'STORAGE_FULL'
       ? 'storage full: the data directory has no space left; free some space and retry'
-      : `storage unavailable: ${detail}; retry shortly`, options);
+      : `storage unavailable: ${detail}; retry shortly`, {}, options);
+    this.name = 'StorageError';
   }
 
   /** `storage is full` / `storage is unavailable (…)`: the end of a sentence about what could not be stored */

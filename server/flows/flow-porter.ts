@@ -9,6 +9,7 @@ import type { NodeSpec } from '../../core/node-spec.ts';
 import type { FlowsRepo, FlowVersion, StoredFlow } from '../store/flows.ts';
 import type { FlowService } from './flow-service.ts';
 import { FlowNotFoundError } from './flow-service.ts';
+import { NotFoundError } from '../../core/errors.ts';
 import { withoutSecrets } from './secret-slots.ts';
 import { atImportPath, readImportBody } from './import-file.ts';
 
@@ -86,12 +87,18 @@ export class FlowPorter {
     return { flow, warnings };
   }
 
+  /** FlowNotFoundError when there is no such flow */
   versions(id: string): { version: number; createdAt: string; createdBy: string | null; name: string; nodeCount: number }[] {
+    if (!this.flows.get(id)) throw new FlowNotFoundError(id);
     return this.flows.versions(id).map((v) => ({ version: v.version, createdAt: v.createdAt, createdBy: v.createdBy, name: v.doc.name, nodeCount: v.doc.nodes.length }));
   }
 
-  version(id: string, version: number): FlowVersion | undefined {
-    return this.flows.getVersion(id, version);
+  /** NotFoundError naming `id@version` when there is no such version */
+  version(id: string, version: number | string): FlowVersion {
+    const n = Number(version);
+    const found = Number.isInteger(n) ? this.flows.getVersion(id, n) : undefined;
+    if (!found) throw new NotFoundError('version', `${id}@${version}`);
+    return found;
   }
 
   private connectionParam(type: string, params: Record<string, unknown> | undefined): string | undefined {

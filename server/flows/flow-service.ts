@@ -8,6 +8,9 @@
 import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
 import type { NodeSpec, NodeSpecLogic, ValidationIssue } from '../../core/node-spec.ts';
 import { validateFlow } from '../../core/validate-flow.ts';
+import { ConflictError, issuesMessage, NotFoundError, ValidationError } from '../../core/errors.ts';
+import { errorMessage } from '../../core/guards.ts';
+import { storageErrorOf } from '../store/errors.ts';
 import type { SchemaChecker } from '../../core/schema-check.ts';
 import { FlowNotRunningError, ReplaceError, type Engine } from '../engine/engine.ts';
 import type { TriggerOptions } from '../engine/flow-runtime.ts';
@@ -17,17 +20,16 @@ import type { FlowsRepo, StoredFlow } from '../store/flows.ts';
 import type { FlowSecrets } from './flow-secrets.ts';
 import { absentSecretAt, splitSecrets, withSecrets, type MissingSecret } from './secret-slots.ts';
 
-export class FlowValidationError extends Error {
-  override readonly name = 'ValidationError';
-  constructor(readonly details: ValidationIssue[]) {
-    super(`the flow is invalid: ${details.map((d) => `${d.path}: ${d.message}`).slice(0, 3).join('; ')}${details.length > 3 ? ` (and ${details.length - 3} more)` : ''}`);
+/** the document is refused whole (SPEC §4): 400 FLOW_INVALID with every issue */
+export class FlowValidationError extends ValidationError<'FLOW_INVALID'> {
+  constructor(details: ValidationIssue[]) {
+    super(issuesMessage('the flow is invalid', details), details, 'FLOW_INVALID', { count: details.length });
   }
 }
 
-export class FlowNotFoundError extends Error {
-  override readonly name = 'NotFoundError';
+export class FlowNotFoundError extends NotFoundError {
   constructor(id: string) {
-    super(`flow "${id}" not found`);
+    super('flow', id);
   }
 }
 
@@ -115,6 +117,11 @@ export class FlowService {
     }
   }
 
+  /** every flow, as stored */
+  list(): StoredFlow[] {
+    return this.deps.flows.list().map((s) => this.deps.flows.get(s.id)).filter((f): f is StoredFlow => f !== undefined);
+  }
+
   get(id: string): StoredFlow {
     const flow = this.deps.flows.get(id);
     if (!flow) throw new FlowNotFoundError(id);
@@ -131,7 +138,8 @@ export class FlowService {
 
   /**
    * Start the latest version, replacing a running one. A flow that starts is started again
-   * at every boot until it is stopped; one that fails here is not (the user sees the error).
+   * at every boot until it is stopped; one that fails here is not (the user sees the error:
+   * ConflictError FLOW_START_FAILED saying why, or the StorageError when the store cannot write).
    */
   async start(id: string): Promise<StoredFlow> {
     const flow = this.get(id);
@@ -140,13 +148,13 @@ export class FlowService {
       await this.deps.engine.start(id, flow.version, this.engineDoc(flow));
     } catch (err) {
       try {
-        this.deps.flows.setState(id, 'error', err instanceof Error ? err.message : String(err));
+        this.deps.flows.setState(id, 'error', errorMessage(err));
         this.deps.flows.setAutostart(id, false);
       } catch (stateError) {
         // the store cannot write (disk full): the user still hears why the flow did not start
         this.deps.log.warn('the flow state could not be saved', { flowId: id, error: String(stateError) });
       }
-      throw err;
+      throw storageErrorOf(err) ?? new ConflictError('FLOW_START_FAILED', `the flow could not start: ${errorMessage(err)}`, { flowId: id }, { cause: err });
     }
     try {
       this.deps.flows.setState(id, 'running');
@@ -197,7 +205,7 @@ export class FlowService {
     } catch (err) {
       const { firstMs, maxMs } = this.deps.resumeRetry ?? DEFAULT_RESUME_RETRY;
       const delay = Math.min(maxMs, firstMs * 2 ** Math.min(attempt - 1, 30));
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       try {
         this.deps.flows.setState(id, 'error', `${reason} (could not resume it; attempt ${attempt}, next in ${seconds(delay)})`);
       } catch (stateError) {

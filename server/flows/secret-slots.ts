@@ -9,6 +9,7 @@ import { SECRET_MASK } from '../../core/connection-types.ts';
 import type { FlowDocument, FlowNode } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 import { isSensitiveKey } from '../secrets/mask.ts';
+import { isRecord } from '../../core/guards.ts';
 
 /** secret values by slot key `<nodeId>:<param>` or `<nodeId>:<param>.<entry>` */
 export type FlowSecretMap = Record<string, string>;
@@ -21,10 +22,6 @@ interface Slot { param: string; entry?: string }
 /** a secret the document refers to (`"***"` or left out) that has no value */
 export interface MissingSecret { nodeId: string; param: string; path: string }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 // node ids are [A-Za-z0-9_-] and sensitive param names have no dot, so the key parses back
 export function slotKey(nodeId: string, slot: Slot): string {
   return `${nodeId}:${slotName(slot)}`;
@@ -36,12 +33,12 @@ function slotName(slot: Slot): string {
 
 /** the slots of `node` that hold something (a value, `"***"`, null or "") */
 function slotsOf(node: FlowNode, spec: NodeSpec | undefined): Slot[] {
-  if (!spec || !isObject(node.params)) return [];
+  if (!spec || !isRecord(node.params)) return [];
   const slots: Slot[] = [];
   for (const param of spec.sensitiveParams ?? []) if (param in node.params) slots.push({ param });
   for (const param of spec.sensitiveEntries ?? []) {
     const entries = node.params[param];
-    if (isObject(entries)) for (const entry of Object.keys(entries)) if (isSensitiveKey(entry)) slots.push({ param, entry });
+    if (isRecord(entries)) for (const entry of Object.keys(entries)) if (isSensitiveKey(entry)) slots.push({ param, entry });
   }
   return slots;
 }
@@ -49,7 +46,7 @@ function slotsOf(node: FlowNode, spec: NodeSpec | undefined): Slot[] {
 function read(params: Record<string, unknown>, slot: Slot): unknown {
   if (slot.entry === undefined) return params[slot.param];
   const entries = params[slot.param];
-  return isObject(entries) ? entries[slot.entry] : undefined;
+  return isRecord(entries) ? entries[slot.entry] : undefined;
 }
 
 /** sets the slot (on copies of the objects on the way); `undefined` removes it */
@@ -66,7 +63,7 @@ function write(params: Record<string, unknown>, slot: Slot, value: unknown): voi
 }
 
 function nodesOf(doc: unknown): FlowNode[] | undefined {
-  if (!isObject(doc) || !Array.isArray(doc['nodes'])) return undefined;
+  if (!isRecord(doc) || !Array.isArray(doc['nodes'])) return undefined;
   return doc['nodes'] as FlowNode[];
 }
 
@@ -77,7 +74,7 @@ function nodesOf(doc: unknown): FlowNode[] | undefined {
 function mapSlots<T>(doc: T, specs: Specs, visit: (node: FlowNode, index: number, slot: Slot, value: unknown) => unknown): T {
   const copy = structuredClone(doc);
   nodesOf(copy)?.forEach((node, index) => {
-    if (!isObject(node) || typeof node.type !== 'string') return;
+    if (!isRecord(node) || typeof node.type !== 'string') return;
     const slots = slotsOf(node, specs.get(node.type));
     if (slots.length === 0) return;
     node.params = { ...node.params };
@@ -163,7 +160,7 @@ export function absentSecretAt(path: string, doc: unknown, specs: Specs): Missin
   const m = PARAM_PATH.exec(path);
   const node = m ? nodesOf(doc)?.[Number(m[1])] : undefined;
   const param = m?.[2];
-  if (!node || !param || !isObject(node.params)) return undefined;
+  if (!node || !param || !isRecord(node.params)) return undefined;
   if (!specs.get(node.type)?.sensitiveParams?.includes(param)) return undefined;
   const value = node.params[param];
   return value === undefined || value === '' ? { nodeId: node.id, param, path } : undefined;

@@ -1,6 +1,6 @@
 /** The HTTP server's request listeners: /hooks (http-in), then express for /api and the editor. */
 import express, { type Router } from 'express';
-import type { RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../core/logger.ts';
@@ -8,7 +8,8 @@ import type { HookTable } from '../engine/hook-table.ts';
 import { allow, requireUser } from './auth-middleware.ts';
 import { authRouter } from './routes/auth.ts';
 import type { AuthService } from '../auth/auth-service.ts';
-import { errorHandler, HttpError } from './errors.ts';
+import { errorHandler } from './errors.ts';
+import { AppError, ValidationError } from '../../core/errors.ts';
 import { HOOK_SANDBOX, hooksListener, isHookUrl } from './hooks.ts';
 import { jsonBodyIssue } from './json-guard.ts';
 import { csrfGuard } from './csrf.ts';
@@ -41,7 +42,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
   const hooks = hooksListener(deps.hooks, deps.log);
   const app = createApp(deps);
   if (deps.hooksOnOwnPort) {
-    return (req, res) => (isHookUrl(req.url) ? notHere(res, 'http-in endpoints are served on the hooks port (TRIBUTARY_HOOKS_PORT)') : app(req, res));
+    return (req, res) => (isHookUrl(req.url) ? notHere(req, res, 'http-in endpoints are served on the hooks port (TRIBUTARY_HOOKS_PORT)') : app(req, res));
   }
   return (req, res) => (isHookUrl(req.url) ? hooks(req, res) : app(req, res));
 }
@@ -49,15 +50,15 @@ export function createRequestListener(deps: AppDeps): RequestListener {
 /** the hooks port: /hooks only, so that pages flows serve have an origin of their own */
 export function createHooksListener(deps: Pick<AppDeps, 'hooks' | 'log'>): RequestListener {
   const hooks = hooksListener(deps.hooks, deps.log);
-  return (req, res) => (isHookUrl(req.url) ? hooks(req, res) : notHere(res, 'this port serves only /hooks'));
+  return (req, res) => (isHookUrl(req.url) ? hooks(req, res) : notHere(req, res, 'this port serves only /hooks'));
 }
 
-function notHere(res: ServerResponse, why: string): void {
+function notHere(req: IncomingMessage, res: ServerResponse, why: string): void {
   res.statusCode = 404;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Content-Security-Policy', HOOK_SANDBOX);
-  res.end(JSON.stringify({ error: `not found: ${why}`, code: 'NOT_FOUND' }));
+  res.end(JSON.stringify(new AppError('NOT_FOUND', `not found: ${why}`, { what: 'route', id: req.url ?? '' }).body()));
 }
 
 /** /api (JSON, authenticated) and the editor's static files */
@@ -72,7 +73,7 @@ function createApp(deps: AppDeps): express.Express {
   api.use(express.json({ limit: deps.bodyLimit ?? '5mb', strict: false }));
   api.use((req, _res, next) => {
     const issue = jsonBodyIssue(req.body);
-    next(issue ? new HttpError(400, `the request body is refused: ${issue.path}: ${issue.message}`, [issue]) : undefined);
+    next(issue ? new ValidationError(`the request body is refused: ${issue.path}: ${issue.message}`, [issue], 'INVALID_INPUT', { field: issue.path }) : undefined);
   });
   api.get('/health', (_req, res) => {
     // 503 while the store cannot write, so a load balancer sends traffic elsewhere
@@ -82,9 +83,10 @@ function createApp(deps: AppDeps): express.Express {
   });
   api.use('/auth', authRouter(deps.auth, deps.secureCookie ?? false));
   api.use(requireUser((token) => deps.auth.authenticate(token)));
+  // every API route reads at least; writes are allowed per route (allow('write'), allow('admin'))
   api.use(allow('read'));
   for (const [path, router] of Object.entries(deps.routers)) api.use(path, router);
-  api.use((req, _res, next) => next(new HttpError(404, `no API route ${req.method} ${req.baseUrl}${req.path}`)));
+  api.use((req, _res, next) => next(new AppError('NOT_FOUND', `no API route ${req.method} ${req.baseUrl}${req.path}`, { what: 'route', id: `${req.method} ${req.baseUrl}${req.path}` })));
   api.use(errorHandler(deps.log, deps.storage ? (err) => deps.storage?.failed(err) : undefined));
   app.use('/api', api);
 

@@ -1,8 +1,7 @@
 /** Who is calling: a Bearer token or the session cookie; and what their role may do (SPEC §3). */
 import type { Request, RequestHandler } from 'express';
 import { parse as parseCookie } from 'cookie';
-import { HttpError } from './errors.ts';
-
+import { AppError, ForbiddenError } from '../../core/errors.ts';
 import { can, type Action } from '../auth/roles.ts';
 import type { User } from '../store/users.ts';
 
@@ -34,7 +33,7 @@ export function requireUser(authenticate: (token: string) => AuthUser | undefine
   return (req, res, next) => {
     const token = tokenOf(req);
     const user = token ? authenticate(token) : undefined;
-    if (!user) return next(new HttpError(401, 'authentication required: log in and send "Authorization: Bearer <token>"'));
+    if (!user) return next(new AppError('AUTH_REQUIRED', 'authentication required: log in and send "Authorization: Bearer <token>"', {}));
     res.locals['user'] = user;
     next();
   };
@@ -48,7 +47,10 @@ export function userOf(res: { locals: Record<string, unknown> }): AuthUser {
 export function allow(action: Action): RequestHandler {
   return (_req, res, next) => {
     const user = userOf(res);
-    if (!can(user.role, action)) return next(new HttpError(403, `role "${user.role}" may not ${action === 'read' ? 'read this' : action === 'write' ? 'change this' : 'administer users'}`));
+    if (!can(user.role, action)) {
+      const what = action === 'read' ? 'read this' : action === 'write' ? 'change this' : 'administer users';
+      return next(new ForbiddenError('FORBIDDEN', `role "${user.role}" may not ${what}`, { role: user.role, action }));
+    }
     next();
   };
 }

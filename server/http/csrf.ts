@@ -9,7 +9,7 @@
  */
 import type { RequestHandler } from 'express';
 import { bearerOf, sessionCookieOf } from './auth-middleware.ts';
-import { HttpError } from './errors.ts';
+import { ForbiddenError } from '../../core/errors.ts';
 import { requestOrigin, type OriginPolicy } from './origin.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -27,12 +27,11 @@ export function csrfGuard(policy: OriginPolicy): RequestHandler {
   };
 }
 
-function refused(why: string): HttpError {
-  return new HttpError(
-    403,
+function refused(why: string): ForbiddenError<'CSRF_ORIGIN'> {
+  return new ForbiddenError(
+    'CSRF_ORIGIN',
     `request refused: ${why}, not from this server's own origin. Send "Authorization: Bearer <token>", ` +
       'or add the origin to TRIBUTARY_ALLOWED_ORIGINS',
-    undefined,
-    'CSRF_ORIGIN',
+    {},
   );
 }

@@ -1,58 +1,41 @@
-/** HTTP errors as `{error, details?}` with a 4xx status; nothing else leaks (no stacks). */
+/**
+ * The one place errors become HTTP answers: `{error, code, params?, details?}` (SPEC §7) with
+ * the status of the code (core/error-codes.ts). Services throw core/errors.ts classes; the
+ * store's failures to write become STORAGE_FULL/STORAGE_UNAVAILABLE; express's body parser
+ * errors get codes here; anything else is a 500 that tells nothing (no stack, no text).
+ */
 import type { ErrorRequestHandler } from 'express';
-import type { ValidationIssue } from '../../core/node-spec.ts';
+import { AppError } from '../../core/errors.ts';
+import type { ErrorBody } from '../../core/error-codes.ts';
+import { errorMessage } from '../../core/guards.ts';
 import type { Logger } from '../../core/logger.ts';
 import { storageErrorOf, type StorageError } from '../store/errors.ts';
 
-export class HttpError extends Error {
-  /** `code`: a stable name of the error (SPEC §7), e.g. CSRF_ORIGIN */
-  constructor(readonly status: number, message: string, readonly details?: ValidationIssue[], readonly code?: string) {
-    super(message);
-  }
+/** the answer to `err`: its status and body (`path`: the request's, for a file not found) */
+export function errorAnswer(err: unknown, path = ''): { status: number; body: ErrorBody } | undefined {
+  const known = storageErrorOf(err) ?? (err instanceof AppError ? err : expressError(err, path));
+  return known ? { status: known.status, body: known.body() } : undefined;
 }
 
-export const notFound = (what: string, id: string): HttpError => new HttpError(404, `${what} "${id}" not found`);
-
-/** the storage cannot write: 507 when it is full, 503 when it is unavailable for now (locked, I/O error) */
-export function storageStatus(err: StorageError): number {
-  return err.code === 'STORAGE_FULL' ? 507 : 503;
+/** the 4xx errors of express's own parts: express.json's (they carry `type`), res.sendFile's 404 */
+function expressError(err: unknown, path: string): AppError | undefined {
+  const e = err as { type?: unknown; status?: unknown; message?: unknown } | null;
+  if (typeof e !== 'object' || e === null || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
+  if (e.status === 404) return new AppError('NOT_FOUND', errorMessage(err), { what: 'file', id: path });
+  if (e.type === 'entity.parse.failed') return new AppError('BODY_NOT_JSON', `the request body is not valid JSON: ${errorMessage(err)}`, {});
+  if (e.type === 'entity.too.large') return new AppError('BODY_TOO_LARGE', 'the request body is too large', {});
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new AppError('BODY_ENCODING_UNSUPPORTED', errorMessage(err), {});
+  return new AppError('BODY_UNREADABLE', `the request body could not be read: ${errorMessage(err)}`, {});
 }
 
 /** `onStorageError`: told of every write refused for lack of storage (the store's health) */
 export function errorHandler(log: Logger, onStorageError?: (err: StorageError) => void): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
-    if (err instanceof HttpError) {
-      res.status(err.status).json({ error: err.message, ...(err.code ? { code: err.code } : {}), ...(err.details ? { details: err.details } : {}) });
-      return;
-    }
+  return (err: unknown, req, res, _next) => {
     const storage = storageErrorOf(err);
-    if (storage) {
-      onStorageError?.(storage);
-      res.status(storageStatus(storage)).json({ error: storage.message, code: storage.code });
-      return;
-    }
-    const e = err as { type?: string; status?: number; statusCode?: number; message?: string; name?: string };
-    if (e?.type === 'entity.parse.failed') {
-      res.status(400).json({ error: `the request body is not valid JSON: ${e.message ?? ''}`.trim() });
-      return;
-    }
-    if (e?.type === 'entity.too.large') {
-      res.status(413).json({ error: 'the request body is too large' });
-      return;
-    }
-    const status = e?.status ?? e?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: e.message ?? 'bad request' });
-      return;
-    }
-    if (e?.name === 'ValidationError' || e?.name === 'NotFoundError' || e?.name === 'ConflictError') {
-      const code = e.name === 'ValidationError' ? 400 : e.name === 'NotFoundError' ? 404 : 409;
-      const details = (err as { details?: ValidationIssue[] }).details;
-      const stable = (err as { code?: unknown }).code;
-      res.status(code).json({ error: e.message, ...(typeof stable === 'string' ? { code: stable } : {}), ...(details ? { details } : {}) });
-      return;
-    }
-    log.error('unhandled error in an API route', { error: e?.message ?? String(err) });
-    res.status(500).json({ error: 'internal error' });
+    if (storage) onStorageError?.(storage);
+    const answer = errorAnswer(err, req.path);
+    if (answer) return void res.status(answer.status).json(answer.body);
+    log.error('unhandled error in an API route', { error: errorMessage(err) });
+    res.status(500).json(new AppError('INTERNAL', 'internal error', {}).body());
   };
 }

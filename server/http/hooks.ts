@@ -10,6 +10,8 @@ import { labelBinary, type HookResponse } from '../engine/node-api.ts';
 import type { Logger } from '../../core/logger.ts';
 import { corsHeaders, isPreflight, preflightAnswer } from './hook-cors.ts';
 import { jsonBodyIssue } from './json-guard.ts';
+import { errorReply, ValidationError } from '../../core/errors.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 const DEFAULT_LIMIT = 1024 * 1024;
 const PREFIX = '/hooks';
@@ -35,8 +37,8 @@ export function isHookUrl(url: string | undefined): boolean {
 export function hooksListener(table: HookTable, log: Logger): HookListener {
   return (req, res) => {
     serve(table, req, res).catch((err: unknown) => {
-      log.error('http-in handler failed', { path: req.url, error: String(err) });
-      if (!res.headersSent) answer(req, res, { status: 500, body: { error: 'the flow could not handle the request', code: 'HOOK_FAILED' } });
+      log.error('http-in handler failed', { path: req.url, error: errorMessage(err) });
+      if (!res.headersSent) answer(req, res, errorReply('INTERNAL', 'the flow could not handle the request', {}));
       else res.destroy();
     });
   };
@@ -59,10 +61,12 @@ async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse
     }
     found = table.match(method, path);
   } catch {
-    return answer(req, res, { status: 400, body: { error: `the path /hooks${path} is not valid URL encoding`, code: 'BAD_PATH' } });
+    return answer(req, res, errorReply('HOOK_PATH_INVALID', `the path /hooks${path} is not valid URL encoding`, { path: `/hooks${path}` }));
   }
-  if (!found) return answer(req, res, { status: 404, body: { error: `no running flow serves ${method} /hooks${path}`, code: 'NOT_FOUND' } });
-  if ('methodMismatch' in found) return answer(req, res, { status: 405, body: { error: `method ${method} is not allowed on /hooks${path}`, code: 'METHOD_NOT_ALLOWED' } });
+  if (!found) return answer(req, res, errorReply('NOT_FOUND', `no running flow serves ${method} /hooks${path}`, { what: 'hook', id: `${method} /hooks${path}` }));
+  if ('methodMismatch' in found) {
+    return answer(req, res, errorReply('METHOD_NOT_ALLOWED', `method ${method} is not allowed on /hooks${path}`, { method, path: `/hooks${path}` }));
+  }
   // every answer of a route, errors included, carries its CORS headers: the page can read why
   const cors = corsHeaders(found.route.cors, req.headers);
   const send = (r: HookResponse): void => answer(req, res, cors ? { ...r, headers: { ...r.headers, ...cors } } : r);
@@ -71,17 +75,20 @@ async function serve(table: HookTable, req: IncomingMessage, res: ServerResponse
   try {
     raw = await readBody(req, res, limit);
   } catch (err) {
-    return send({ status: 413, body: { error: (err as Error).message, code: 'BODY_TOO_LARGE' } });
+    return send(errorReply('BODY_TOO_LARGE', errorMessage(err), {}));
   }
   let body: unknown;
   try {
     body = parseBody(raw, req.headers['content-type']);
   } catch {
-    return send({ status: 400, body: { error: 'the request body is not valid JSON', code: 'INVALID_JSON' } });
+    return send(errorReply('BODY_NOT_JSON', 'the request body is not valid JSON', {}));
   }
   // the same limits as /api bodies: a 10,000-deep document would overflow the stack downstream
   const issue = Buffer.isBuffer(body) ? undefined : jsonBodyIssue(body);
-  if (issue) return send({ status: 400, body: { error: `the request body is refused: ${issue.path}: ${issue.message}`, code: 'BODY_REFUSED' } });
+  if (issue) {
+    const refused = new ValidationError(`the request body is refused: ${issue.path}: ${issue.message}`, [issue], 'INVALID_INPUT', { field: issue.path });
+    return send({ status: refused.status, body: refused.body() });
+  }
   const reply = await found.route.handle({
     method, path, params: found.params, query: q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) },
     headers: req.headers, body, rawBody: raw,

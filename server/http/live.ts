@@ -18,6 +18,7 @@ import { can } from '../auth/roles.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { tokenOf } from './auth-middleware.ts';
 import type { OriginPolicy } from './origin.ts';
+import { AppError, invalidField, NotFoundError } from '../../core/errors.ts';
 
 const room = (flowId: string): string => `flow:${flowId}`;
 
@@ -69,14 +70,15 @@ export class LiveHub implements EngineEvents {
         const held = this.sessions.get(socket);
         const session = held && auth.session(held.token);
         if (!session || !can(session.user.role, 'read')) {
-          ack?.({ ok: false, error: 'your session has ended; log in again', code: 'SESSION_ENDED' });
+          ack?.({ ok: false, ...new AppError('SESSION_ENDED', 'your session has ended; log in again', {}).body() });
           this.end(socket, 'the session ended');
           return;
         }
         socket.data['user'] = session.user;
         const flowId = (arg as { flowId?: unknown } | undefined)?.flowId;
         if (typeof flowId !== 'string' || !canRead(flowId)) {
-          ack?.({ ok: false, error: typeof flowId === 'string' ? `flow "${flowId}" not found` : 'flowId is required' });
+          const refused = typeof flowId === 'string' ? new NotFoundError('flow', flowId) : invalidField('flowId', 'is required');
+          ack?.({ ok: false, ...refused.body() });
           return;
         }
         void socket.join(room(flowId));

@@ -11,6 +11,7 @@
 import type { Logger } from '../../core/logger.ts';
 import { formatSize } from './outcome.ts';
 import type { Slot } from './run-slot.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 export interface HostOp {
   /** sync: the script waits for the answer (ctx.state.get); async: the script gets a promise */
@@ -129,7 +130,7 @@ function toJson(value: unknown, what: string): string | undefined {
   try {
     return JSON.stringify(value);
   } catch (err) {
-    throw new TypeError(`${what}: the stored value is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new TypeError(`${what}: the stored value is not JSON: ${errorMessage(err)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 /** The server's record of one run of a script, from queued to settled. */
 import { ScriptError } from './errors.ts';
 import type { RunOptions } from './types.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 
@@ -43,6 +44,6 @@ export function messageJson(msg: unknown): string {
   try {
     return JSON.stringify(msg) ?? 'null';
   } catch (err) {
-    throw new ScriptError(`the message is not JSON: ${err instanceof Error ? err.message : String(err)}`, 'SCRIPT_DATA');
+    throw new ScriptError(`the message is not JSON: ${errorMessage(err)}`, 'SCRIPT_DATA');
   }
 }

@@ -15,6 +15,7 @@ import { decodeLine, unpackOutcome, type Outcome } from './outcome.ts';
 import { checkFromRunner, type FromRunner, type ToRunner } from './protocol.ts';
 import { timeoutError, type Slot } from './run-slot.ts';
 import { FrameReader, FrameWriter } from './wire.ts';
+import { errorMessage, toError } from '../../core/guards.ts';
 
 /** how often the supervisor looks (and pings) */
 const TICK_MS = 500;
@@ -91,7 +92,7 @@ export class RunnerProcess {
       try {
         reader.push(chunk);
       } catch (err) {
-        this.kill(`it sent a malformed frame (${err instanceof Error ? err.message : String(err)})`);
+        this.kill(`it sent a malformed frame (${errorMessage(err)})`);
       }
     });
     this.channel.on('error', (err) => this.channelLost(`it could not be reached: ${err.message}`));
@@ -358,7 +359,7 @@ export class RunnerProcess {
       this.send(value === undefined ? { t: 'reply', cid } : { t: 'reply', cid, value }, value?.length ?? 0);
     };
     const refuse = (err: unknown): void => {
-      const error = err instanceof Error ? err : new Error(String(err));
+      const error = toError(err);
       this.send({ t: 'reply', cid, error: { name: error.name, message: error.message.slice(0, 10_000) } });
     };
     if (slot === undefined || slot.done) return refuse(new Error('this run of the script has already ended'));

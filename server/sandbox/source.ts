@@ -4,6 +4,7 @@
  */
 import type ivm from 'isolated-vm';
 import { ScriptError, splitCompileMessage, withLocation, type SourceLocation } from './errors.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 export interface ScriptSource {
   /** the body as written */
@@ -75,7 +76,7 @@ function breakoutProblem(problem: unknown): void {
 }
 
 function compileError(err: unknown, source: ScriptSource): ScriptError {
-  const raw = err instanceof Error ? err.message : String(err);
+  const raw = errorMessage(err);
   const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
   const { text, location } = splitCompileMessage(raw, source.lineCount);
   return new ScriptError(withLocation(name + text, location), 'SCRIPT_COMPILE', location);

@@ -6,6 +6,7 @@
 import ivm from 'isolated-vm';
 import { ScriptError } from './errors.ts';
 import { checkBodyIsolated, compileSource, prepareSource, type ScriptSource } from './source.ts';
+import { errorMessage } from '../../core/guards.ts';
 
 export interface SyntaxProblem { line: number; column: number; message: string }
 
@@ -21,7 +22,7 @@ export function checkCompiles(code: string, name: string): ScriptSource {
     return source;
   } catch (err) {
     if (err instanceof ScriptError) throw err;
-    throw new ScriptError(`the script could not be checked: ${err instanceof Error ? err.message : String(err)}`, 'SCRIPT_COMPILE');
+    throw new ScriptError(`the script could not be checked: ${errorMessage(err)}`, 'SCRIPT_COMPILE');
   } finally {
     isolate.dispose();
   }
@@ -37,6 +38,6 @@ export function checkScriptSyntax(code: string): SyntaxProblem | null {
       const message = err.message.replace(/ \(line \d+, column \d+\)$/, '');
       return { line: err.location?.line ?? 1, column: err.location?.column ?? 1, message };
     }
-    return { line: 1, column: 1, message: err instanceof Error ? err.message : String(err) };
+    return { line: 1, column: 1, message: errorMessage(err) };
   }
 }

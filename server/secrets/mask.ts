@@ -5,6 +5,7 @@
  */
 
 export const MASK = '***';
+import { isPlainObject } from '../../core/guards.ts';
 /** shorter secrets would mask ordinary text */
 export const MIN_SECRET_LENGTH = 3;
 
@@ -16,11 +17,6 @@ export function isSensitiveKey(key: string): boolean {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function isPlainObject(v: object): v is Record<string, unknown> {
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 export type Masker = ((value: unknown) => unknown) & {

@@ -56,7 +56,7 @@ export function createConnectionsRepo(db: Db): ConnectionsRepo {
   const del = db.prepare<[string]>('DELETE FROM connections WHERE id = ?');
 
   const nameTaken = (err: unknown, name: string): never => {
-    if (isUniqueViolation(err)) throw new ConflictError(`a connection named "${name}" exists`, 'name_taken');
+    if (isUniqueViolation(err)) throw new ConflictError('name_taken', `a connection named "${name}" exists`, { name });
     throw err;
   };
 

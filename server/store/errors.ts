@@ -1,31 +1,8 @@
-/** Errors the store and the services on it throw; the HTTP layer maps them to 404/409/400/507/503. */
-import type { ValidationIssue } from '../../core/node-spec.ts';
+/** Errors the store throws (the vocabulary is core/errors.ts; server/http/errors.ts answers them), and how SQLite's are read. */
 import { StorageError } from '../engine/storage-error.ts';
 
+export { ConflictError, NotFoundError, ValidationError } from '../../core/errors.ts';
 export { StorageError, type StorageErrorCode } from '../engine/storage-error.ts';
-
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
-
-/** unique name taken, last admin, … → 409 */
-export class ConflictError extends Error {
-  constructor(message: string, readonly code: string = 'conflict') {
-    super(message);
-    this.name = 'ConflictError';
-  }
-}
-
-/** bad input → 400 `{"error": message, "details": issues}` */
-export class ValidationError extends Error {
-  constructor(message: string, readonly details: ValidationIssue[]) {
-    super(message);
-    this.name = 'ValidationError';
-  }
-}
 
 export function isUniqueViolation(err: unknown): boolean {
   return (

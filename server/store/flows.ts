@@ -178,7 +178,7 @@ export function createFlowsRepo(db: Db, beforeDelete: () => void = () => {}): Fl
           return { id, version: 1 };
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
-          if (options.id !== undefined) throw new ConflictError(`flow "${options.id}" already exists`, 'flow_exists');
+          if (options.id !== undefined) throw new ConflictError('flow_exists', `flow "${options.id}" already exists`, { id: options.id });
           if (attempt >= 4) throw err;
         }
       }

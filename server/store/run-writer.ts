@@ -19,6 +19,7 @@ import type { Db } from './db.ts';
 import { StorageError, storageErrorOf } from './errors.ts';
 import { prepareNodeState, type NodeStateStatements } from './node-state.ts';
 import { fromJson, nowIso, toJson } from './util.ts';
+import { toError } from '../../core/guards.ts';
 
 type Statement<P extends unknown[]> = Database.Statement<P>;
 
@@ -252,7 +253,7 @@ export class RunWriter implements WriterPort {
       } catch (err) {
         const lost = this.retained.length;
         this.retained = [];
-        this.storage?.lost(lost, err instanceof Error ? err : new Error(String(err)));
+        this.storage?.lost(lost, toError(err));
         if (!this.storage) console.error(`store: ${lost} run writes were lost at close: ${String(err)}`);
       }
     }
@@ -279,7 +280,7 @@ export class RunWriter implements WriterPort {
             try {
               this.applyOne(ops[i]!);
             } catch (err) {
-              errors[i] = this.storageFailure(err) ?? (err instanceof Error ? err : new Error(String(err)));
+              errors[i] = this.storageFailure(err) ?? toError(err);
               failures++;
             }
           }
@@ -351,7 +352,7 @@ export class RunWriter implements WriterPort {
     try {
       this.applyOne(op);
     } catch (err) {
-      error = this.storageFailure(err) ?? (err instanceof Error ? err : new Error(String(err)));
+      error = this.storageFailure(err) ?? toError(err);
     }
     if (op.written) op.written(error);
     else if (error) throw error;

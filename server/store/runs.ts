@@ -116,7 +116,7 @@ function toStep(r: StepDbRow): StepView {
 
 function isoOrThrow(value: string, path: string): string {
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new ValidationError(`${path} is not a date`, [{ path, message: 'must be an ISO date' }]);
+  if (Number.isNaN(t)) throw new ValidationError(`${path} is not a date`, [{ path, message: 'must be an ISO date' }], 'INVALID_INPUT', { field: path });
   return new Date(t).toISOString();
 }
 

@@ -73,7 +73,7 @@ export function createUsersRepo(db: Db): UsersRepo {
   const remove = db.prepare<[string]>('DELETE FROM users WHERE id = ?');
 
   const lastAdmin = (): never => {
-    throw new ConflictError('cannot remove, demote or disable the last admin', 'last_admin');
+    throw new ConflictError('last_admin', 'cannot remove, demote or disable the last admin', {});
   };
   /** whether this row is an enabled admin that no other enabled admin would replace */
   const isLastAdmin = (row: UserRow): boolean => row.role === 'admin' && row.disabled === 0 && (countAdmins.get() ?? 0) <= 1;
@@ -114,7 +114,7 @@ export function createUsersRepo(db: Db): UsersRepo {
       try {
         insert.run(id, username, passwordHash, role, createdAt);
       } catch (err) {
-        if (isUniqueViolation(err)) throw new ConflictError(`username "${username}" is taken`, 'username_taken');
+        if (isUniqueViolation(err)) throw new ConflictError('username_taken', `username "${username}" is taken`, { username });
         throw err;
       }
       return { id, username, role, createdAt, disabled: false, preferences: {} };

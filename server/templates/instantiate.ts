@@ -8,13 +8,15 @@
 import type { FlowDocument } from '../../core/flow-types.ts';
 import type { JsonSchema, ValidationIssue } from '../../core/node-spec.ts';
 import { SchemaChecker } from '../../core/schema-check.ts';
+import { issuesMessage, ValidationError } from '../../core/errors.ts';
+import { isRecord } from '../../core/guards.ts';
 import { materializeFlow, wholePlaceholder } from '../../templates/placeholders.ts';
 import type { AmongCheck, FlowTemplate } from '../../templates/types.ts';
 
-export class TemplateParamsError extends Error {
-  override readonly name = 'ValidationError';
-  constructor(readonly details: ValidationIssue[]) {
-    super(`the template params are invalid: ${details.map((d) => `${d.path}: ${d.message}`).slice(0, 3).join('; ')}${details.length > 3 ? ` (and ${details.length - 3} more)` : ''}`);
+/** 400 TEMPLATE_PARAMS_INVALID, every issue at `params.<field>` */
+export class TemplateParamsError extends ValidationError<'TEMPLATE_PARAMS_INVALID'> {
+  constructor(details: ValidationIssue[]) {
+    super(issuesMessage('the template params are invalid', details), details, 'TEMPLATE_PARAMS_INVALID', { count: details.length });
   }
 }
 
@@ -27,10 +29,6 @@ export interface InstantiateOptions {
   /** save-time validation of the produced flow (FlowService.validate) */
   validate?: (doc: FlowDocument) => ValidationIssue[];
   checker?: SchemaChecker;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 export function instantiate(template: FlowTemplate, params: unknown, options: InstantiateOptions): FlowDocument {

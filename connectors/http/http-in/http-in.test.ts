@@ -220,7 +220,7 @@ test('a body over maxBodyBytes gets 413; another method gets 405; an unknown pat
   }
 });
 
-test('a failed run answers 500 with a stable code and the run id, never the error text (the trace has it)', async () => {
+test('a failed run answers 500 FLOW_FAILED with the run id; why is in the run, not in the answer (SPEC §7)', async () => {
   const doc = flow(
     [
       { id: 'in', type: 'http-in', params: { path: 'fail' } },
@@ -232,10 +232,9 @@ test('a failed run answers 500 with a stable code and the run id, never the erro
   try {
     const res = await fetch(s.hook('fail'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":"abc"}' });
     assert.equal(res.status, 500);
-    const body = (await res.json()) as { error: string; code: string; runId: string };
+    const body = (await res.json()) as { error: string; code: string; params: unknown; runId: string };
     assert.equal(body.runId, res.headers.get('x-tributary-run'));
-    assert.equal(body.code, 'FLOW_FAILED');
-    assert.equal(body.error, `the flow failed (run ${body.runId})`);
+    assert.deepEqual(body, { error: `the flow failed (run ${body.runId})`, code: 'FLOW_FAILED', params: { runId: body.runId }, runId: body.runId });
     const run = await ended(s.store, body.runId);
     assert.equal(run.status, 'failed');
     assert.match(run.error ?? '', /^node out: status must be an HTTP status code/);
@@ -365,7 +364,9 @@ test('the /hooks listener: HEAD has no body, 204 has no content type, bad encodi
 
     const missing = await fetch(s.hook('nothing/here'));
     assert.equal(missing.status, 404);
-    assert.deepEqual(await missing.json(), { error: 'no running flow serves GET /hooks/nothing/here', code: 'NOT_FOUND' });
+    assert.deepEqual(await missing.json(), {
+      error: 'no running flow serves GET /hooks/nothing/here', code: 'NOT_FOUND', params: { what: 'hook', id: 'GET /hooks/nothing/here' },
+    });
     assert.equal((await fetch(s.hook('').replace(/\/$/, ''))).status, 404, '/hooks itself');
   } finally {
     await s.close();

@@ -3,6 +3,8 @@
  * per request and answers with what http-response gives, else with the run's end or a 504.
  */
 import type { Message } from '../../../core/flow-types.ts';
+import { errorReply } from '../../../core/errors.ts';
+import { errorMessage } from '../../../core/guards.ts';
 import {
   runNotRecorded, StorageError,
   type ConnectionLease, type CorsPolicy, type FiredRun, type HookRequest, type HookResponse, type NodeRuntime,
@@ -113,7 +115,8 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
       else {
         void fired.done.then((outcome) => responder.respond(endAnswer(outcome)));
         timer = setTimeout(() => {
-          responder.respond({ status: 504, body: { error: `the flow did not answer within ${settings.responseTimeoutMs} ms`, code: 'RESPONSE_TIMEOUT', runId: fired.runId } });
+          const ms = settings.responseTimeoutMs;
+          responder.respond(errorReply('FLOW_TIMEOUT', `the flow did not answer within ${ms} ms`, { runId: fired.runId, ms }, { runId: fired.runId }));
         }, settings.responseTimeoutMs);
       }
       const answer = await responder.answer;
@@ -123,7 +126,7 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
         await fired.recorded?.();
       } catch (err) {
         if (err instanceof StorageError) return notRecordedAnswer(err);
-        return { status: 500, body: { error: 'the run could not be recorded', code: 'NOT_RECORDED', runId: fired.runId } };
+        return errorReply('INTERNAL', 'the run could not be recorded', {}, { runId: fired.runId });
       }
       return { ...answer, headers: { ...answer.headers, [RUN_HEADER]: fired.runId } };
     }
@@ -140,7 +143,7 @@ export const httpInRuntime: NodeRuntime<HttpInParams> = {
           const cors = corsPolicy(ctx.params, auth ?? { kind: 'none' });
           unregister = ctx.hooks.register({ method: settings.method, path: settings.path, maxBodyBytes: settings.maxBodyBytes, ...(cors ? { cors } : {}), handle });
         } catch (err) {
-          throw new Error(`node ${ctx.node.id} (http-in): ${err instanceof Error ? err.message : String(err)}`);
+          throw new Error(`node ${ctx.node.id} (http-in): ${errorMessage(err)}`);
         }
         ctx.setStatus({ state: 'ok', text: route });
       },

@@ -5,6 +5,7 @@ import { kafkaErrorMessage, type KafkaClient } from '../driver.ts';
 import { headerValues, keyBytes, valueBytes } from '../encode.ts';
 import type { Message as KafkaRecord } from 'kafkajs';
 import type { KafkaOutParams } from './spec.ts';
+import { errorMessage } from '../../../core/guards.ts';
 
 export const kafkaOutRuntime: NodeRuntime<KafkaOutParams> = {
   type: 'kafka-out',
@@ -59,7 +60,7 @@ function toRecord(p: NodeIO<KafkaOutParams>['params']): KafkaRecord {
   try {
     headers = headerValues(p.headers);
   } catch (err) {
-    throw new NodeError(err instanceof Error ? err.message : String(err), 'BAD_HEADERS', false);
+    throw new NodeError(errorMessage(err), 'BAD_HEADERS', false);
   }
   const record: KafkaRecord = { value: valueBytes(p.value), key: keyBytes(p.key) };
   if (headers) record.headers = headers;

@@ -2,6 +2,7 @@
 import type { Message } from '../../../core/flow-types.ts';
 import type { InboundMessage } from '../driver.ts';
 import type { MQTT_IN_FORMATS } from './spec.ts';
+import { errorMessage } from '../../../core/guards.ts';
 
 export type Format = (typeof MQTT_IN_FORMATS)[number];
 
@@ -24,7 +25,7 @@ export function decodeMessage(m: InboundMessage, format: Format): Decoded {
   try {
     return { msg: { ...base, payload: JSON.parse(text) as unknown } };
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     const preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
     return { msg: { ...base, payload: text }, error: `payload is not valid JSON: ${reason} (topic "${m.topic}", payload ${JSON.stringify(preview)})` };
   }

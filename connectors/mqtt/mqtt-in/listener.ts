@@ -9,6 +9,7 @@ import {
 import { linkStatus } from '../status.ts';
 import { decodeMessage } from './decode.ts';
 import type { MqttInParams } from './spec.ts';
+import { errorMessage } from '../../../core/guards.ts';
 
 /** node state key: the filter the persistent session subscribed to last */
 const SESSION_FILTER = 'sessionFilter';
@@ -69,7 +70,7 @@ export class MqttInListener {
     try {
       await link.subscribe(this.p.topic, this.p.qos, this.handler);
     } catch (err) {
-      throw new NodeError(errorText(err), 'MQTT_SUBSCRIBE', false);
+      throw new NodeError(errorMessage(err), 'MQTT_SUBSCRIBE', false);
     }
     this.link = link;
     this.showStatus(link.state);
@@ -85,7 +86,7 @@ export class MqttInListener {
     try {
       await link.connect();
     } catch (err) {
-      throw new NodeError(`persistent session "${clientId}" could not connect to ${link.url}: ${errorText(err)}`, 'MQTT_CONNECT');
+      throw new NodeError(`persistent session "${clientId}" could not connect to ${link.url}: ${errorMessage(err)}`, 'MQTT_CONNECT');
     }
     // the session has a client of its own; the shared one was only needed to check the profile
     await this.releaseLease();
@@ -144,6 +145,3 @@ export class MqttInListener {
   }
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -5,6 +5,7 @@ import { linkStatus } from '../status.ts';
 import { topicNameIssue } from '../topic.ts';
 import { payloadBytes } from './encode.ts';
 import type { MqttOutParams } from './spec.ts';
+import { errorMessage } from '../../../core/guards.ts';
 
 export const mqttOutRuntime: NodeRuntime<MqttOutParams> = {
   type: 'mqtt-out',
@@ -25,7 +26,7 @@ export const mqttOutRuntime: NodeRuntime<MqttOutParams> = {
         try {
           await link.publish(topic, payloadBytes(io.params.payload), { qos, retain }, io.signal);
         } catch (err) {
-          throw new NodeError(`publish to "${topic}" failed: ${err instanceof Error ? err.message : String(err)}`, 'MQTT_PUBLISH');
+          throw new NodeError(`publish to "${topic}" failed: ${errorMessage(err)}`, 'MQTT_PUBLISH');
         }
         io.send({ ...msg, mqtt: { topic, qos, retain } });
       },

@@ -4,6 +4,7 @@ import Cursor from 'pg-cursor';
 import { pgTypes } from '../driver.ts';
 import type { BatchPlan, Statement } from '../../sql/dialect.ts';
 import { statementsOn, type DbRow, type ExecResult, type RowCursor, type SqlExecutor, type TxExecutor } from '../../sql/executor.ts';
+import { toError } from '../../../core/guards.ts';
 
 /** fields are present whenever the statement returns rows (SELECT, RETURNING, SHOW…) */
 function toResult(r: QueryResult<DbRow>): ExecResult {
@@ -94,14 +95,14 @@ export function postgresExecutor(pool: Pool): SqlExecutor {
           try {
             return await cursor.read(pageSize);
           } catch (err) {
-            failed = err instanceof Error ? err : new Error(String(err));
+            failed = toError(err);
             throw err;
           }
         },
         async close(): Promise<void> {
           if (closed) return;
           closed = true;
-          if (!failed) await cursor.close().catch((e: unknown) => (failed = e instanceof Error ? e : new Error(String(e))));
+          if (!failed) await cursor.close().catch((e: unknown) => (failed = toError(e)));
           // a failed cursor's client is dropped, not reused
           client.release(failed);
         },

@@ -4,9 +4,14 @@
  */
 import type { ValidationIssue } from './types.ts';
 import { useAuth } from '../stores/auth-store.ts';
+import { isRecord } from '../lib/json.ts';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly details: ValidationIssue[] = []) {
+  /** `code` and `params`: the server's stable error code and its values (core/error-codes.ts), for translated messages */
+  constructor(
+    readonly status: number, message: string, readonly details: ValidationIssue[] = [],
+    readonly code?: string, readonly params: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -41,15 +46,22 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
   if (res.ok) return res;
   const body = await readError(res);
   if (res.status === 401 && token) useAuth.getState().expire('Your session has ended; please log in again.');
-  throw new ApiError(res.status, body.error, body.details);
+  throw new ApiError(res.status, body.error, body.details, body.code, body.params);
 }
 
-async function readError(res: Response): Promise<{ error: string; details: ValidationIssue[] }> {
+interface ErrorAnswer { error: string; details: ValidationIssue[]; code?: string; params?: Record<string, unknown> }
+
+async function readError(res: Response): Promise<ErrorAnswer> {
   const text = await res.text();
   try {
-    const parsed = JSON.parse(text) as { error?: unknown; details?: unknown };
+    const parsed = JSON.parse(text) as { error?: unknown; details?: unknown; code?: unknown; params?: unknown };
     const error = typeof parsed.error === 'string' ? parsed.error : `${res.status} ${res.statusText}`;
-    return { error, details: Array.isArray(parsed.details) ? (parsed.details as ValidationIssue[]) : [] };
+    return {
+      error,
+      details: Array.isArray(parsed.details) ? (parsed.details as ValidationIssue[]) : [],
+      ...(typeof parsed.code === 'string' ? { code: parsed.code } : {}),
+      ...(isRecord(parsed.params) ? { params: parsed.params } : {}),
+    };
   } catch {
     return { error: text.trim() || `${res.status} ${res.statusText}`, details: [] };
   }

@@ -1,8 +1,6 @@
 /** Small JSON helpers. */
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord } from '../../../core/guards.ts';
 
 export function pretty(value: unknown): string {
   if (value === undefined) return '';

@@ -61,7 +61,7 @@ test('logging in keeps the session for the tab: a reload is still logged in', as
 });
 
 test('a wrong password shows the server\'s message and logs nobody in', async () => {
-  await assert.rejects(authApi.login('admin', 'not-the-password'), (err: unknown) => err instanceof ApiError && err.status === 401 && /wrong username or password/.test(err.message));
+  await assert.rejects(authApi.login('admin', 'not-the-password'), (err: unknown) => err instanceof ApiError && err.status === 401 && err.code === 'WRONG_CREDENTIALS' && /wrong username or password/.test(err.message));
   assert.equal(useAuth.getState().token, undefined);
   assert.equal(useAuth.getState().notice, undefined, 'no "session ended" notice for a failed login');
 });
@@ -95,7 +95,7 @@ test('a viewer reads but may not change: the editor hides writing, the server re
   await logIn(username, password);
   assert.equal(canWrite(useAuth.getState().user), false);
   assert.ok(Array.isArray(await flowsApi.list()));
-  await assert.rejects(flowsApi.create({ name: 'nope', nodes: [], edges: [] }), (err: unknown) => err instanceof ApiError && err.status === 403);
+  await assert.rejects(flowsApi.create({ name: 'nope', nodes: [], edges: [] }), (err: unknown) => err instanceof ApiError && err.status === 403 && err.code === 'FORBIDDEN' && err.params['role'] === 'viewer');
   assert.ok(useAuth.getState().token, 'a refused action does not log the viewer out');
 });
 

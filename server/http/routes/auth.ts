@@ -6,13 +6,16 @@ import { PasswordCheckBusyError } from '../../auth/scrypt-slots.ts';
 import { checkPreferences } from '../../auth/users.ts';
 import type { User } from '../../store/users.ts';
 import { SESSION_COOKIE, tokenOf, userOf, requireUser } from '../auth-middleware.ts';
-import { HttpError } from '../errors.ts';
+import { AppError, ValidationError } from '../../../core/errors.ts';
+import { bodyOf, Type } from '../body.ts';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const LoginBody = Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) });
 
-function required(path: string): HttpError {
-  return new HttpError(400, `${path} is required`, [{ path, message: 'is required' }]);
-}
+/** SPEC §3: `{"password":{"current","new"}}` and/or preferences, at the top or inside `preferences` */
+const MeBody = Type.Object({
+  password: Type.Optional(Type.Object({ current: Type.String({ minLength: 1 }), new: Type.Unknown() })),
+  preferences: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
 
 /** GET/PUT /api/auth/me answer: the user, with its preferences also at the top (`language`) */
 function meView(user: User): User & { language?: string } {
@@ -28,7 +31,7 @@ function reserve(throttle: LoginThrottle, req: Request, res: Response, username:
   if (slot.ok) return slot.attempt;
   const seconds = Math.ceil(slot.retryAfterMs / 1000);
   res.setHeader('Retry-After', String(seconds));
-  throw new HttpError(429, `too many failed logins from this address; try again in ${seconds} s`, undefined, 'LOGIN_THROTTLED');
+  throw new AppError('LOGIN_THROTTLED', `too many failed logins from this address; try again in ${seconds} s`, { seconds });
 }
 
 /** runs a password check in its throttle place; a busy server gives the place back and answers 429 */
@@ -37,10 +40,7 @@ async function checked<T>(attempt: Attempt, res: Response, check: () => Promise<
     return await check();
   } catch (err) {
     attempt.cancelled();
-    if (err instanceof PasswordCheckBusyError) {
-      res.setHeader('Retry-After', '1');
-      throw new HttpError(429, err.message, undefined, 'PASSWORD_CHECKS_BUSY');
-    }
+    if (err instanceof PasswordCheckBusyError) res.setHeader('Retry-After', '1');
     throw err;
   }
 }
@@ -51,16 +51,12 @@ export function authRouter(auth: AuthService, secureCookie: boolean, throttle = 
   const cookieOptions = { httpOnly: true, sameSite: 'strict', secure: secureCookie, path: '/' } as const;
 
   r.post('/login', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const username = body['username'];
-    const password = body['password'];
-    if (typeof username !== 'string' || username === '') throw required('username');
-    if (typeof password !== 'string' || password === '') throw required('password');
+    const { username, password } = bodyOf(LoginBody, req.body);
     const attempt = reserve(throttle, req, res, username);
     const session = await checked(attempt, res, () => auth.login(username, password));
     if (!session) {
       attempt.failed();
-      throw new HttpError(401, 'wrong username or password', undefined, 'WRONG_CREDENTIALS');
+      throw new AppError('WRONG_CREDENTIALS', 'wrong username or password', {});
     }
     attempt.succeeded();
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: new Date(session.expiresAt) });
@@ -76,28 +72,19 @@ export function authRouter(auth: AuthService, secureCookie: boolean, throttle = 
 
   r.get('/me', signedIn, (_req, res) => res.json(meView(userOf(res))));
 
-  /** SPEC §3: `{"password":{"current","new"}}` and/or preferences (`{"language":"zh-CN"}`, or inside `preferences`) */
   r.put('/me', signedIn, async (req, res) => {
     const user = userOf(res);
-    const body: unknown = req.body;
-    if (!isObject(body)) throw new HttpError(400, 'the body must be a JSON object', [{ path: '', message: 'must be an object' }]);
-    const { password, preferences, ...topLevel } = body;
-    if (preferences !== undefined && !isObject(preferences)) {
-      throw new HttpError(400, 'preferences: must be an object', [{ path: 'preferences', message: 'must be an object' }]);
-    }
+    const { password, preferences, ...topLevel } = bodyOf(MeBody, req.body);
     const prefInput = { ...(preferences ?? {}), ...topLevel };
     // everything is checked before anything is written
     checkPreferences(prefInput, user.preferences);
     if (password !== undefined) {
-      if (!isObject(password)) throw new HttpError(400, 'password: must be {"current","new"}', [{ path: 'password', message: 'must be {"current","new"}' }]);
-      const current = password['current'];
-      if (typeof current !== 'string' || current === '') throw required('password.current');
-      if (password['new'] === undefined) throw required('password.new');
       const attempt = reserve(throttle, req, res, user.username);
-      const outcome = await checked(attempt, res, () => auth.changeOwnPassword(tokenOf(req) ?? '', current, password['new']));
+      const outcome = await checked(attempt, res, () => auth.changeOwnPassword(tokenOf(req) ?? '', password.current, password.new));
       if (outcome === 'wrong') {
         attempt.failed();
-        throw new HttpError(400, 'password.current: is not your current password', [{ path: 'password.current', message: 'is not your current password' }], 'WRONG_PASSWORD');
+        const field = 'password.current';
+        throw new ValidationError(`${field}: is not your current password`, [{ path: field, message: 'is not your current password' }], 'WRONG_PASSWORD', { field });
       }
       attempt.succeeded();
     }

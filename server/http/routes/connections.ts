@@ -1,86 +1,58 @@
 /** /api/connections (SPEC §7–§8): profiles with write-only secrets, tests, schema pickers. */
 import { Router } from 'express';
-import type { ConnectionService } from '../../connections/service.ts';
-import type { ConnectionPool } from '../../connections/pool.ts';
-import type { ConnectionDriver } from '../../connections/driver-api.ts';
+import type { ConnectionAdmin } from '../../connections/connection-admin.ts';
 import { ENVIRONMENTS } from '../../../core/connection-types.ts';
 import { allow } from '../auth-middleware.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { queryOf, Type } from '../body.ts';
 import { param } from '../params.ts';
 
-/** which flows use a connection (deleting one in use is refused) */
-export type ConnectionUsers = (connectionId: string) => { flowId: string; name: string }[];
+const ListQuery = Type.Object({
+  environment: Type.Optional(Type.String({ enum: [...ENVIRONMENTS] })),
+  type: Type.Optional(Type.String()),
+});
 
-export function connectionsRouter(
-  service: ConnectionService,
-  pool: ConnectionPool,
-  drivers: ReadonlyMap<string, ConnectionDriver>,
-  usersOf: ConnectionUsers,
-): Router {
+export function connectionsRouter(connections: ConnectionAdmin): Router {
   const r = Router();
 
-  r.get('/', allow('read'), (req, res) => {
-    const environment = typeof req.query['environment'] === 'string' ? req.query['environment'] : undefined;
-    const type = typeof req.query['type'] === 'string' ? req.query['type'] : undefined;
-    if (environment && !(ENVIRONMENTS as readonly string[]).includes(environment)) throw new HttpError(400, `environment must be one of ${ENVIRONMENTS.join(', ')}`);
-    res.json(service.list({ ...(environment ? { environment } : {}), ...(type ? { type } : {}) }));
+  r.get('/', (req, res) => {
+    // an empty value (`?type=`) is no filter
+    const q = queryOf(ListQuery, Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== '')));
+    res.json(connections.list({ ...(q.environment ? { environment: q.environment } : {}), ...(q.type ? { type: q.type } : {}) }));
   });
 
+  // the profile's own fields are checked by the service, every issue named (`params.port`)
   r.post('/', allow('write'), (req, res) => {
-    res.status(201).json(service.create(req.body));
+    res.status(201).json(connections.create(req.body));
   });
 
   r.post('/test', allow('write'), async (req, res) => {
-    res.json(await service.test(req.body ?? {}, drivers));
+    res.json(await connections.testUnsaved(req.body));
   });
 
-  r.get('/:id', allow('read'), (req, res) => {
-    const view = service.get(param(req, 'id'));
-    if (!view) throw notFound('connection', param(req, 'id'));
-    res.json({ ...view, usedBy: usersOf(view.id) });
+  r.get('/:id', (req, res) => {
+    res.json(connections.get(param(req, 'id')));
   });
 
   r.put('/:id', allow('write'), (req, res) => {
-    const view = service.update(param(req, 'id'), req.body);
-    if (!view) throw notFound('connection', param(req, 'id'));
-    res.json(view);
+    res.json(connections.update(param(req, 'id'), req.body));
   });
 
   r.delete('/:id', allow('write'), (req, res) => {
-    const id = param(req, 'id');
-    if (!service.get(id)) throw notFound('connection', id);
-    const users = usersOf(id);
-    if (users.length > 0) throw new HttpError(409, `connection is used by ${users.map((u) => `"${u.name}" (${u.flowId})`).join(', ')}; change those flows first`);
-    service.delete(id);
+    connections.delete(param(req, 'id'));
     res.status(204).end();
   });
 
   r.post('/:id/test', allow('write'), async (req, res) => {
-    const id = param(req, 'id');
-    if (!service.get(id)) throw notFound('connection', id);
-    res.json(await service.test(id, drivers));
+    res.json(await connections.testSaved(param(req, 'id')));
   });
 
-  r.get('/:id/tables', allow('read'), async (req, res) => {
-    const id = param(req, 'id');
-    if (!service.get(id)) throw notFound('connection', id);
-    res.json(await schemaCall(() => pool.tables(id)));
+  r.get('/:id/tables', async (req, res) => {
+    res.json(await connections.tables(param(req, 'id')));
   });
 
-  r.get('/:id/tables/:table/columns', allow('read'), async (req, res) => {
-    const id = param(req, 'id');
-    if (!service.get(id)) throw notFound('connection', id);
-    res.json(await schemaCall(() => pool.columns(id, param(req, 'table'))));
+  r.get('/:id/tables/:table/columns', async (req, res) => {
+    res.json(await connections.columns(param(req, 'id'), param(req, 'table')));
   });
 
   return r;
-}
-
-async function schemaCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new HttpError(/not support|no schema|have no tables|have no columns/i.test(message) ? 400 : 502, message);
-  }
 }

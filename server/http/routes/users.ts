@@ -4,31 +4,28 @@ import { param } from '../params.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
 import type { Role } from '../../store/users.ts';
 import { allow, tokenOf, userOf } from '../auth-middleware.ts';
-import { HttpError, notFound } from '../errors.ts';
+import { bodyOf, Type } from '../body.ts';
 
 type UserAdmin = Pick<AuthService, 'listUsers' | 'createUser' | 'updateUser' | 'deleteUser'>;
+
+// the shapes; the service checks the values (username pattern, password policy, roles)
+const NewUserBody = Type.Object({ username: Type.String(), password: Type.String(), role: Type.Optional(Type.String()) });
+const UserChangeBody = Type.Object({ role: Type.Optional(Type.String()), password: Type.Optional(Type.String()), disabled: Type.Optional(Type.Boolean()) });
 
 export function usersRouter(auth: UserAdmin): Router {
   const r = Router();
   r.use(allow('admin'));
   r.get('/', (_req, res) => res.json(auth.listUsers()));
   r.post('/', async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    const user = await auth.createUser({ username: b['username'] as string, password: b['password'] as string, role: (b['role'] ?? 'viewer') as Role });
-    res.status(201).json(user);
+    const b = bodyOf(NewUserBody, req.body);
+    res.status(201).json(await auth.createUser({ username: b.username, password: b.password, role: (b.role ?? 'viewer') as Role }));
   });
   r.put('/:id', async (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    const id = param(req, 'id');
-    // an admin who disabled themselves would lock themselves out at once
-    if (b['disabled'] === true && id === userOf(res).id) throw new HttpError(409, 'you cannot disable yourself', undefined, 'SELF_DISABLE');
-    const user = await auth.updateUser(id, { role: b['role'], password: b['password'], disabled: b['disabled'] }, tokenOf(req));
-    if (!user) throw notFound('user', id);
-    res.json(user);
+    const b = bodyOf(UserChangeBody, req.body);
+    res.json(await auth.updateUser(param(req, 'id'), { role: b.role, password: b.password, disabled: b.disabled }, tokenOf(req)));
   });
   r.delete('/:id', (req, res) => {
-    if (param(req, 'id') === userOf(res).id) throw new HttpError(409, 'you cannot delete yourself', undefined, 'SELF_DELETE');
-    if (!auth.deleteUser(param(req, 'id'))) throw notFound('user', param(req, 'id'));
+    auth.deleteUser(param(req, 'id'), userOf(res).id);
     res.status(204).end();
   });
   return r;

@@ -11,6 +11,7 @@ import { FrameReader, FrameWriter } from '../wire.ts';
 import { RunnerLink } from './link.ts';
 import { RunnerSandbox } from './sandbox.ts';
 import { RunnerScript } from './script.ts';
+import { errorMessage } from '../../../core/guards.ts';
 
 // the server talks to its runner over fd 3 (see wire.ts)
 let channel: Socket;
@@ -98,7 +99,7 @@ function receive(raw: unknown): void {
   try {
     handle(frame);
   } catch (err) {
-    process.stderr.write(`script runner: a ${frame.t} frame failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`script runner: a ${frame.t} frame failed: ${errorMessage(err)}\n`);
   }
 }
 
@@ -118,7 +119,7 @@ channel.on('data', (chunk: Buffer) => {
     reader.push(chunk);
   } catch (err) {
     // the stream cannot be read any further: leave, the server replaces this runner
-    process.stderr.write(`script runner: the server's frames could not be read (${err instanceof Error ? err.message : String(err)})\n`);
+    process.stderr.write(`script runner: the server's frames could not be read (${errorMessage(err)})\n`);
     process.exit(3);
   }
 });

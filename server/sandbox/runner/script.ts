@@ -10,6 +10,7 @@ import { ScriptError, type ScriptErrorCode } from '../errors.ts';
 import { failureLine, packLines } from '../outcome.ts';
 import { checkBodyIsolatedAsync, compileSourceAsync, COMPILE_TIMEOUT_MS, prepareSource, type ScriptSource } from '../source.ts';
 import type { Mark, RunnerSandbox } from './sandbox.ts';
+import { errorMessage } from '../../../core/guards.ts';
 
 /** the start window of one isolate entry of a batch (see bootstrap.ts) */
 const BATCH_SLICE_MS = 2;
@@ -76,7 +77,7 @@ export class RunnerScript {
       }
     } catch (err) {
       // the runner's own failure: the rest of the batch fails, the runner goes on
-      if (index < count) this.send(first, index, repeat(failureLine('SCRIPT_ERROR', `the script runner failed: ${messageOf(err)}`), count - index));
+      if (index < count) this.send(first, index, repeat(failureLine('SCRIPT_ERROR', `the script runner failed: ${errorMessage(err)}`), count - index));
     } finally {
       for (let token = first; token < first + count; token++) this.early.delete(token);
     }
@@ -132,7 +133,7 @@ export class RunnerScript {
     } catch (err) {
       const failure = err instanceof ScriptError && err.code !== 'SCRIPT_ERROR'
         ? { code: err.code, message: err.message }
-        : { code: 'SCRIPT_COMPILE' as const, message: `the script could not be prepared: ${messageOf(err)}` };
+        : { code: 'SCRIPT_COMPILE' as const, message: `the script could not be prepared: ${errorMessage(err)}` };
       return { lines: [], failure, generation: 0 };
     }
     const slice = count - from === 1 ? 0 : BATCH_SLICE_MS;
@@ -327,7 +328,7 @@ export class RunnerScript {
         if (failure.code === 'SCRIPT_MEMORY') this.sandbox.lost(binding.generation);
         else this.failPending(token, failureLine(failure.code, failure.message));
       }
-    }).catch((err: unknown) => this.failPending(token, failureLine('SCRIPT_ERROR', `the script runner failed: ${messageOf(err)}`)));
+    }).catch((err: unknown) => this.failPending(token, failureLine('SCRIPT_ERROR', `the script runner failed: ${errorMessage(err)}`)));
   }
 
   // --- the isolate ---------------------------------------------------------------------------
@@ -367,7 +368,7 @@ export class RunnerScript {
       if (this.sandbox.closed || this.released) return { code: 'SCRIPT_DISPOSED', message: 'the script sandbox was disposed' };
       return { code: 'SCRIPT_MEMORY', message: `script exceeded memory limit of ${this.sandbox.memoryMb} MB` };
     }
-    const message = messageOf(err);
+    const message = errorMessage(err);
     if (/timed out/i.test(message)) return { code: 'SCRIPT_TIMEOUT', message: `script timed out after ${timeoutMs} ms` };
     return { code: 'SCRIPT_ERROR', message };
   }
@@ -401,9 +402,6 @@ function timeoutLine(timeoutMs: number): string {
   return failureLine('SCRIPT_TIMEOUT', `script timed out after ${timeoutMs} ms`);
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** errors thrown into the isolate carry no host stack (it names the runner's files) */
 function hostError(Type: ErrorConstructor | RangeErrorConstructor | TypeErrorConstructor, message: string): Error {
