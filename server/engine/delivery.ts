@@ -3,6 +3,7 @@
  * and apply retry and the onError policy. Synchronous nodes complete on the same stack
  * (no promise per hop); asynchronous ones are awaited.
  */
+import { isTransient } from './transient.ts';
 import { nowIso } from './clock.ts';
 import { ERROR_PORT, type Message, type StepRecord } from '../../core/flow-types.ts';
 import { MessageScope } from './message-scope.ts';
@@ -143,7 +144,7 @@ function failed(
       break;
     default:
       scope.fail(error);
-      run.fail(error);
+      run.fail(error, isTransient(err));
   }
   run.leave(scope);
 }

@@ -108,7 +108,17 @@ export interface FiredRun {
   recorded?(): Promise<void>;
 }
 
-export interface RunOutcome { runId: string; status: RunStatus; error?: string }
+export interface RunOutcome {
+  runId: string;
+  status: RunStatus;
+  error?: string;
+  /**
+   * failed because of a condition that trying again may cure (a node threw an error marked
+   * retryable: connection lost, broker or database down; or the run could not be stored), not
+   * because of the message itself: a trigger waits and delivers it again, never dead-letters it
+   */
+  transient?: boolean;
+}
 
 /**
  * The params of one message: `${}` templates resolved against it (raw and lazy params as saved).
@@ -155,6 +165,19 @@ export interface NodeInstance<P = Record<string, unknown>> {
   stop?(): void | Promise<void>;
   /** fire from the editor or POST /trigger; `payload` replaces the node's own */
   trigger?(payload: unknown | undefined, hasPayload: boolean): FiredRun;
+  /**
+   * an operator's action on a running node (POST /api/flows/:id/nodes/:nodeId/<action>, e.g.
+   * `stuck/skip`); answers a JSON value, throws OperationError for a refused action
+   */
+  operate?(action: string, body: Record<string, unknown>): Promise<unknown>;
+}
+
+/** An operator action the node refuses: `status` is the HTTP answer (404 nothing to act on, 409 not now, 400 bad body). */
+export class OperationError extends Error {
+  constructor(message: string, readonly status: 400 | 404 | 409 = 409) {
+    super(message);
+    this.name = 'OperationError';
+  }
 }
 
 /**

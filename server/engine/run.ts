@@ -30,6 +30,8 @@ export class Run {
   readonly done: Promise<RunOutcome>;
   private inFlight = 0;
   private failure?: string;
+  /** the failure came from a node that said trying again may work (connection lost, broker down) */
+  private failureTransient = false;
   private cancelled = false;
   private ended = false;
   private controller?: AbortController;
@@ -76,8 +78,11 @@ export class Run {
     if (--this.inFlight === 0) this.end();
   }
 
-  fail(error: string): void {
-    if (this.failure === undefined) this.failure = error;
+  fail(error: string, transient = false): void {
+    if (this.failure === undefined) {
+      this.failure = error;
+      this.failureTransient = transient;
+    }
     this.controller?.abort();
   }
 
@@ -188,11 +193,12 @@ export class Run {
   }
 
   /** the end as decided by the engine (e.g. the store could not record success) */
-  settle(status: RunStatus, error?: string): void {
+  settle(status: RunStatus, error?: string, transient = this.failureTransient): void {
     this.record.status = status;
     if (error !== undefined) this.record.error = error;
     const outcome: RunOutcome = { runId: this.id, status };
     if (error !== undefined) outcome.error = error;
+    if (status === 'failed' && transient) outcome.transient = true;
     this.resolveDone(outcome);
   }
 

@@ -141,7 +141,13 @@ test('mqtt-to-db and kafka-to-db put a set node in front only with a mapping', (
   assert.deepEqual(plain.edges, [{ source: '720301', target: '720303' }]);
   assert.equal(plain.nodes[1]!.params['action'], 'insert');
   const kafka = instantiate(templatesById.get('kafka-to-db')!, CASES['kafka-to-db']!['mapped'], { connectionType });
-  assert.deepEqual(kafka.nodes[0]!.params, { connection: 'kf', topics: ['flights'], groupId: 'g1', fromBeginning: false, format: 'json' });
+  // bounded attempts and a dead-letter topic by default (issue 8, finding 7)
+  assert.deepEqual(kafka.nodes[0]!.params, {
+    connection: 'kf', topics: ['flights'], groupId: 'g1', fromBeginning: false, format: 'json',
+    maxAttempts: 5, onParseError: 'deadLetter', deadLetterTopic: 'flights.dlq', retryBackoffMs: 500, retryBackoffMaxMs: 30000,
+  });
+  const noDlq = instantiate(templatesById.get('kafka-to-db')!, { ...CASES['kafka-to-db']!['mapped'], deadLetter: false }, { connectionType });
+  assert.deepEqual([noDlq.nodes[0]!.params['onParseError'], noDlq.nodes[0]!.params['deadLetterTopic']], ['skip', '']);
   assert.equal(kafka.nodes[2]!.params['action'], 'upsert');
 });
 

@@ -11,7 +11,9 @@ export const kafkaToDb: FlowTemplate = {
   name: 'Kafka topic to a database table',
   description:
     'Consume a Kafka topic and upsert every JSON record into a MySQL, PostgreSQL or Oracle table. ' +
-    'At least once: an offset is committed only after its record was written, and upsert by key absorbs redeliveries.',
+    'At least once: an offset is committed only after its record was written, and upsert by key absorbs redeliveries. ' +
+    'A record the database refuses is tried a few times, then goes to a dead-letter topic with the error, and so does a value that is not JSON; ' +
+    'a database that is down is waited for.',
   category: 'messaging',
   tags: ['kafka', 'mqs', 'real-time', 'upsert', 'at-least-once', 'mysql', 'postgres', 'oracle'],
   params: {
@@ -33,6 +35,18 @@ export const kafkaToDb: FlowTemplate = {
         ),
         fromBeginning: { type: 'boolean', default: false, title: 'From the beginning', description: 'a new group starts at the oldest record instead of new records only' },
         writeMode: writeModeField('upsert'),
+        maxAttempts: {
+          type: 'integer', minimum: 1, maximum: 100, default: 5, title: 'Attempts per record',
+          description: 'a record the database keeps refusing is given up after this many runs (a database or broker that is down is waited for, never counted)',
+        },
+        deadLetter: {
+          type: 'boolean', default: true, title: 'Dead-letter topic',
+          description: 'records given up on, and values that are not JSON, go to a dead-letter topic with the error; off: they are skipped',
+        },
+        deadLetterTopic: {
+          type: 'string', maxLength: 249, pattern: '^([A-Za-z0-9._-]+)?$', title: 'Dead-letter topic name',
+          description: 'empty: the topic’s name followed by .dlq',
+        },
         keys: columnsField('Key columns', 'target', 'targetTable', { minItems: 1, description: 'columns that identify a row (upsert)' }),
       },
       ...keysRequiredForUpsert,
@@ -40,9 +54,9 @@ export const kafkaToDb: FlowTemplate = {
     steps: [
       { id: 'connections', title: 'Connections', fields: ['kafka', 'target'] },
       { id: 'tables', title: 'Topic, table and fields', fields: ['topic', 'groupId', 'targetTable', 'mapping'] },
-      { id: 'options', title: 'Options', fields: ['fromBeginning', 'writeMode', 'keys'] },
+      { id: 'options', title: 'Options', fields: ['fromBeginning', 'writeMode', 'keys', 'maxAttempts', 'deadLetter', 'deadLetterTopic'] },
     ],
-    showIf: { keys: { writeMode: ['upsert'] } },
+    showIf: { keys: { writeMode: ['upsert'] }, deadLetterTopic: { deadLetter: [true] } },
     checks: [KEYS_IN_MAPPING],
   },
   flow: {
@@ -52,7 +66,15 @@ export const kafkaToDb: FlowTemplate = {
         id: '830401',
         type: 'kafka-in',
         name: 'Consume',
-        params: { connection: '{{kafka}}', topics: ['{{topic}}'], groupId: '{{groupId}}', fromBeginning: '{{fromBeginning}}', format: 'json' },
+        params: {
+          connection: '{{kafka}}', topics: ['{{topic}}'], groupId: '{{groupId}}', fromBeginning: '{{fromBeginning}}', format: 'json',
+          // bounded and dead-lettered: a bad record never holds its partition (Kafka Connect's errors.tolerance=all + DLQ)
+          maxAttempts: '{{maxAttempts}}',
+          onParseError: { $if: 'deadLetter', then: 'deadLetter', else: 'skip' },
+          deadLetterTopic: { $if: 'deadLetter', then: { $if: 'deadLetterTopic', then: '{{deadLetterTopic}}', else: '{{topic}}.dlq' }, else: '' },
+          retryBackoffMs: 500,
+          retryBackoffMaxMs: 30000,
+        },
         position: { x: 80, y: 120 },
       },
       '830402',

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { FlowService } from '../../flows/flow-service.ts';
 import type { StoredFlow } from '../../store/flows.ts';
 import type { Engine } from '../../engine/engine.ts';
-import type { NodeStatus } from '../../engine/node-api.ts';
+import { OperationError, type NodeStatus } from '../../engine/node-api.ts';
 import { FlowNotRunningError } from '../../engine/engine.ts';
 import { allow, userOf } from '../auth-middleware.ts';
 import { HttpError, notFound } from '../errors.ts';
@@ -120,6 +120,20 @@ export function flowsRouter(
       const storage = storageErrorOf(err);
       if (storage) throw storage;
       throw new HttpError(400, (err as Error).message);
+    }
+  });
+
+  // an operator's action on a running node: /stuck/skip, /stuck/dead-letter, /stuck/replay on kafka-in
+  r.post('/:id/nodes/:nodeId/stuck/:action', allow('write'), async (req, res) => {
+    const body = req.body === undefined || req.body === null ? {} : bodyObject(req.body);
+    const flowId = param(req, 'id');
+    service.get(flowId);
+    try {
+      res.json(await engine.operate(flowId, param(req, 'nodeId'), `stuck/${param(req, 'action')}`, body));
+    } catch (err) {
+      if (err instanceof FlowNotRunningError) throw new HttpError(409, err.message);
+      if (err instanceof OperationError) throw new HttpError(err.status, err.message);
+      throw err;
     }
   });
 
