@@ -8,6 +8,11 @@ import {
 } from '../driver.ts';
 import { linkStatus } from '../status.ts';
 import { decodeMessage } from './decode.ts';
+import { RunWindow } from './window.ts';
+import type { Message } from '../../../core/flow-types.ts';
+
+/** a dropped message is logged at most this often (the status counts every one) */
+const DROP_LOG_MS = 5000;
 import type { MqttInParams } from './spec.ts';
 
 /** node state key: the filter the persistent session subscribed to last */
@@ -23,12 +28,19 @@ export class MqttInListener {
   /** waiting for the storage to write again after runs were refused */
   private heldBack = false;
   private readonly handler: MessageHandler = (m) => this.receive(m);
+  private readonly window: RunWindow<Message>;
+  private lastDropLog = 0;
+  private statusTimer: NodeJS.Timeout | undefined;
+  /** the counts the status showed last */
+  private shown = '';
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly p: MqttInParams,
     private readonly lease: ConnectionLease<MqttLink>,
-  ) {}
+  ) {
+    this.window = new RunWindow<Message>(p.maxInFlight, p.queueLimit, (msg) => this.fire(msg), (what) => this.counted(what));
+  }
 
   /** the client id of the persistent session: stable per flow and node */
   get sessionClientId(): string {
@@ -45,6 +57,9 @@ export class MqttInListener {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.statusTimer);
+    const left = this.window.clear();
+    if (left > 0) this.ctx.log.warn(`mqtt-in: ${left} queued message${left === 1 ? '' : 's'} let go as the flow stops`, { flowId: this.ctx.flowId, nodeId: this.ctx.node.id });
     this.offState?.();
     const link = this.link;
     this.link = undefined;
@@ -121,18 +136,66 @@ export class MqttInListener {
       status.text += ` · ${this.invalid} message${this.invalid === 1 ? '' : 's'} not JSON, last: ${this.lastInvalid ?? ''}`;
       status['invalid'] = this.invalid;
     }
+    const c = this.window.counts;
+    if (c.dropped > 0) {
+      if (status.state === 'ok') status.state = 'warn';
+      status.text += ` · ${c.dropped} dropped (queue full at ${this.p.queueLimit})`;
+    }
+    if (c.failed > 0) status.text += ` · ${c.failed} failed run${c.failed === 1 ? '' : 's'}`;
+    Object.assign(status, { received: c.received, queued: c.queued, inFlight: c.inFlight, failed: c.failed, dropped: c.dropped });
     this.ctx.setStatus(status);
+  }
+
+  /** a run of the window; a refused one (the store cannot write) is gone, as MQTT has no redelivery for it */
+  private fire(msg: Message): ReturnType<NodeContext['fire']> | undefined {
+    if (this.stopping) return undefined;
+    const fired = this.ctx.fire(msg, { kind: 'event' });
+    if (fired.refused) {
+      this.holdBack();
+      this.counted('failed');
+    }
+    return fired;
+  }
+
+  /** a drop is logged (at most every few seconds); the status shows the counts (refreshed every second while they change) */
+  private counted(what?: 'dropped' | 'failed'): void {
+    if (what === 'dropped' && Date.now() - this.lastDropLog > DROP_LOG_MS) {
+      this.lastDropLog = Date.now();
+      this.ctx.log.warn(`mqtt-in: queue full (${this.p.queueLimit}): messages dropped`, {
+        flowId: this.ctx.flowId, nodeId: this.ctx.node.id, dropped: this.window.counts.dropped,
+      });
+    }
+    if (this.statusTimer || this.stopping) return;
+    this.statusTimer = setInterval(() => {
+      const c = this.window.counts;
+      const now = `${c.received}/${c.started}/${c.failed}/${c.dropped}/${c.queued}/${c.inFlight}`;
+      if (now === this.shown) {
+        // nothing moved: stop refreshing until the next message
+        clearInterval(this.statusTimer);
+        this.statusTimer = undefined;
+        return;
+      }
+      this.shown = now;
+      if (this.link && !this.stopping) this.showStatus(this.link.state);
+    }, 250);
   }
 
   private receive(m: InboundMessage): boolean {
     if (this.stopping) return false;
     const { msg, error } = decodeMessage(m, this.p.format);
     if (error === undefined) {
-      // with a persistent session a QoS 1 message is acknowledged when this returns: only for a stored run
-      const fired = this.ctx.fire(msg, { kind: 'event', recordStart: this.p.persistentSession && m.qos === 1 });
-      if (!fired.refused) return true;
-      this.holdBack();
-      return false;
+      if (this.p.persistentSession && m.qos === 1) {
+        // with a persistent session a QoS 1 message is acknowledged when this returns: only for a stored run, so it starts now
+        this.window.counts.received++;
+        const fired = this.ctx.fire(msg, { kind: 'event', recordStart: true });
+        if (!fired.refused) return true;
+        this.holdBack();
+        return false;
+      }
+      // acknowledged now; the run starts when the window has room (the queue is in memory); a drop is counted
+      this.window.offer(msg);
+      this.counted();
+      return true;
     }
     // a failed run shows what arrived; nothing is delivered, and the next messages go on
     this.invalid++;
