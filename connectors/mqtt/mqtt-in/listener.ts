@@ -11,6 +11,13 @@ import { decodeMessage } from './decode.ts';
 import { RunWindow } from './window.ts';
 import type { Message } from '../../../core/flow-types.ts';
 
+/**
+ * Mosquitto's count of messages it dropped (a client's queue full: max_queued_messages), all
+ * clients together, published every sys_interval: the only sign of a broker drop a subscriber
+ * can get. Brokers without it (or that deny $SYS) simply never send it.
+ */
+const BROKER_DROPPED = '$SYS/broker/publish/messages/dropped';
+
 /** a dropped message is logged at most this often (the status counts every one) */
 const DROP_LOG_MS = 5000;
 import type { MqttInParams } from './spec.ts';
@@ -31,6 +38,9 @@ export class MqttInListener {
   private readonly window: RunWindow<Message>;
   private lastDropLog = 0;
   private statusTimer: NodeJS.Timeout | undefined;
+  /** the broker's dropped count when first seen, and the latest (see BROKER_DROPPED) */
+  private brokerDropped: { first: number; last: number } | undefined;
+  private readonly sysHandler: MessageHandler = (m) => this.onBrokerDropped(m);
   /** the counts the status showed last */
   private shown = '';
 
@@ -65,6 +75,7 @@ export class MqttInListener {
     this.link = undefined;
     try {
       // a persistent session keeps its subscription: only the connection goes
+      if (link) await link.unsubscribe(BROKER_DROPPED, this.sysHandler).catch(() => undefined);
       if (link && this.p.persistentSession) await link.close();
       else if (link) await link.unsubscribe(this.p.topic, this.handler);
     } finally {
@@ -87,6 +98,7 @@ export class MqttInListener {
       throw new NodeError(errorText(err), 'MQTT_SUBSCRIBE', false);
     }
     this.link = link;
+    await this.watchBrokerDrops(link);
     this.showStatus(link.state);
   }
 
@@ -107,6 +119,7 @@ export class MqttInListener {
     const previous = this.ctx.state.get<string>(SESSION_FILTER);
     if (previous !== undefined && previous !== this.p.topic) await link.dropSubscription(previous);
     if (previous !== this.p.topic) this.ctx.state.set(SESSION_FILTER, this.p.topic);
+    await this.watchBrokerDrops(link);
     this.showStatus(link.state);
   }
 
@@ -142,8 +155,36 @@ export class MqttInListener {
       status.text += ` · ${c.dropped} dropped (queue full at ${this.p.queueLimit})`;
     }
     if (c.failed > 0) status.text += ` · ${c.failed} failed run${c.failed === 1 ? '' : 's'}`;
+    const brokerDropped = this.brokerDropped ? this.brokerDropped.last - this.brokerDropped.first : 0;
+    if (brokerDropped > 0) {
+      if (status.state === 'ok') status.state = 'warn';
+      status.text += ` · broker dropped ${brokerDropped} (all clients, since the flow started)`;
+      status['brokerDropped'] = brokerDropped;
+    }
     Object.assign(status, { received: c.received, queued: c.queued, inFlight: c.inFlight, failed: c.failed, dropped: c.dropped });
     this.ctx.setStatus(status);
+  }
+
+  private async watchBrokerDrops(link: MqttLink): Promise<void> {
+    try {
+      await link.subscribe(BROKER_DROPPED, 0, this.sysHandler);
+    } catch (err) {
+      this.ctx.log.debug('mqtt-in: the broker gives no dropped-messages count', { nodeId: this.ctx.node.id, error: errorText(err) });
+    }
+  }
+
+  private onBrokerDropped(m: InboundMessage): boolean {
+    const n = Number(m.payload.toString('utf8'));
+    if (!Number.isFinite(n)) return true;
+    const before = this.brokerDropped;
+    this.brokerDropped = { first: before?.first ?? n, last: n };
+    if (before && n > before.last) {
+      this.ctx.log.warn('mqtt-in: the broker dropped messages (a client’s queue was full: raise max_queued_messages or slow the publishers)', {
+        flowId: this.ctx.flowId, nodeId: this.ctx.node.id, brokerDropped: n - this.brokerDropped.first,
+      });
+      if (this.link && !this.stopping) this.showStatus(this.link.state);
+    }
+    return true;
   }
 
   /** a run of the window; a refused one (the store cannot write) is gone, as MQTT has no redelivery for it */
