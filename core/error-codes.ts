@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   NO_TRIGGER: { status: 400, params: ['nodeId'] },
   SCHEMA_NOT_SUPPORTED: { status: 400, params: ['type'] },
   HOOK_PATH_INVALID: { status: 400, params: ['path'] },
+  OPERATION_INVALID: { status: 400, params: [] },
   /** a /hooks query parameter the http-in declares is missing or out of bounds (details name it) */
   INVALID_QUERY: { status: 400, params: [] },
   // 401, 403
@@ -29,6 +30,8 @@ export const ERROR_CODES = {
   // 404, 405: `what` is flow, connection, run, user, template, version, route, hook
   NOT_FOUND: { status: 404, params: ['what', 'id'] },
   METHOD_NOT_ALLOWED: { status: 405, params: ['method', 'path'] },
+  /** an operator action on a node with nothing to act on, or a node without such actions */
+  OPERATION_NOT_FOUND: { status: 404, params: [] },
   // 409: the request is fine, the state of things refuses it
   username_taken: { status: 409, params: ['username'] },
   last_admin: { status: 409, params: [] },
@@ -41,6 +44,8 @@ export const ERROR_CODES = {
   FLOW_START_FAILED: { status: 409, params: ['flowId'] },
   /** a /hooks run failed on a unique or foreign key of the flow's database */
   CONFLICT: { status: 409, params: ['runId'] },
+  /** an operator action a node refuses now (e.g. dead-letter without a dead-letter topic) */
+  OPERATION_REFUSED: { status: 409, params: [] },
   // 413, 415, 429
   BODY_TOO_LARGE: { status: 413, params: [] },
   BODY_ENCODING_UNSUPPORTED: { status: 415, params: [] },

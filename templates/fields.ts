@@ -223,7 +223,7 @@ export const deadLetterFields: Record<'maxAttempts' | 'deadLetterTable', JsonSch
 };
 
 /** the write node's `required`: column → the payload path it is mapped from, when `requireMapped` is on */
-const requiredParam = { $if: 'requireMapped', then: { $map: 'mapping', value: '{{$value}}' } };
+export const requiredParam = { $if: 'requireMapped', then: { $map: 'mapping', value: '{{$value}}' } };
 
 export function mapThenWrite(source: TemplateNode, mapId: string, writeId: string): { nodes: TemplateNode[]; edges: TemplateEdge[] } {
   return {

@@ -1,7 +1,7 @@
 /** Helpers for the Kafka tests: the real broker, unique names, a probe node type and waits. */
 import { randomBytes } from 'node:crypto';
 import kafkajs from 'kafkajs';
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, KafkaMessage, Producer } from 'kafkajs';
 import type { FlowDocument, FlowNode, Message } from '../../core/flow-types.ts';
 import type { NodeSpec } from '../../core/node-spec.ts';
 import type { NodeRuntime, NodeStatus } from '../../server/engine/node-api.ts';
@@ -123,4 +123,22 @@ export class Probe {
   deliveries(topic: string, partition: number, offset: number): number {
     return this.seen.get(`${topic}/${partition}/${offset}`) ?? 0;
   }
+}
+
+/** Every record of `topic` from the beginning: waits for `expect` of them (at most `timeoutMs`), then a little longer so more would show. */
+export async function readTopic(topic: string, expect: number, timeoutMs = 15_000): Promise<KafkaMessage[]> {
+  const kafka = new Kafka({ brokers: BROKERS, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
+  const got: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void got.push(message) });
+    const until = Date.now() + timeoutMs;
+    while (got.length < expect && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    await consumer.disconnect();
+  }
+  return got;
 }

@@ -8,7 +8,6 @@
  * for statements that return rows, else `{affectedRows}`.
  */
 import type { Message } from '../../core/flow-types.ts';
-import { errorMessage } from '../../core/guards.ts';
 import { NodeError, type NodeIO, type NodeRuntime } from '../../server/engine/node-api.ts';
 import { buildSql, isQuery } from './build-read.ts';
 import type { Dialect } from './dialect.ts';

@@ -3,6 +3,7 @@
  * and apply retry and the onError policy. Synchronous nodes complete on the same stack
  * (no promise per hop); asynchronous ones are awaited.
  */
+import { isTransient } from './transient.ts';
 import { nowIso } from './clock.ts';
 import { ERROR_PORT, type Message, type StepRecord } from '../../core/flow-types.ts';
 import { MessageScope } from './message-scope.ts';
@@ -146,7 +147,7 @@ function failed(
       break;
     default:
       scope.fail(error);
-      run.fail(error, err instanceof NodeError ? err.kind : undefined);
+      run.fail(error, err instanceof NodeError ? err.kind : undefined, isTransient(err));
   }
   run.leave(scope);
 }

@@ -119,6 +119,13 @@ export class Engine {
     return runtime.trigger(id, payload, hasPayload, options);
   }
 
+  /** An operator's action on a node of a running flow (e.g. `stuck/skip` on a kafka-in). */
+  operate(flowId: string, nodeId: string, action: string, body: Record<string, unknown>): Promise<unknown> {
+    const runtime = this.flows.get(flowId);
+    if (!runtime) throw new FlowNotRunningError(flowId);
+    return runtime.operate(nodeId, action, body);
+  }
+
   /** Stop every flow: triggers first, running runs get `graceMs` to finish. */
   async shutdown(graceMs = this.stopGraceMs): Promise<void> {
     const ids = new Set([...this.flows.keys(), ...this.retiring.keys()]);

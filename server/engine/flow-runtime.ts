@@ -9,6 +9,7 @@ import { DEFAULT_TRIGGER_ORDER, type NodeSpec } from '../../core/node-spec.ts';
 import { normalEdge } from '../../core/graph/index.ts';
 import { collectRefs } from '../../core/expressions/index.ts';
 import type { SchemaChecker } from '../../core/schema-check.ts';
+import { OperationError } from './node-api.ts';
 import type { ConnectionProvider, FailureKind, FiredRun, FireOptions, HookRegistry, NodeContext, NodeRuntime, NodeState, NodeStatus } from './node-api.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { EngineStorePort, StateWrite } from './store-port.ts';
@@ -317,6 +318,14 @@ export class FlowRuntime {
     return this.fire(slot, { payload: hasPayload ? payload : undefined }, { kind: 'manual', ...options });
   }
 
+  /** An operator's action on a running node (see NodeInstance.operate). */
+  operate(nodeId: string, action: string, body: Record<string, unknown>): Promise<unknown> {
+    const slot = this.slots.get(nodeId);
+    if (!slot) throw new OperationError(`node "${nodeId}" is not running in this flow`, 404);
+    if (!slot.instance.operate) throw new OperationError(`node "${nodeId}" (${slot.node.type}) has no operator actions`, 404);
+    return slot.instance.operate(action, body);
+  }
+
   /** The trigger node that /trigger fires by default: the first of the first kind in DEFAULT_TRIGGER_ORDER (manual, schedule, event). */
   defaultTrigger(): string | undefined {
     const kindOf = (n: FlowNode) => (n.disabled ? undefined : this.deps.specs.get(n.type)?.trigger?.kind);
@@ -609,13 +618,13 @@ export class FlowRuntime {
     this.reloadState(writes);
     if (storage) this.noteStorage(triggerId, storage);
     else this.log.error('recording a run failed', { flowId: this.flowId, runId: run.id, error: message });
-    this.settle(run, 'failed', message, 'unavailable');
+    this.settle(run, 'failed', message, 'unavailable', true);
     // the failure itself, without steps or state: kept by the store until it can write again
     if (this.traceMode !== 'off') this.safeStore(() => this.deps.store.runFinished(run.record, [], []));
   }
 
-  private settle(run: Run, status: RunRecord['status'], error: string | undefined, kind?: FailureKind): void {
-    run.settle(status, error, kind);
+  private settle(run: Run, status: RunRecord['status'], error: string | undefined, kind?: FailureKind, transient?: boolean): void {
+    run.settle(status, error, kind, transient);
     if (status === 'failed') this.failures.runFailed(run.record);
     this.deps.events.runEnd(this.flowId, run.record);
   }

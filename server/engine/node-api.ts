@@ -5,6 +5,7 @@
  */
 import type { FlowNode, FlowSettings, Message, RunStatus, TriggerKind } from '../../core/flow-types.ts';
 import type { Logger } from '../../core/logger.ts';
+import { AppError } from '../../core/errors.ts';
 import type { ConnectionProfileResolved, QueryAnswer, QueryRequest } from '../connections/driver-api.ts';
 import type { StorageError } from './storage-error.ts';
 
@@ -119,8 +120,19 @@ export interface FiredRun {
  */
 export type FailureKind = 'conflict' | 'invalid' | 'unavailable' | 'timeout' | 'internal';
 
-/** `kind` is set for a failed run whose failing node said what kind of failure it was */
-export interface RunOutcome { runId: string; status: RunStatus; error?: string; kind?: FailureKind }
+export interface RunOutcome {
+  runId: string;
+  status: RunStatus;
+  error?: string;
+  /** set for a failed run whose failing node said what kind of failure it was */
+  kind?: FailureKind;
+  /**
+   * failed because of a condition that trying again may cure (a node threw an error marked
+   * retryable: connection lost, broker or database down; or the run could not be stored), not
+   * because of the message itself: a trigger waits and delivers it again, never dead-letters it
+   */
+  transient?: boolean;
+}
 
 /**
  * The params of one message: `${}` templates resolved against it (raw and lazy params as saved).
@@ -178,7 +190,22 @@ export interface NodeInstance<P = Record<string, unknown>> {
   stop?(): void | Promise<void>;
   /** fire from the editor or POST /trigger; `payload` replaces the node's own */
   trigger?(payload: unknown | undefined, hasPayload: boolean): FiredRun;
+  /**
+   * an operator's action on a running node (POST /api/flows/:id/nodes/:nodeId/<action>, e.g.
+   * `stuck/skip`); answers a JSON value, throws OperationError for a refused action
+   */
+  operate?(action: string, body: Record<string, unknown>): Promise<unknown>;
 }
+
+/** An operator action the node refuses: `status` is the HTTP answer (404 nothing to act on, 409 not now, 400 bad body). */
+export class OperationError extends AppError<OperationCode> {
+  constructor(message: string, status: 400 | 404 | 409 = 409) {
+    super(status === 404 ? 'OPERATION_NOT_FOUND' : status === 400 ? 'OPERATION_INVALID' : 'OPERATION_REFUSED', message, {});
+    this.name = 'OperationError';
+  }
+}
+
+type OperationCode = 'OPERATION_NOT_FOUND' | 'OPERATION_INVALID' | 'OPERATION_REFUSED';
 
 /**
  * A node type's behaviour. `P` is the type of its params, derived from its spec's schema

@@ -31,6 +31,8 @@ export class Run {
   private inFlight = 0;
   private failure?: string;
   private failureKind?: FailureKind;
+  /** the failure came from a node that said trying again may work (connection lost, broker down) */
+  private failureTransient = false;
   private cancelled = false;
   /** why a node skipped this run (it ends `skipped` unless it failed or was cancelled) */
   private skipped: string | undefined;
@@ -79,10 +81,11 @@ export class Run {
     if (--this.inFlight === 0) this.end();
   }
 
-  fail(error: string, kind?: FailureKind): void {
+  fail(error: string, kind?: FailureKind, transient = false): void {
     if (this.failure === undefined) {
       this.failure = error;
       this.failureKind = kind;
+      this.failureTransient = transient;
     }
     this.controller?.abort();
   }
@@ -199,13 +202,14 @@ export class Run {
   }
 
   /** the end as decided by the engine (e.g. the store could not record success) */
-  settle(status: RunStatus, error?: string, kind?: FailureKind): void {
+  settle(status: RunStatus, error?: string, kind?: FailureKind, transient = this.failureTransient): void {
     this.record.status = status;
     if (error !== undefined) this.record.error = error;
     const outcome: RunOutcome = { runId: this.id, status };
     if (error !== undefined) outcome.error = error;
     const failedAs = kind ?? (status === 'failed' && error === this.failure ? this.failureKind : undefined);
     if (failedAs !== undefined) outcome.kind = failedAs;
+    if (status === 'failed' && transient) outcome.transient = true;
     this.resolveDone(outcome);
   }
 

@@ -147,7 +147,7 @@ test('db-to-db-sync: node types follow the chosen connections; batched upsert wi
   assert.equal(insert.nodes[1]!.params['incremental'], undefined);
 });
 
-test('mqtt-to-db and kafka-to-db put a set node in front only with a mapping', () => {
+test('mqtt-to-db puts a set node in front only with a mapping; kafka-to-db maps each record of a batch in the write', () => {
   const mq = templatesById.get('mqtt-to-db')!;
   const mapped = instantiate(mq, CASES['mqtt-to-db']!['mapped'], { connectionType });
   assert.deepEqual(mapped.nodes.map((n) => n.type), ['mqtt-in', 'set', 'mysql']);
@@ -158,8 +158,19 @@ test('mqtt-to-db and kafka-to-db put a set node in front only with a mapping', (
   assert.deepEqual(plain.edges, [{ source: '720301', target: '720303' }]);
   assert.equal(plain.nodes[1]!.params['action'], 'insert');
   const kafka = instantiate(templatesById.get('kafka-to-db')!, CASES['kafka-to-db']!['mapped'], { connectionType });
-  assert.deepEqual(kafka.nodes[0]!.params, { connection: 'kf', topics: ['flights'], groupId: 'g1', fromBeginning: false, format: 'json' });
-  assert.equal(kafka.nodes[2]!.params['action'], 'upsert');
+  // bounded attempts and a dead-letter topic by default (issue 8, finding 7)
+  assert.deepEqual(kafka.nodes[0]!.params, {
+    connection: 'kf', topics: ['flights'], groupId: 'g1', fromBeginning: false, format: 'json', batchSize: 500, concurrency: 4,
+    maxAttempts: 5, onParseError: 'deadLetter', deadLetterTopic: 'flights.dlq', retryBackoffMs: 500, retryBackoffMaxMs: 30000,
+  });
+  const noDlq = instantiate(templatesById.get('kafka-to-db')!, { ...CASES['kafka-to-db']!['mapped'], deadLetter: false }, { connectionType });
+  assert.deepEqual([noDlq.nodes[0]!.params['onParseError'], noDlq.nodes[0]!.params['deadLetterTopic']], ['skip', '']);
+  assert.deepEqual(kafka.nodes.map((n) => n.type), ['kafka-in', 'postgres']);
+  assert.deepEqual(kafka.nodes[1]!.params, {
+    connection: 'pg', action: 'upsert', table: 'flight_data', keys: ['id'], values: { id: '${payload.id}', origin: '${payload.route.from}' }, batchSize: 500,
+  });
+  const sameNames = instantiate(templatesById.get('kafka-to-db')!, CASES['kafka-to-db']!['same names, insert'], { connectionType });
+  assert.equal(sameNames.nodes[1]!.params['values'], undefined);
 });
 
 test('db-to-kafka: per row through a loop, or one record per page', () => {

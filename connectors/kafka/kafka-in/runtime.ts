@@ -10,6 +10,7 @@ export const kafkaInRuntime: NodeRuntime<KafkaInParams> = {
     return {
       start: () => consumer.start(),
       stop: () => consumer.stop(),
+      operate: (action, body) => consumer.operate(action, body),
     };
   },
 };

@@ -44,7 +44,7 @@ test('the spec checks topic filters and asks for QoS 1 or 2 with a persistent se
   assert.deepEqual(validateMqttIn({ topic: 'a', persistentSession: true, qos: 0 }).map((i) => i.path), ['qos']);
   assert.deepEqual(validateMqttIn({ topic: 'a', persistentSession: true, qos: 1 }), []);
   const defaults = new SchemaChecker().withDefaults(mqttInSpec.paramsSchema, { connection: 'm', topic: 'a' });
-  assert.deepEqual(defaults, { connection: 'm', topic: 'a', qos: 0, format: 'json', persistentSession: false });
+  assert.deepEqual(defaults, { connection: 'm', topic: 'a', qos: 0, format: 'json', maxInFlight: 16, queueLimit: 100000, persistentSession: false });
   assert.deepEqual(mqttInSpec.connectionTypes, ['mqtt']);
   assert.equal(mqttInSpec.ui?.widgets?.['connection'], 'connection');
 });
@@ -243,7 +243,9 @@ test('the node shows connected, then the error while the broker is away, and lis
   const pub = await plainClient();
   try {
     await engine.start('s', 1, listen({ topic, qos: 1 }));
-    assert.deepEqual(events.last('in'), { state: 'ok', text: `connected · ${topic}`, connection: 'connected' });
+    assert.deepEqual(events.last('in'), {
+      state: 'ok', text: `connected · ${topic}`, connection: 'connected', received: 0, queued: 0, inFlight: 0, failed: 0, dropped: 0,
+    });
     await proxy.down();
     const away = await waitFor('an error status', () => {
       const s = events.last('in');

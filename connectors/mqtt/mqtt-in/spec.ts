@@ -17,6 +17,20 @@ const params = Type.Object(
       }),
       'json',
     ),
+    maxInFlight: withDefault(
+      Type.Integer({
+        minimum: 1, maximum: 1000, title: 'Runs at once',
+        description: 'messages beyond this wait in the queue, so a burst does not overrun the database',
+      }),
+      16,
+    ),
+    queueLimit: withDefault(
+      Type.Integer({
+        minimum: 0, maximum: 1000000, title: 'Queue limit',
+        description: 'messages waiting for a run; one more is dropped and counted in the status (never silently)',
+      }),
+      100000,
+    ),
     persistentSession: withDefault(
       Type.Boolean({
         title: 'Persistent session',
@@ -38,7 +52,9 @@ export const mqttInSpec: NodeSpec = {
     '{payload, topic, qos, retain, headers}; headers are the MQTT 5 user properties. A retained message is ' +
     'delivered when the flow starts. A message that is not JSON (format json) gives a failed run showing the text ' +
     'that arrived; the next messages go on. A persistent session keeps the subscription while the flow is stopped, ' +
-    'and the broker delivers the QoS 1 and 2 messages sent meanwhile when it starts again (kept for 7 days).',
+    'and the broker delivers the QoS 1 and 2 messages sent meanwhile when it starts again (kept for 7 days). ' +
+    'At most "runs at once" runs go on together; later messages wait in a queue (in memory, acknowledged) of at most ' +
+    '"queue limit"; a message that finds it full is dropped, and the status counts received, failed and dropped messages.',
   inputs: [],
   outputs: ['out'],
   trigger: { kind: 'event' },
@@ -49,7 +65,7 @@ export const mqttInSpec: NodeSpec = {
   ui: {
     icon: 'rss',
     color: '#660066',
-    order: ['connection', 'topic', 'qos', 'format', 'persistentSession'],
+    order: ['connection', 'topic', 'qos', 'format', 'maxInFlight', 'queueLimit', 'persistentSession'],
     widgets: { connection: 'connection' },
     help: 'Emits {payload, topic, qos, retain, headers?}. Use QoS 1 or 2 with a persistent session.',
   },

@@ -12,6 +12,8 @@ import { bodyOf, Type } from '../body.ts';
 
 /** a flow document's shape is checked by the service (SPEC §4: every issue named); here only that it is an object */
 const FlowBody = Type.Record(Type.String(), Type.Unknown());
+/** which held record an operator acts on (kafka-in: one partition when several are held) */
+const StuckBody = Type.Object({ topic: Type.Optional(Type.String()), partition: Type.Optional(Type.Integer({ minimum: 0 })) });
 const TriggerBody = Type.Object({ nodeId: Type.Optional(Type.String()), payload: Type.Optional(Type.Unknown()) });
 
 export function flowView(flow: StoredFlow, engine: Engine): Record<string, unknown> {
@@ -111,6 +113,13 @@ export function flowsRouter(
       return;
     }
     res.json({ runId: fired.runId });
+  });
+
+  // an operator's action on a running node: /stuck/skip, /stuck/dead-letter, /stuck/replay on kafka-in
+  r.post('/:id/nodes/:nodeId/stuck/:action', allow('write'), async (req, res) => {
+    const flowId = param(req, 'id');
+    service.get(flowId);
+    res.json(await engine.operate(flowId, param(req, 'nodeId'), `stuck/${param(req, 'action')}`, bodyOf(StuckBody, req.body)));
   });
 
   r.get('/:id/export', (req, res) => {
