@@ -167,7 +167,7 @@ test('mqtt-to-db puts a set node in front only with a mapping; kafka-to-db maps 
   assert.deepEqual([noDlq.nodes[0]!.params['onParseError'], noDlq.nodes[0]!.params['deadLetterTopic']], ['skip', '']);
   assert.deepEqual(kafka.nodes.map((n) => n.type), ['kafka-in', 'postgres']);
   assert.deepEqual(kafka.nodes[1]!.params, {
-    connection: 'pg', action: 'upsert', table: 'flight_data', keys: ['id'], values: { id: '${payload.id}', origin: '${payload.route.from}' }, batchSize: 500,
+    connection: 'pg', action: 'upsert', table: 'flight_data', keys: ['id'], values: { id: '${payload.id}', origin: '${payload.route.from}' }, batchSize: 500, required: { id: 'id', origin: 'route.from' },
   });
   const sameNames = instantiate(templatesById.get('kafka-to-db')!, CASES['kafka-to-db']!['same names, insert'], { connectionType });
   assert.equal(sameNames.nodes[1]!.params['values'], undefined);
