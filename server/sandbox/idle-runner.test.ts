@@ -5,19 +5,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runnerIdleMsFromEnv, DEFAULT_RUNNER_IDLE_MS } from './pool.ts';
 import { waitFor } from '../server.test-support.ts';
+import { processAlive } from './sandbox.test-support.ts';
 
 // set before the process's pool is made (on first use, below)
 process.env['TRIBUTARY_SCRIPT_RUNNER_IDLE_MS'] = '1000';
 const { createSandbox, scriptRunners } = await import('./index.ts');
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 describe('idle script runners', () => {
   test('a runner with no run for the idle time stops; the pinned flow runs again in a new one', { timeout: 60_000 }, async () => {

@@ -6,17 +6,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { configureScriptRunners, createSandbox, scriptRunners, stopIdleScriptRunners } from './index.ts';
 import { runnersFromEnv } from './pool.ts';
-import { memoryLogger } from './sandbox.test-support.ts';
+import { memoryLogger, processAlive } from './sandbox.test-support.ts';
 import { startTestServer, waitFor } from '../server.test-support.ts';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 describe('script runner pool', () => {
   test('a server without script nodes starts no runner; the first script node starts one', { timeout: 60_000 }, async () => {

@@ -23,3 +23,13 @@ export function memoryState(values = new Map<string, unknown>()): NodeState & { 
     keys: () => values.keys(),
   };
 }
+
+/** whether a process (a runner) still exists */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
