@@ -85,6 +85,20 @@ describe('Node-RED import (convertNodeRed)', () => {
     assert.equal(mustache('http://x/{{{msg.payload.id}}}?a=${b}'), 'http://x/${payload.id}?a=$${b}');
   });
 
+  it('leaves out, and warns about, the wire that closes a Node-RED loop', () => {
+    const r = convertNodeRed([
+      { id: 't', type: 'tab', label: 'Retry' },
+      { id: 'a', type: 'inject', z: 't', repeat: '', payload: '', payloadType: 'str', wires: [['b']] },
+      { id: 'b', type: 'function', z: 't', func: 'return msg;', outputs: 1, wires: [['c']] },
+      { id: 'c', type: 'function', z: 't', func: 'return msg;', outputs: 1, wires: [['b', 'd']] },
+      { id: 'd', type: 'debug', z: 't', complete: 'payload', wires: [] },
+    ]);
+    const flow = r.flows[0];
+    assert.deepEqual(flow?.edges.map((e) => `${e.source}->${e.target}`), ['a->b', 'b->c', 'c->d']);
+    assert.deepEqual(r.warnings, [{ flow: 'Retry', nodeId: 'c', message: 'the wire to b is left out: it closes a loop (use a loop node)' }]);
+    assert.deepEqual(validateFlow(flow, { specs: specsByType, logic: logicByType }), []);
+  });
+
   it('refuses input that is not an array', () => {
     assert.throws(() => convertNodeRed({ nodes: [] }), /JSON array/);
   });

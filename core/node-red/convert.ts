@@ -107,7 +107,12 @@ export function convertNodeRed(input: unknown): NodeRedImport {
         for (const target of Array.isArray(targets) ? targets : []) {
           // a wire to a skipped node goes with it; the node itself is listed in `skipped`
           if (!ports.has(target) || !sourcePort) continue;
-          edges.push({ source: nodeRedId(n.id), sourcePort, target: nodeRedId(target), targetPort: 'in' });
+          const edge = { source: nodeRedId(n.id), sourcePort, target: nodeRedId(target), targetPort: 'in' };
+          // Node-RED allows loops; our flows are acyclic (a loop node repeats work), so the wire
+          // that would close one is left out and said so
+          if (reaches(edges, edge.target, edge.source)) {
+            result.warnings.push({ flow: flowName, nodeId: edge.source, message: `the wire to ${edge.target} is left out: it closes a loop (use a loop node)` });
+          } else edges.push(edge);
         }
       });
     }
@@ -117,6 +122,19 @@ export function convertNodeRed(input: unknown): NodeRedImport {
   }
   result.connectionsNeeded = [...brokers.values()].filter((b) => b.usedBy.length > 0);
   return result;
+}
+
+/** whether `to` is reachable from `from` along the edges so far */
+function reaches(edges: readonly FlowEdge[], from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+    if (id === to) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const e of edges) if (e.source === id) stack.push(e.target);
+  }
+  return false;
 }
 
 function uniqueName(name: string, used: Set<string>): string {
