@@ -37,6 +37,10 @@ export const ERROR_CODES = {
   last_admin: { status: 409, params: [] },
   flow_exists: { status: 409, params: ['id'] },
   name_taken: { status: 409, params: ['name'] },
+  /** a Node-RED import whose flow names exist: rename or replace (`?onConflict=`) */
+  flow_names_taken: { status: 409, params: ['names'] },
+  /** a Node-RED import needs connections (MQTT brokers) that do not exist yet; details name each */
+  connections_missing: { status: 409, params: ['names'] },
   SELF_DISABLE: { status: 409, params: [] },
   SELF_DELETE: { status: 409, params: [] },
   CONNECTION_IN_USE: { status: 409, params: ['flows'] },

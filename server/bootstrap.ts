@@ -36,6 +36,7 @@ import { createHooksListener, createRequestListener } from './http/app.ts';
 import { OriginPolicy } from './http/origin.ts';
 import { LiveHub } from './http/live.ts';
 import { flowsRouter } from './http/routes/flows.ts';
+import { NodeRedImporter } from './flows/node-red-import.ts';
 import { runsRouter } from './http/routes/runs.ts';
 import { nodeTypesRouter } from './http/routes/node-types.ts';
 import { usersRouter } from './http/routes/users.ts';
@@ -156,10 +157,12 @@ async function startLocked(config: Config, options: ServerOptions): Promise<Runn
     secrets: flowSecrets,
     ...(options.resumeRetry ? { resumeRetry: options.resumeRetry } : {}),
   });
-  const porter = new FlowPorter(store.flows, flows, specsByType, {
-    byId: (id) => connections.get(id),
-    byName: (name) => connections.list().find((c) => c.name === name),
-  });
+  const connectionLookup = {
+    byId: (id: string) => connections.get(id),
+    byName: (name: string) => connections.list().find((c) => c.name === name),
+  };
+  const porter = new FlowPorter(store.flows, flows, specsByType, connectionLookup);
+  const nodeRed = new NodeRedImporter(flows, connectionLookup);
   const usersOf = (connectionId: string) =>
     flows.list()
       .filter((f) => f.doc.nodes.some((n) => n.params?.['connection'] === connectionId))
@@ -176,7 +179,7 @@ async function startLocked(config: Config, options: ServerOptions): Promise<Runn
     storage: store.health,
     editorDir: options.editorDir ?? fileURLToPath(new URL('../editor/dist', import.meta.url)),
     routers: {
-      '/flows': flowsRouter(flows, engine, porter, (id) => live.statusOf(id)),
+      '/flows': flowsRouter(flows, engine, porter, (id) => live.statusOf(id), nodeRed),
       '/runs': runsRouter(new RunHistory(store.runs)),
       '/node-types': nodeTypesRouter(nodeDefinitions),
       '/users': usersRouter(auth),

@@ -1,10 +1,19 @@
 /** Typed calls of the REST API (SPEC §7), one line each. */
 import type { FlowDocument } from '../../../core/flow-types.ts';
 import { request, send } from './http.ts';
+import type { ConnectionNeeded, ConvertWarning, SkippedNode } from '../../../core/node-red/convert.ts';
 import type {
   ColumnInfo, ConnectionInput, ConnectionView, FlowSummary, FlowView, LoginReply, NodeTypeInfo, RunRecord,
   TemplateSummary, TestReply, User,
 } from './types.ts';
+
+/** POST /api/flows/import/node-red's answer (server/flows/node-red-import.ts) */
+export interface NodeRedImportReply {
+  created: { id: string; name: string; replaced: boolean }[];
+  skipped: SkippedNode[];
+  connectionsNeeded: (ConnectionNeeded & { connectionId: string })[];
+  warnings: ConvertWarning[];
+}
 
 const enc = encodeURIComponent;
 
@@ -30,6 +39,8 @@ export const flowsApi = {
     request<{ runId: string }>(`/api/flows/${enc(id)}/trigger`, { body }),
   exportFile: (id: string) => send(`/api/flows/${enc(id)}/export`),
   importFile: (file: unknown) => request<FlowView>('/api/flows/import', { body: file }),
+  importNodeRed: (nodes: unknown, onConflict?: 'rename' | 'replace') =>
+    request<NodeRedImportReply>(`/api/flows/import/node-red${onConflict ? `?onConflict=${onConflict}` : ''}`, { body: nodes }),
 };
 
 export const runsApi = {

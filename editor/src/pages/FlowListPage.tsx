@@ -10,6 +10,7 @@ import { navigate } from '../stores/router-store.ts';
 import { toast } from '../stores/toast-store.ts';
 import { ReadOnlyBadge } from '../components/ReadOnlyBadge.tsx';
 import { PageHead } from '../components/PageHead.tsx';
+import { NodeRedImport } from '../components/NodeRedImport.tsx';
 
 export function FlowListPage() {
   const [flows, setFlows] = useState<FlowSummary[]>();
@@ -64,6 +65,7 @@ export function FlowListPage() {
             <button type="button" className="btn" onClick={() => fileRef.current?.click()}>
               Import…
             </button>
+            <NodeRedImport onImported={() => void load()} />
             <Link to="/templates" className="btn">
               From template
             </Link>

@@ -8,12 +8,14 @@ import type { NodeStatus } from '../../engine/node-api.ts';
 import { runNotRecorded } from '../../engine/storage-error.ts';
 import { allow, userOf } from '../auth-middleware.ts';
 import type { FlowPorter } from '../../flows/flow-porter.ts';
-import { bodyOf, Type } from '../body.ts';
+import { bodyOf, queryOf, Type } from '../body.ts';
+import type { NodeRedImporter } from '../../flows/node-red-import.ts';
 
 /** a flow document's shape is checked by the service (SPEC §4: every issue named); here only that it is an object */
 const FlowBody = Type.Record(Type.String(), Type.Unknown());
 /** which held record an operator acts on (kafka-in: one partition when several are held) */
 const StuckBody = Type.Object({ topic: Type.Optional(Type.String()), partition: Type.Optional(Type.Integer({ minimum: 0 })) });
+const NodeRedQuery = Type.Object({ onConflict: Type.Optional(Type.Union([Type.Literal('rename'), Type.Literal('replace')])) });
 const TriggerBody = Type.Object({ nodeId: Type.Optional(Type.String()), payload: Type.Optional(Type.Unknown()) });
 
 export function flowView(flow: StoredFlow, engine: Engine): Record<string, unknown> {
@@ -38,6 +40,7 @@ export function flowsRouter(
   engine: Engine,
   porter: FlowPorter,
   nodeStatuses: (flowId: string) => Record<string, NodeStatus>,
+  nodeRed: NodeRedImporter,
 ): Router {
   const r = Router();
 
@@ -52,6 +55,11 @@ export function flowsRouter(
   r.post('/import', allow('write'), (req, res) => {
     const result = porter.import(req.body, userOf(res).username);
     res.status(201).json({ ...flowView(result.flow, engine), ...(result.warnings.length ? { warnings: result.warnings } : {}) });
+  });
+
+  r.post('/import/node-red', allow('write'), (req, res) => {
+    const { onConflict } = queryOf(NodeRedQuery, req.query);
+    res.status(201).json(nodeRed.import(req.body, userOf(res).username, onConflict));
   });
 
   r.get('/:id', (req, res) => {
