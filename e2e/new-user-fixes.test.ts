@@ -28,7 +28,7 @@ describe('new-user fixes', () => {
     for (const prefix of ['mysql', 'postgres', 'oracle']) assert.ok(db.some((t) => t.startsWith(prefix)), `${prefix} node shown for "database": ${db.join(', ')}`);
     assert.ok(!db.includes('log'), 'unrelated nodes hidden');
     await page.fill('.palette input', 'messaging');
-    await page.waitForFunction(() => [...document.querySelectorAll('.palette-item')].some((e) => e.getAttribute('data-testid')?.includes('kafka')));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.palette-item')).some((e) => e.getAttribute('data-testid')?.includes('kafka')));
     const msg = await shown();
     for (const prefix of ['kafka', 'mqtt']) assert.ok(msg.some((t) => t.startsWith(prefix)), `${prefix} node shown for "messaging": ${msg.join(', ')}`);
     assert.ok(!msg.some((t) => t.startsWith('mysql')), 'database nodes hidden for "messaging"');

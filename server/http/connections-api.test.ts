@@ -242,6 +242,17 @@ test('connection tests: {ok:true} for good profiles, distinguishable errors for 
     ['http ok', { name: 'h', type: 'http', params: { baseUrl: `${s.url}/api/flows`, auth: 'bearer', timeoutMs }, secrets: { secret: s.adminToken } }, null],
     ['http refused credentials', { name: 'h', type: 'http', params: { baseUrl: `${s.url}/api/flows`, auth: 'bearer', timeoutMs }, secrets: { secret: 'nope' } }, /refused the credentials.*401/],
   ];
+  // the plain-language hint shown beside the driver's text
+  const hints: Record<string, RegExp> = {
+    'mysql wrong password': /^wrong user name or password$/,
+    'mysql unknown host': /^unknown host no-such-host\.invalid/,
+    'mysql refused port': /^nothing is listening at 127\.0\.0\.1:1\b/,
+    'mysql unknown database': /^unknown database\/service/,
+    'postgres unknown user': /^wrong user name or password$/,
+    'postgres unknown host': /^unknown host no-such-host\.invalid/,
+    'postgres refused port': /^nothing is listening at 127\.0\.0\.1:1\b/,
+    'postgres unknown database': /^unknown database\/service/,
+  };
   const errors = new Map<string, string>();
   for (const [what, body, expected] of cases) {
     const started = Date.now();
@@ -253,6 +264,9 @@ test('connection tests: {ok:true} for good profiles, distinguishable errors for 
     else {
       assert.equal(res.body.ok, false, what);
       assert.match(res.body.error, expected, what);
+      const hint = hints[what];
+      if (hint) assert.match(String(res.body.hint), hint, `${what}: hint ${String(res.body.hint)}`);
+      else assert.equal(res.body.hint, undefined, what);
       assertNoSecret(res.body, what);
       errors.set(what, res.body.error);
     }
