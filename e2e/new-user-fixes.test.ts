@@ -1,6 +1,7 @@
 /**
  * Smaller fixes a new user meets: the palette search matches categories ("database",
- * "messaging"), and an unknown address shows a not-found page with the way back to Flows.
+ * "messaging"), an unknown address shows a not-found page with the way back to Flows, and the
+ * connections list tests a row and shows its last result with a plain-language hint.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,5 +44,30 @@ describe('new-user fixes', () => {
     await page.click('[data-testid="not-found"] >> text=Back to Flows');
     await page.waitForSelector('h1:has-text("Flows")');
     assert.equal(new URL(page.url()).pathname, '/');
+  });
+
+  it('the connections list tests a row and shows the last result, with a hint when it fails', async () => {
+    const { page, server, errors } = s!;
+    const suffix = `${process.pid}_${Date.now() % 100000}`;
+    const body = (name: string, port: number): Record<string, unknown> => ({
+      name, type: 'mysql', environment: 'test', params: { host: '127.0.0.1', port, database: 'test', user: 'root', timeoutMs: 3000 }, secrets: {},
+    });
+    for (const [name, port] of [[`good ${suffix}`, 3306], [`closed ${suffix}`, 1]] as const)
+      assert.equal((await server.api('/api/connections', { body: body(name, port) })).status, 201);
+    await page.goto(`${server.url}/connections`);
+    const row = (name: string) => page.locator('[data-testid="connection-row"]', { hasText: name });
+    await row(`good ${suffix}`).waitFor();
+    assert.match((await row(`good ${suffix}`).textContent()) ?? '', /not tested/);
+    for (const name of [`good ${suffix}`, `closed ${suffix}`]) {
+      await row(name).locator('[data-testid="btn-row-test"]').click();
+      await row(name).locator('[data-testid="last-test"]').waitFor({ timeout: 15_000 });
+    }
+    assert.match((await row(`good ${suffix}`).locator('[data-testid="last-test"]').textContent()) ?? '', /✓ OK/);
+    assert.match((await row(`closed ${suffix}`).locator('[data-testid="last-test"]').textContent()) ?? '', /✕ nothing is listening at 127\.0\.0\.1:1\b/);
+    await shot(page, 'connections-last-test');
+    // the result is the server's: a reload still shows it
+    await page.reload();
+    await row(`closed ${suffix}`).locator('[data-testid="last-test"][data-ok="false"]').waitFor();
+    assert.deepEqual(errors, [], 'no errors in the browser console');
   });
 });

@@ -304,6 +304,19 @@ test('saved connection tests: POST /api/connections/:id/test', async () => {
   assert.match(results[1]!, /ENOTFOUND|getaddrinfo/);
   assert.match(results[2]!, /ECONNREFUSED/);
   assert.match(results[3]!, /does not exist/);
+  // the list shows each one's last test, with its hint; an edit drops it (it no longer applies)
+  const listed = async (id: string): Promise<Body | undefined> => ((await s.api('/api/connections')).body as Body[]).find((c) => c['id'] === id)?.['lastTest'];
+  const lastPort = await listed(badPort);
+  assert.equal(lastPort?.['ok'], false);
+  assert.match(String(lastPort?.['hint']), /^nothing is listening at 127\.0\.0\.1:1\b/);
+  assert.match(String(lastPort?.['error']), /ECONNREFUSED/);
+  assert.ok(Date.now() - Date.parse(String(lastPort?.['at'])) < 60_000);
+  assert.equal((await listed(badPw))?.['hint'], 'wrong user name or password');
+  assert.equal((await s.api(`/api/connections/${badPw}`)).body.lastTest.hint, 'wrong user name or password');
+  assert.equal((await s.api(`/api/connections/${badPort}`, { method: 'PUT', body: { ...mysqlBody(), name: `maria bad port ${SUFFIX}` } })).status, 200);
+  assert.equal(await listed(badPort), undefined, 'an edited profile has no last test');
+  assert.deepEqual((await s.api(`/api/connections/${badPort}/test`, { body: {} })).body, { ok: true });
+  assert.equal((await listed(badPort))?.['ok'], true);
   for (const id of [ids['mysql'], ids['postgres']]) {
     assert.deepEqual((await s.api(`/api/connections/${id}/test`, { body: {} })).body, { ok: true });
   }
