@@ -54,6 +54,9 @@ export interface Connector {
 export const SECRET_MASK = '***';
 
 /** A saved connection as the API answers it: never a secret value (SPEC §7). */
+/** a connection test's answer and when it was given */
+export interface ConnectionTestSummary { ok: boolean; error?: string; hint?: string; at: string }
+
 export interface ConnectionView {
   id: string;
   name: string;
@@ -66,6 +69,8 @@ export interface ConnectionView {
   secretsUnreadable?: true;
   createdAt: string;
   updatedAt: string;
+  /** the last test of the saved profile since the server started (dropped when it changes) */
+  lastTest?: ConnectionTestSummary;
   /** GET /api/connections/:id only: the flows whose nodes use it */
   usedBy?: { flowId: string; name: string }[];
 }

@@ -67,6 +67,8 @@ describe('connections', () => {
     const result = page.locator('[data-testid="test-result"][data-ok="false"]');
     await result.waitFor({ timeout: 15_000 });
     assert.match((await result.textContent()) ?? '', /ECONNREFUSED|refused/i);
+    // a plain-language hint beside the driver's text
+    assert.match((await result.locator('[data-testid="test-hint"]').textContent()) ?? '', /nothing is listening at 127\.0\.0\.1:1\b/);
     await shot(page, '12-connection-test-error');
     await page.click('button:has-text("Cancel")');
     assert.deepEqual(errors, [], 'no errors in the browser console');

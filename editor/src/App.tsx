@@ -8,6 +8,7 @@ import { FlowEditorPage } from './pages/FlowEditorPage.tsx';
 import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
 import { TemplatesPage } from './pages/TemplatesPage.tsx';
 import { TemplateWizardPage } from './pages/TemplateWizardPage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 
@@ -36,5 +37,6 @@ function page(path: string) {
   if (matchPath('/connections', path)) return <ConnectionsPage />;
   if (matchPath('/templates', path)) return <TemplatesPage />;
   if ((m = matchPath('/templates/:id', path))) return <TemplateWizardPage key={m['id']} templateId={m['id'] ?? ''} />;
-  return <FlowListPage />;
+  if (matchPath('/', path) || matchPath('/flows', path)) return <FlowListPage />;
+  return <NotFoundPage path={path} />;
 }

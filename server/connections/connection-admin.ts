@@ -12,25 +12,31 @@ import { noSchema } from './lazy-driver.ts';
 import type { ConnectionPool } from './pool.ts';
 import type { ConnectionService } from './service.ts';
 import type { ConnectionTestResult } from './test-connection.ts';
+import { LastTests } from './last-tests.ts';
 
 /** which flows use a connection */
 export type ConnectionUsers = (connectionId: string) => { flowId: string; name: string }[];
 
 export class ConnectionAdmin {
+  private readonly lastTests = new LastTests();
+
   constructor(
     private readonly service: ConnectionService,
     private readonly pool: Pick<ConnectionPool, 'tables' | 'columns'>,
     private readonly drivers: ReadonlyMap<string, ConnectionDriver>,
     private readonly usersOf: ConnectionUsers,
-  ) {}
+  ) {
+    service.onChange((id) => this.lastTests.forget(id));
+  }
 
+  /** each with its last test result, when it was tested since the server started */
   list(filter: { environment?: string; type?: string }): ConnectionView[] {
-    return this.service.list(filter);
+    return this.service.list(filter).map((v) => this.withLastTest(v));
   }
 
   /** the profile and the flows that use it */
   get(id: string): ConnectionView & { usedBy: { flowId: string; name: string }[] } {
-    return { ...this.require(id), usedBy: this.usersOf(id) };
+    return { ...this.withLastTest(this.require(id)), usedBy: this.usersOf(id) };
   }
 
   create(input: unknown): ConnectionView {
@@ -58,9 +64,12 @@ export class ConnectionAdmin {
     return this.service.test(input ?? {}, this.drivers);
   }
 
-  testSaved(id: string): Promise<ConnectionTestResult> {
-    this.require(id);
-    return this.service.test(id, this.drivers);
+  async testSaved(id: string): Promise<ConnectionTestResult> {
+    const tested = this.require(id).updatedAt;
+    const result = await this.service.test(id, this.drivers);
+    // a profile edited while the test ran: the result describes the old one
+    if (this.service.get(id)?.updatedAt === tested) this.lastTests.record(id, result);
+    return result;
   }
 
   tables(id: string): Promise<string[]> {
@@ -71,6 +80,11 @@ export class ConnectionAdmin {
   columns(id: string, table: string): Promise<ColumnInfo[]> {
     this.requireDatabase(id, 'columns');
     return this.schemaCall(id, () => this.pool.columns(id, table));
+  }
+
+  private withLastTest(view: ConnectionView): ConnectionView {
+    const last = this.lastTests.get(view.id);
+    return last ? { ...view, lastTest: last } : view;
   }
 
   private require(id: string): ConnectionView {

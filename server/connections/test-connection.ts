@@ -2,7 +2,10 @@
 import type { ConnectionProfileResolved, ConnectionDriver } from './driver-api.ts';
 import { errorMessage } from '../../core/guards.ts';
 
-export type ConnectionTestResult = { ok: true } | { ok: false; error: string };
+import { connectionTestHint } from './test-hint.ts';
+
+/** `hint`: plain language beside the driver's text (server/connections/test-hint.ts) */
+export type ConnectionTestResult = { ok: true } | { ok: false; error: string; hint?: string };
 
 export async function runDriverTest(
   driver: ConnectionDriver, profile: ConnectionProfileResolved, timeoutMs: number,
@@ -14,7 +17,10 @@ export async function runDriverTest(
   const attempt = (async (): Promise<ConnectionTestResult> => {
     await driver.test(profile, timeoutMs);
     return { ok: true };
-  })().catch((err: unknown): ConnectionTestResult => ({ ok: false, error: errorMessage(err) }));
+  })().catch((err: unknown): ConnectionTestResult => {
+    const hint = connectionTestHint(err, { host: profile.params['host'], port: profile.params['port'] });
+    return hint ? { ok: false, error: errorMessage(err), hint } : { ok: false, error: errorMessage(err) };
+  });
   try {
     return await Promise.race([attempt, deadline]);
   } finally {

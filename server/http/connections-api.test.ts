@@ -242,6 +242,17 @@ test('connection tests: {ok:true} for good profiles, distinguishable errors for 
     ['http ok', { name: 'h', type: 'http', params: { baseUrl: `${s.url}/api/flows`, auth: 'bearer', timeoutMs }, secrets: { secret: s.adminToken } }, null],
     ['http refused credentials', { name: 'h', type: 'http', params: { baseUrl: `${s.url}/api/flows`, auth: 'bearer', timeoutMs }, secrets: { secret: 'nope' } }, /refused the credentials.*401/],
   ];
+  // the plain-language hint shown beside the driver's text
+  const hints: Record<string, RegExp> = {
+    'mysql wrong password': /^wrong user name or password$/,
+    'mysql unknown host': /^unknown host no-such-host\.invalid/,
+    'mysql refused port': /^nothing is listening at 127\.0\.0\.1:1\b/,
+    'mysql unknown database': /^unknown database\/service/,
+    'postgres unknown user': /^wrong user name or password$/,
+    'postgres unknown host': /^unknown host no-such-host\.invalid/,
+    'postgres refused port': /^nothing is listening at 127\.0\.0\.1:1\b/,
+    'postgres unknown database': /^unknown database\/service/,
+  };
   const errors = new Map<string, string>();
   for (const [what, body, expected] of cases) {
     const started = Date.now();
@@ -253,6 +264,9 @@ test('connection tests: {ok:true} for good profiles, distinguishable errors for 
     else {
       assert.equal(res.body.ok, false, what);
       assert.match(res.body.error, expected, what);
+      const hint = hints[what];
+      if (hint) assert.match(String(res.body.hint), hint, `${what}: hint ${String(res.body.hint)}`);
+      else assert.equal(res.body.hint, undefined, what);
       assertNoSecret(res.body, what);
       errors.set(what, res.body.error);
     }
@@ -290,6 +304,19 @@ test('saved connection tests: POST /api/connections/:id/test', async () => {
   assert.match(results[1]!, /ENOTFOUND|getaddrinfo/);
   assert.match(results[2]!, /ECONNREFUSED/);
   assert.match(results[3]!, /does not exist/);
+  // the list shows each one's last test, with its hint; an edit drops it (it no longer applies)
+  const listed = async (id: string): Promise<Body | undefined> => ((await s.api('/api/connections')).body as Body[]).find((c) => c['id'] === id)?.['lastTest'];
+  const lastPort = await listed(badPort);
+  assert.equal(lastPort?.['ok'], false);
+  assert.match(String(lastPort?.['hint']), /^nothing is listening at 127\.0\.0\.1:1\b/);
+  assert.match(String(lastPort?.['error']), /ECONNREFUSED/);
+  assert.ok(Date.now() - Date.parse(String(lastPort?.['at'])) < 60_000);
+  assert.equal((await listed(badPw))?.['hint'], 'wrong user name or password');
+  assert.equal((await s.api(`/api/connections/${badPw}`)).body.lastTest.hint, 'wrong user name or password');
+  assert.equal((await s.api(`/api/connections/${badPort}`, { method: 'PUT', body: { ...mysqlBody(), name: `maria bad port ${SUFFIX}` } })).status, 200);
+  assert.equal(await listed(badPort), undefined, 'an edited profile has no last test');
+  assert.deepEqual((await s.api(`/api/connections/${badPort}/test`, { body: {} })).body, { ok: true });
+  assert.equal((await listed(badPort))?.['ok'], true);
   for (const id of [ids['mysql'], ids['postgres']]) {
     assert.deepEqual((await s.api(`/api/connections/${id}/test`, { body: {} })).body, { ok: true });
   }

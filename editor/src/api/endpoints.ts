@@ -56,6 +56,8 @@ export const connectionsApi = {
   remove: (id: string) => request<void>(`/api/connections/${enc(id)}`, { method: 'DELETE' }),
   /** tests the form as it is; with `id`, stored secrets fill in the masked ones */
   test: (input: ConnectionInput) => request<TestReply>('/api/connections/test', { body: input }),
+  /** tests the saved profile; the list shows the result as `lastTest` afterwards */
+  testSaved: (id: string) => request<TestReply>(`/api/connections/${enc(id)}/test`, { body: {} }),
   tables: (id: string) => request<string[]>(`/api/connections/${enc(id)}/tables`),
   columns: (id: string, table: string) => request<ColumnInfo[]>(`/api/connections/${enc(id)}/tables/${enc(table)}/columns`),
 };

@@ -79,7 +79,8 @@ export interface ConnectionInput {
   secrets: Record<string, string | null>;
 }
 
-export interface TestReply { ok: boolean; error?: string }
+/** `hint`: plain language beside the driver's text (wrong password, nothing listening, …) */
+export interface TestReply { ok: boolean; error?: string; hint?: string }
 
 export interface ColumnInfo { name: string; type: string; nullable: boolean; primaryKey?: boolean }
 

@@ -9,7 +9,12 @@ export function TestResult({ result, testing }: { result?: TestReply | undefined
     </div>
   ) : (
     <div className="test-result error" role="alert" data-testid="test-result" data-ok="false">
-      ✕ {result.error ?? 'the test failed'}
+      {result.hint && (
+        <strong className="test-hint" data-testid="test-hint">
+          {result.hint}
+        </strong>
+      )}
+      <span className="test-error">✕ {result.error ?? 'the test failed'}</span>
     </div>
   );
 }

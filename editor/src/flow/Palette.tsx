@@ -4,6 +4,7 @@ import type { NodeTypeInfo } from '../api/types.ts';
 import { CATEGORY_LABELS, CATEGORY_ORDER, colorOf, glyphOf } from '../lib/node-look.ts';
 import { useFlow } from '../stores/flow-store.ts';
 import { useNodeTypes } from '../stores/node-types-store.ts';
+import { matchesPalette } from '../lib/palette-filter.ts';
 import { freeSpot, nextTo } from './placement.ts';
 
 export const DRAG_TYPE = 'application/x-tributary-node';
@@ -14,8 +15,7 @@ export function Palette() {
   const [filter, setFilter] = useState('');
   const flow = useReactFlow();
   const groups = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    const shown = list.filter((t) => !f || t.label.toLowerCase().includes(f) || t.type.includes(f) || t.description.toLowerCase().includes(f));
+    const shown = list.filter((t) => matchesPalette(t, filter));
     return CATEGORY_ORDER.map((c) => ({ category: c, types: shown.filter((t) => t.category === c) })).filter((g) => g.types.length > 0);
   }, [list, filter]);
 

@@ -19,6 +19,7 @@ export function ConnectionsPage() {
   const [list, setList] = useState<ConnectionView[]>();
   const [error, setError] = useState<string>();
   const [editing, setEditing] = useState<Editing>();
+  const [testing, setTesting] = useState<ReadonlySet<string>>(new Set());
   const writable = useCanWrite();
 
   const load = useCallback(async () => {
@@ -50,6 +51,18 @@ export function ConnectionsPage() {
     } catch (err) {
       toast.error(errorText(err));
     }
+  };
+
+  // the answer shows in the row (the list carries each profile's last test)
+  const test = async (c: ConnectionView): Promise<void> => {
+    setTesting((t) => new Set(t).add(c.id));
+    try {
+      await connectionsApi.testSaved(c.id);
+    } catch (err) {
+      toast.error(errorText(err));
+    }
+    await load();
+    setTesting((t) => new Set([...t].filter((id) => id !== c.id)));
   };
 
   const edit = async (c: ConnectionView): Promise<void> => {
@@ -89,7 +102,7 @@ export function ConnectionsPage() {
           <p className="muted">Add a database, MQTT or Kafka broker, or HTTP API to use it in flows and templates.</p>
         </div>
       )}
-      {list && list.length > 0 && <ConnectionTable list={list} {...(writable ? { onEdit: (c: ConnectionView) => void edit(c), onDelete: (c: ConnectionView) => void remove(c) } : {})} />}
+      {list && list.length > 0 && <ConnectionTable list={list} testing={testing} {...(writable ? { onEdit: (c: ConnectionView) => void edit(c), onDelete: (c: ConnectionView) => void remove(c), onTest: (c: ConnectionView) => void test(c) } : {})} />}
       {editing && (
         <Modal title={editing.mode === 'new' ? 'New connection' : `Edit “${editing.conn.name}”`} onClose={() => setEditing(undefined)} wide>
           <ConnectionForm existing={editing.mode === 'edit' ? editing.conn : undefined} onSaved={saved} onCancel={() => setEditing(undefined)} />
