@@ -29,7 +29,7 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   return (
     <Modal title="Change password" onClose={onClose}>
       <form className="stack gap-s users-dialog" data-testid="change-password-form" onSubmit={(e) => void submit(e)}>
-        <PasswordField label="Current password" name="current-password" path="password.current" autoComplete="current-password" value={current} onChange={setCurrent} error={error} />
+        <PasswordField label="Current password" name="current-password" path="password.current" autoComplete="current-password" current value={current} onChange={setCurrent} error={error} />
         <PasswordField label="New password" name="new-password" path="password.new" autoComplete="new-password" value={next} onChange={setNext} error={error} />
         <FormError error={error} testId="change-password-error" />
         <div className="row gap-s">

@@ -1,7 +1,7 @@
 import { fieldProblem } from './FormError.tsx';
 
-/** a password input with the server's complaint about it (password policy) right under it */
-export function PasswordField(props: { label: string; name: string; value: string; onChange(v: string): void; error: unknown; path: string; autoComplete: string }) {
+/** a password input with the server's complaint about it (password policy) right under it; `current`: no policy hint */
+export function PasswordField(props: { label: string; name: string; value: string; onChange(v: string): void; error: unknown; path: string; autoComplete: string; current?: boolean }) {
   const problem = fieldProblem(props.error, props.path);
   return (
     <label className={problem ? 'field invalid' : 'field'}>
@@ -10,7 +10,7 @@ export function PasswordField(props: { label: string; name: string; value: strin
         className="input" type="password" name={props.name} autoComplete={props.autoComplete}
         value={props.value} onChange={(e) => props.onChange(e.target.value)}
       />
-      {problem ? <span className="field-error" data-testid={`error-${props.name}`}>{problem}</span> : <span className="field-hint">At least 12 characters; not a common password.</span>}
+      {problem ? <span className="field-error" data-testid={`error-${props.name}`}>{problem}</span> : !props.current && <span className="field-hint">At least 12 characters; not a common password.</span>}
     </label>
   );
 }
