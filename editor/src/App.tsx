@@ -9,6 +9,7 @@ import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
 import { TemplatesPage } from './pages/TemplatesPage.tsx';
 import { TemplateWizardPage } from './pages/TemplateWizardPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { UsersPage } from './pages/UsersPage.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { Toasts } from './components/Toasts.tsx';
 
@@ -36,6 +37,7 @@ function page(path: string) {
   if ((m = matchPath('/flows/:id', path))) return <FlowEditorPage flowId={m['id'] === 'new' ? undefined : m['id']} />;
   if (matchPath('/connections', path)) return <ConnectionsPage />;
   if (matchPath('/templates', path)) return <TemplatesPage />;
+  if (matchPath('/users', path)) return <UsersPage />;
   if ((m = matchPath('/templates/:id', path))) return <TemplateWizardPage key={m['id']} templateId={m['id'] ?? ''} />;
   if (matchPath('/', path) || matchPath('/flows', path)) return <FlowListPage />;
   return <NotFoundPage path={path} />;

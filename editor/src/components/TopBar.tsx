@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { authApi } from '../api/endpoints.ts';
 import { useAuth } from '../stores/auth-store.ts';
 import { useRoute } from '../stores/router-store.ts';
+import { ChangePasswordDialog } from '../users/ChangePasswordDialog.tsx';
 import { Link } from './Link.tsx';
 
 const SECTIONS = [
@@ -9,9 +11,14 @@ const SECTIONS = [
   { to: '/templates', label: 'Templates', match: (p: string) => p.startsWith('/templates') },
 ];
 
+/** only admins manage users; others never see the link (the page itself also says "not allowed") */
+const ADMIN_SECTIONS = [{ to: '/users', label: 'Users', match: (p: string) => p.startsWith('/users') }];
+
 export function TopBar() {
   const path = useRoute((s) => s.path);
   const user = useAuth((s) => s.user);
+  const [changingPassword, setChangingPassword] = useState(false);
+  const sections = user?.role === 'admin' ? [...SECTIONS, ...ADMIN_SECTIONS] : SECTIONS;
   const logout = async (): Promise<void> => {
     await authApi.logout().catch(() => undefined);
     useAuth.getState().expire();
@@ -22,7 +29,7 @@ export function TopBar() {
         <span className="brand-mark" aria-hidden>≋</span> Tributary
       </Link>
       <nav className="nav">
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <Link key={s.to} to={s.to} className={s.match(path) ? 'nav-link active' : 'nav-link'}>
             {s.label}
           </Link>
@@ -30,14 +37,15 @@ export function TopBar() {
       </nav>
       <div className="topbar-right">
         {user && (
-          <span className="user" title={`role: ${user.role}`}>
+          <button type="button" className="btn small ghost light user" data-testid="btn-change-password" title={`role: ${user.role} · change your password`} onClick={() => setChangingPassword(true)}>
             {user.username} <span className="muted">· {user.role}</span>
-          </span>
+          </button>
         )}
         <button type="button" className="btn small ghost light" onClick={() => void logout()}>
           Log out
         </button>
       </div>
+      {changingPassword && <ChangePasswordDialog onClose={() => setChangingPassword(false)} />}
     </header>
   );
 }

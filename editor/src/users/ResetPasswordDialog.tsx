@@ -1,0 +1,39 @@
+/** An admin sets a user's password (PUT /api/users/:id); the server ends that user's sessions. */
+import { useState, type FormEvent } from 'react';
+import { usersApi, type UserRecord } from '../api/users.ts';
+import { Modal } from '../components/Modal.tsx';
+import { FormError } from './FormError.tsx';
+import { PasswordField } from './PasswordField.tsx';
+
+export function ResetPasswordDialog({ user, onDone, onClose }: { user: UserRecord; onDone(): void; onClose(): void }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await usersApi.update(user.id, { password });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title={`Reset password of ${user.username}`} onClose={onClose}>
+      <form className="stack gap-s users-dialog" data-testid="reset-password-form" onSubmit={(e) => void submit(e)}>
+        <PasswordField label="New password" name="reset-password" path="password" autoComplete="new-password" value={password} onChange={setPassword} error={error} />
+        <p className="muted">Their open sessions end; they log in with this password.</p>
+        <FormError error={error} testId="reset-password-error" />
+        <div className="row gap-s">
+          <button type="submit" className="btn primary" disabled={busy || password === ''}>Set password</button>
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
