@@ -1,5 +1,6 @@
 /** Every user's own password change (PUT /api/auth/me); the server checks the current one and the policy. */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useFormSubmit } from './use-form-submit.ts';
 import { usersApi } from '../api/users.ts';
 import { Modal } from '../components/Modal.tsx';
 import { toast } from '../stores/toast-store.ts';
@@ -9,22 +10,11 @@ import { PasswordField } from './PasswordField.tsx';
 export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await usersApi.changeOwnPassword(current, next);
-      toast.ok('Your password was changed');
-      onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async () => {
+    await usersApi.changeOwnPassword(current, next);
+    toast.ok('Your password was changed');
+    onClose();
+  });
 
   return (
     <Modal title="Change password" onClose={onClose}>

@@ -1,5 +1,6 @@
 /** The admin's form for a new user: name, first password, role; the server's complaint next to it. */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useFormSubmit } from './use-form-submit.ts';
 import { ROLES, usersApi, type Role, type UserRecord } from '../api/users.ts';
 import { FormError, fieldProblem } from './FormError.tsx';
 import { PasswordField } from './PasswordField.tsx';
@@ -8,24 +9,12 @@ export function NewUserForm({ onCreated }: { onCreated(user: UserRecord): void }
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('editor');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      const user = await usersApi.create({ username: username.trim(), password, role });
-      setUsername('');
-      setPassword('');
-      setError(undefined);
-      onCreated(user);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async () => {
+    const user = await usersApi.create({ username: username.trim(), password, role });
+    setUsername('');
+    setPassword('');
+    onCreated(user);
+  });
 
   const nameProblem = fieldProblem(error, 'username');
   return (

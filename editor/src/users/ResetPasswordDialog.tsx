@@ -1,5 +1,6 @@
 /** An admin sets a user's password (PUT /api/users/:id); the server ends that user's sessions. */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { useFormSubmit } from './use-form-submit.ts';
 import { usersApi, type UserRecord } from '../api/users.ts';
 import { Modal } from '../components/Modal.tsx';
 import { FormError } from './FormError.tsx';
@@ -7,21 +8,10 @@ import { PasswordField } from './PasswordField.tsx';
 
 export function ResetPasswordDialog({ user, onDone, onClose }: { user: UserRecord; onDone(): void; onClose(): void }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await usersApi.update(user.id, { password });
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async () => {
+    await usersApi.update(user.id, { password });
+    onDone();
+  });
 
   return (
     <Modal title={`Reset password of ${user.username}`} onClose={onClose}>
