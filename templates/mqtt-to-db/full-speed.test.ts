@@ -64,7 +64,10 @@ test(`mqtt-to-db: ${COUNT} QoS 1 messages at full speed in bursts of ${burst} â†
       return;
     }
     const got = await waitFor(rows, (n) => n >= COUNT, 150_000, 'every row').catch(async () => rows());
-    const status = (await s.api(`/api/flows/${flowId}`)).body.nodeStatus?.[mqttIn] as { text: string; received?: number; dropped?: number; failed?: number };
+    // the node's status is published a moment after the rows it counts: wait for it to catch up
+    const status = (await waitFor(statusOf, (st) => (st.received ?? 0) >= COUNT, 10_000, 'the status to count every message').catch(statusOf)) as {
+      text: string; received?: number; dropped?: number; failed?: number;
+    };
     const failed = (await s.api(`/api/runs?flowId=${flowId}&status=failed&limit=5`)).body as { error?: string }[];
     assert.deepEqual(failed.map((r) => r.error), [], 'no failed run');
     assert.equal(got, COUNT, `rows in the target (node status: ${JSON.stringify(status)})`);
